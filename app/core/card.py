@@ -1,0 +1,194 @@
+"""The model card: the versioned contract between the model build and the app.
+
+The card is plain JSON. ``ModelCard`` is a typed, validated view of the parts the
+app computes with; every other section stays reachable through ``raw``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.core.rules import Rule, RuleError, parse_rule
+
+__all__ = [
+    "FEATURE_KINDS",
+    "SCHEMA_VERSION",
+    "CardError",
+    "FeatureSpec",
+    "ModelCard",
+    "SliceSpec",
+    "TargetSpec",
+    "canonical_json",
+    "card_digest",
+]
+
+SCHEMA_VERSION = 1
+FEATURE_KINDS = ("numeric", "categorical", "binary")
+
+
+class CardError(ValueError):
+    """The card is missing a field or holds a value of the wrong kind."""
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """The label column and its two classes."""
+
+    column: str
+    positive_label: str
+    negative_label: str
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """One model input: its kind and what training saw of it."""
+
+    name: str
+    kind: str
+    categories: tuple[str, ...] = ()
+    stats: Mapping[str, Any] = field(default_factory=dict)
+    missing_share: float = 0.0
+    reference: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_numeric(self) -> bool:
+        """Numeric and binary features enter the model as float32."""
+        return self.kind in ("numeric", "binary")
+
+
+@dataclass(frozen=True)
+class SliceSpec:
+    """A sensitive attribute; numeric ones are cut into labelled bands."""
+
+    column: str
+    bins: tuple[float, ...] = ()
+    labels: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """Display name of the attribute (``Age bands`` for a binned ``Age``)."""
+        return f"{self.column} bands" if self.bins else self.column
+
+
+def canonical_json(data: Any) -> str:
+    """The one serialisation used for hashing: sorted keys, no whitespace."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+
+
+def card_digest(raw: Mapping[str, Any]) -> str:
+    """sha256 of the card without its own ``integrity`` section."""
+    body = {key: value for key, value in raw.items() if key != "integrity"}
+    return hashlib.sha256(canonical_json(body).encode("ascii")).hexdigest()
+
+
+def _get(section: Mapping[str, Any], key: str, where: str) -> Any:
+    if not isinstance(section, Mapping) or key not in section:
+        raise CardError(f"model card lacks '{where}.{key}'" if where else f"model card lacks '{key}'")
+    return section[key]
+
+
+def _feature(raw: Mapping[str, Any]) -> FeatureSpec:
+    name = _get(raw, "name", "features[]")
+    kind = _get(raw, "kind", f"features[{name}]")
+    if kind not in FEATURE_KINDS:
+        raise CardError(f"feature {name!r} has kind {kind!r}; expected one of {', '.join(FEATURE_KINDS)}")
+    return FeatureSpec(
+        name=str(name),
+        kind=kind,
+        categories=tuple(str(c) for c in raw.get("categories", ())),
+        stats=raw.get("stats", {}),
+        missing_share=float(raw.get("missing_share", 0.0)),
+        reference=raw.get("reference", {}),
+    )
+
+
+def _slice(raw: Mapping[str, Any]) -> SliceSpec:
+    bins = tuple(float(b) for b in raw.get("bins", ()))
+    labels = tuple(str(label) for label in raw.get("labels", ()))
+    if bins and len(labels) != len(bins) - 1:
+        raise CardError(f"sensitive attribute {raw.get('column')!r}: {len(bins)} bin edges need {len(bins) - 1} labels")
+    return SliceSpec(column=str(_get(raw, "column", "sensitive_attributes[]")), bins=bins, labels=labels)
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """Typed view of model_card.json."""
+
+    raw: Mapping[str, Any]
+    name: str
+    display_name: str
+    version: str
+    onnx_sha256: str
+    target: TargetSpec
+    threshold: float
+    features: tuple[FeatureSpec, ...]
+    passthrough: tuple[str, ...]
+    id_columns: tuple[str, ...]
+    rules: tuple[Rule, ...]
+    sensitive: tuple[SliceSpec, ...]
+    probability_output: str
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> ModelCard:
+        """Validate a parsed card; raise CardError naming the first problem."""
+        if not isinstance(raw, Mapping):
+            raise CardError("model card is not a JSON object")
+        version = raw.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise CardError(f"model card schema version is {version!r}; this app reads version {SCHEMA_VERSION}")
+        model = _get(raw, "model", "")
+        target = _get(raw, "target", "")
+        threshold = _get(raw, "threshold", "")
+        try:
+            rules = tuple(parse_rule(text) for text in raw.get("rules", ()))
+        except RuleError as error:
+            raise CardError(f"model card: {error}") from None
+        features = tuple(_feature(f) for f in _get(raw, "features", ""))
+        if not features:
+            raise CardError("model card declares no features")
+        value = float(_get(threshold, "value", "threshold"))
+        if not 0.0 <= value <= 1.0:
+            raise CardError(f"model card threshold {value} is outside 0..1")
+        return cls(
+            raw=raw,
+            name=str(_get(model, "name", "model")),
+            display_name=str(model.get("display_name", model["name"])),
+            version=str(_get(model, "version", "model")),
+            onnx_sha256=str(_get(model, "onnx_sha256", "model")),
+            target=TargetSpec(
+                column=str(_get(target, "column", "target")),
+                positive_label=str(_get(target, "positive_label", "target")),
+                negative_label=str(_get(target, "negative_label", "target")),
+            ),
+            threshold=value,
+            features=features,
+            passthrough=tuple(str(c) for c in raw.get("passthrough", ())),
+            id_columns=tuple(str(c) for c in raw.get("id_columns", ())),
+            rules=rules,
+            sensitive=tuple(_slice(s) for s in raw.get("sensitive_attributes", ())),
+            probability_output=str(model.get("probability_output", "probabilities")),
+        )
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        """Model input columns, in the ONNX input order."""
+        return tuple(f.name for f in self.features)
+
+    def feature(self, name: str) -> FeatureSpec:
+        """The feature called ``name``; KeyError when the card has none."""
+        for spec in self.features:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    def rules_for(self, column: str) -> Sequence[Rule]:
+        """Domain rules that mention ``column``."""
+        return [rule for rule in self.rules if rule.column == column]
+
+    def section(self, key: str) -> Any:
+        """A raw card section (metrics, curves, gates...), or an empty dict."""
+        return self.raw.get(key, {})

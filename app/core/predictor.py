@@ -1,0 +1,74 @@
+"""Scoring with onnxruntime alone: the run-time half of the bundle contract."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from app.core.card import FeatureSpec
+from app.core.prepare import onnx_feed, prepare_features
+
+__all__ = ["OnnxPredictor", "PredictorError"]
+
+
+class PredictorError(RuntimeError):
+    """The ONNX model cannot be loaded or does not take the card's inputs."""
+
+
+class OnnxPredictor:
+    """Probabilities of the positive class from an ONNX classifier."""
+
+    def __init__(
+        self,
+        model: Path | bytes,
+        features: Sequence[FeatureSpec],
+        probability_output: str = "probabilities",
+        positive_index: int = 1,
+    ) -> None:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        source = str(model) if isinstance(model, Path) else model
+        try:
+            self._session = ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
+        except Exception as error:  # onnxruntime raises its own untyped errors
+            raise PredictorError(f"onnxruntime cannot load the model: {error}") from None
+        self.features = tuple(features)
+        self._output = probability_output
+        self._positive_index = positive_index
+        self._check_signature()
+
+    def _check_signature(self) -> None:
+        inputs = {i.name: i.type for i in self._session.get_inputs()}
+        expected = {f.name: "tensor(float)" if f.is_numeric else "tensor(string)" for f in self.features}
+        if inputs != expected:
+            missing = sorted(set(expected) - set(inputs))
+            unexpected = sorted(set(inputs) - set(expected))
+            wrong = sorted(n for n in set(inputs) & set(expected) if inputs[n] != expected[n])
+            raise PredictorError(
+                "the ONNX model's inputs do not match the model card"
+                f" (missing: {missing or 'none'}; unexpected: {unexpected or 'none'}; wrong type: {wrong or 'none'})"
+            )
+        outputs = [o.name for o in self._session.get_outputs()]
+        if self._output not in outputs:
+            raise PredictorError(f"the ONNX model has no output {self._output!r} (it has {outputs})")
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        """The ONNX file's ``metadata_props``."""
+        return dict(self._session.get_modelmeta().custom_metadata_map)
+
+    def predict_prepared(self, prepared: pd.DataFrame) -> np.ndarray:
+        """Positive-class probabilities (float64) for already prepared inputs."""
+        if len(prepared) == 0:
+            return np.empty(0, dtype=np.float64)
+        (probabilities,) = self._session.run([self._output], onnx_feed(prepared, self.features))
+        return np.asarray(probabilities, dtype=np.float64)[:, self._positive_index]
+
+    def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        """Positive-class probabilities for a raw frame holding the feature columns."""
+        return self.predict_prepared(prepare_features(frame, self.features))

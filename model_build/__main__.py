@@ -1,0 +1,113 @@
+"""`python -m model_build`: build, gate and export the model bundle; `history` lists past runs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from model_build.config import ConfigError
+from model_build.history import format_runs, read_runs
+from model_build.ingest import DataError
+from model_build.paths import DEFAULT_CONFIG, default_out_dir, default_work_dir
+from model_build.pipeline import STAGES, BuildError, BuildOptions, BuildOutcome, run_build
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DATA, EXIT_GATES = 0, 1, 2, 3, 4
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m model_build",
+        description="Train, evaluate, gate and export the model bundle.",
+        epilog=f"exit codes: {EXIT_OK} built, {EXIT_USAGE} bad configuration or arguments,"
+        f" {EXIT_DATA} data refused (hash or validation), {EXIT_GATES} quality gates failed",
+    )
+    parser.add_argument("command", nargs="?", choices=["build", "history"], default="build")
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="model configuration (TOML)")
+    parser.add_argument("--out", type=Path, default=None, help="bundle folder (default: resources/model)")
+    parser.add_argument(
+        "--work", type=Path, default=None, help="stage outputs and run history (default: .build/model_build)"
+    )
+    parser.add_argument(
+        "--stage", choices=STAGES, help="run only this stage, reading earlier stages' outputs from --work"
+    )
+    parser.add_argument(
+        "--accept-data-change", action="store_true", help="build although the data hash differs from the config"
+    )
+    parser.add_argument(
+        "--allow-regression", action="store_true", help="waive the no-regression gates against the shipped model"
+    )
+    parser.add_argument("--limit", type=int, default=20, help="history: how many recent runs to list")
+    parser.add_argument("--json", action="store_true", help="history: print JSON")
+    return parser
+
+
+def _summary(outcome: BuildOutcome, out_dir: Path) -> str:
+    results = outcome.results
+    lines = ["", f"== {outcome.config.display_name} {outcome.config.version}: built in {outcome.duration_s:.1f} s =="]
+    if "train" in results:
+        lines.append(f"winner: {results['train'].winner} (selected on validation {outcome.config.selection_metric})")
+    if "threshold" in results:
+        lines.append(f"threshold: {results['threshold'].value:.2f}")
+    if "evaluate" in results:
+        m = results["evaluate"]["metrics"]
+        lines.append(
+            "test: "
+            + ", ".join(
+                f"{k} {m[k]:.4f}"
+                for k in ("roc_auc", "pr_auc", "brier", "log_loss", "accuracy", "precision", "recall", "f1")
+            )
+        )
+        cm = m["confusion_matrix"]
+        lines.append(f"confusion at threshold: TP {cm['tp']}  FP {cm['fp']}  TN {cm['tn']}  FN {cm['fn']}")
+    if "compare" in results:
+        c = results["compare"]
+        lines.append(
+            f"vs shipped: ROC AUC {c['deltas']['roc_auc']:+.4f}, decisions flipped {c['decision_flip_share']:.2%}"
+            if c["compared"]
+            else f"vs shipped: not compared ({c['reason']})"
+        )
+    for gate in outcome.gates:
+        value = "n/a" if gate.value is None else f"{gate.value:.6g}"
+        lines.append(f"gate {gate.status:<14} {gate.name}: {gate.metric} = {value} {gate.note}".rstrip())
+    if outcome.bundle_written:
+        lines.append(f"bundle written to {out_dir}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = _parser().parse_args(argv)
+    work_dir = args.work or default_work_dir()
+    if args.command == "history":
+        runs = read_runs(work_dir / "history.jsonl", args.limit)
+        print(json.dumps(runs, indent=1) if args.json else format_runs(runs))
+        return EXIT_OK
+    out_dir = args.out or default_out_dir()
+    options = BuildOptions(
+        config_path=args.config,
+        out_dir=out_dir,
+        work_dir=work_dir,
+        accept_data_change=args.accept_data_change,
+        allow_regression=args.allow_regression,
+        stage=args.stage,
+        echo=lambda line: print(line, flush=True),
+    )
+    try:
+        outcome = run_build(options)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_DATA
+    except BuildError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
+    print(_summary(outcome, out_dir))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+"""Shared test setup: offscreen Qt, an isolated user data folder, the repo's own paths."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test writes logs and settings into its own folder, never the user's."""
+    folder = tmp_path_factory.mktemp("user-data")
+    monkeypatch.setenv("SCOREDESK_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    """The checkout's top folder."""
+    return REPO
