@@ -13,7 +13,7 @@ from model_build.ingest import DataError
 from model_build.paths import DEFAULT_CONFIG, default_out_dir, default_work_dir
 from model_build.pipeline import STAGES, BuildError, BuildOptions, BuildOutcome, run_build
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DATA, EXIT_GATES = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_USAGE, EXIT_DATA, EXIT_GATES = 0, 2, 3, 4
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("command", nargs="?", choices=["build", "history"], default="build")
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="model configuration (TOML)")
     parser.add_argument("--out", type=Path, default=None, help="bundle folder (default: resources/model)")
+    parser.add_argument(
+        "--samples", type=Path, default=None, help="sample files folder (default: samples beside --out)"
+    )
     parser.add_argument(
         "--work", type=Path, default=None, help="stage outputs and run history (default: .build/model_build)"
     )
@@ -47,7 +50,10 @@ def _summary(outcome: BuildOutcome, out_dir: Path) -> str:
     results = outcome.results
     lines = ["", f"== {outcome.config.display_name} {outcome.config.version}: built in {outcome.duration_s:.1f} s =="]
     if "train" in results:
-        lines.append(f"winner: {results['train'].winner} (selected on validation {outcome.config.selection_metric})")
+        lines.append(
+            f"winner: {results['train'].winner} (simplest within {outcome.config.selection_tolerance:g}"
+            f" of the best validation {outcome.config.selection_metric})"
+        )
     if "threshold" in results:
         lines.append(f"threshold: {results['threshold'].value:.2f}")
     if "evaluate" in results:
@@ -92,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         accept_data_change=args.accept_data_change,
         allow_regression=args.allow_regression,
         stage=args.stage,
+        samples_dir=args.samples,
         echo=lambda line: print(line, flush=True),
     )
     try:

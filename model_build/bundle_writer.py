@@ -23,6 +23,7 @@ def write_bundle(out_dir: Path, onnx_model: bytes, card: Mapping[str, Any], mark
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new.", dir=out_dir.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the bundle is read by whoever runs the app
     try:
         (staging / MODEL_FILE).write_bytes(onnx_model)
         (staging / CARD_FILE).write_text(json.dumps(card, indent=1, allow_nan=False) + "\n", encoding="utf-8")

@@ -183,7 +183,11 @@ def build_card(
         "curves": evaluation["curves"],
         "slices": evaluation["slices"],
         "importances": evaluation["importances"],
-        "selection": {"metric": config.selection_metric, "winner": trained.winner},
+        "selection": {
+            "metric": config.selection_metric,
+            "tolerance": config.selection_tolerance,
+            "winner": trained.winner,
+        },
         "candidates": [c.to_dict() for c in trained.candidates],
         "parity": dict(parity),
         "comparison": dict(comparison),

@@ -102,6 +102,7 @@ class BuildConfig:
     min_group_rows: int
     split: SplitConfig
     selection_metric: str
+    selection_tolerance: float
     candidates: tuple[CandidateConfig, ...]
     cost_per_action: float
     value_per_true_positive: float
@@ -283,6 +284,7 @@ def _parse(path: Path, raw: Mapping[str, Any]) -> BuildConfig:
         min_group_rows=int(fairness.get("min_group_rows", 30)),
         split=_split(_require(raw, "split", "")),
         selection_metric=selection,
+        selection_tolerance=float(raw.get("selection", {}).get("tolerance", 0.0)),
         candidates=_candidates(raw.get("candidates", [])),
         cost_per_action=float(_require(decision, "cost_per_action", "decision")),
         value_per_true_positive=float(_require(decision, "value_per_true_positive", "decision")),

@@ -26,6 +26,7 @@ from model_build.export import PROBABILITY_OUTPUT, export_onnx, onnx_metadata
 from model_build.gates import GateResult, evaluate_gates, measurements
 from model_build.ingest import Snapshot, ingest
 from model_build.parity import check_parity
+from model_build.samples import write_samples
 from model_build.split import Split, labels_of, load_split, make_split, save_split
 from model_build.train import CandidateResult, TrainResult, feature_specs, train
 from model_build.validate import validate
@@ -66,6 +67,7 @@ class BuildOptions:
     accept_data_change: bool = False
     allow_regression: bool = False
     stage: str | None = None
+    samples_dir: Path | None = None  # default: "samples" beside the bundle folder
     echo: Callable[[str], None] = print
 
 
@@ -249,6 +251,8 @@ class _Build:
         )
         write_bundle(self.options.out_dir, model, card, card_builder.render_markdown(card))
         load_bundle(self.options.out_dir)  # prove the app accepts what was written
+        samples = self.options.samples_dir or Path(self.options.out_dir).parent / "samples"
+        write_samples(self.frame.iloc[split.test], self.config, samples)
         return self.options.out_dir
 
     # Loading persisted results, for running a single stage.

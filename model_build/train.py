@@ -161,6 +161,7 @@ def train(frame: pd.DataFrame, split: Split, config: BuildConfig) -> TrainResult
         value = result.validation[config.selection_metric]
         return value if larger_is_better else -value
 
-    # max() keeps the first of equals: list simpler candidates first in the config.
-    winner = max(results, key=rank)
+    # Start simple: the first candidate (simplest first in the config) within the tolerance of the best wins.
+    best = max(rank(r) for r in results)
+    winner = next(r for r in results if rank(r) >= best - config.selection_tolerance)
     return TrainResult(winner=winner.name, pipeline=fitted[winner.name], candidates=results)
