@@ -1,26 +1,20 @@
-"""`python -m app`: until the desktop window lands, prints the bundled model's summary."""
+"""`python -m app`: the desktop window; with a command (score, check, evaluate, info, self-test), the CLI."""
 
 from __future__ import annotations
 
 import sys
 
-from app.core.bundle import BundleError, load_bundle
-
 
 def main() -> int:
-    """Verify the bundled model and print what it is."""
-    try:
-        bundle = load_bundle()
-    except BundleError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 3
-    card = bundle.card
-    test = card.raw["metrics"]["test"]
-    print(f"{card.display_name} {card.version} ({card.raw['model']['algorithm']})")
-    print(f"predicts {card.target.column} = {card.target.positive_label} at threshold {card.threshold:.2f}")
-    print(f"test ROC AUC {test['roc_auc']:.4f}, Brier {test['brier']:.4f}, F1 {test['f1']:.4f}")
-    print(f"data sha256 {card.raw['provenance']['data_sha256']}")
-    return 0
+    """Dispatch to the CLI when a command is given."""
+    if len(sys.argv) > 1:
+        from app.cli import main as cli_main
+
+        return cli_main(sys.argv[1:])
+    from app.cli import main as cli_main
+
+    # Until the desktop window lands, the program without arguments shows the model's summary.
+    return cli_main(["info"])
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from app.core.metrics import (
     expected_value,
     precision_recall_curve,
     roc_curve,
+    thin_curve,
     threshold_grid,
 )
 from app.core.prepare import prepare_features
@@ -25,9 +26,7 @@ from model_build.config import BuildConfig
 from model_build.split import Split, labels_of
 from model_build.train import feature_specs
 
-__all__ = ["ThresholdChoice", "choose_threshold", "evaluate", "thin_curve"]
-
-_MAX_CURVE_POINTS = 200
+__all__ = ["ThresholdChoice", "choose_threshold", "evaluate"]
 
 
 @dataclass(frozen=True)
@@ -60,13 +59,6 @@ def choose_threshold(labels: np.ndarray, scores: np.ndarray, config: BuildConfig
         f" {values[best]:,.0f} ({values[best] / rows:,.2f} per row)."
     )
     return ThresholdChoice(threshold, float(values[best]), float(values[best] / rows), rows, reason)
-
-
-def thin_curve(*columns: np.ndarray, limit: int = _MAX_CURVE_POINTS) -> list[list[float]]:
-    """At most ``limit`` evenly spaced points of a curve, always keeping both ends."""
-    size = len(columns[0])
-    keep = np.unique(np.linspace(0, size - 1, min(size, limit)).round().astype(int)) if size else np.empty(0, int)
-    return [[float(v) if np.isfinite(v) else None for v in np.asarray(column)[keep]] for column in columns]
 
 
 def _importances(pipeline: Pipeline, x: pd.DataFrame, y: np.ndarray, seed: int) -> list[dict[str, float]]:

@@ -30,10 +30,11 @@ def _as_csv(rows: pd.DataFrame) -> str:
 
 
 def write_samples(test_rows: pd.DataFrame, config: BuildConfig, folder: Path) -> list[Path]:
-    """Write both samples (original text of the snapshot, id and features first) atomically."""
+    """Write both samples (the snapshot's original text and column order) atomically."""
     rng = np.random.default_rng(config.split.seed)
     order = rng.permutation(len(test_rows))
-    columns = [c for c in (*config.id_columns, *config.feature_names, *config.passthrough) if c in test_rows.columns]
+    wanted = {*config.id_columns, *config.feature_names, *config.passthrough}
+    columns = [c for c in test_rows.columns if c in wanted]  # the snapshot's own column order
     unlabelled = test_rows.iloc[np.sort(order[:UNLABELLED_ROWS])][columns]
     labelled = test_rows.iloc[np.sort(order[:LABELLED_ROWS])][[*columns, config.target.column]]
     paths = [Path(folder) / name for name in sample_names(config)]

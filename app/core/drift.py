@@ -19,6 +19,7 @@ __all__ = [
     "PSI_ALERT",
     "PSI_WARN",
     "OTHER_BIN",
+    "bin_counts",
     "current_frequencies",
     "drift_status",
     "psi",
@@ -53,31 +54,32 @@ def reference_for(column: pd.Series, kind: str) -> dict[str, Any]:
     if kind == "categorical":
         values = category_strings(column)
         categories = sorted({v for v in values if v != MISSING_CATEGORY})
-        labels = [*categories, OTHER_BIN, MISSING_BIN]
-        return {"kind": "categorical", "bins": labels, "frequencies": _category_frequencies(values, categories)}
-    values = numeric_values(column)
-    finite = values[~np.isnan(values)]
-    quantiles = np.quantile(finite, np.linspace(0, 1, _NUMERIC_BINS + 1)[1:-1]) if finite.size else np.empty(0)
-    edges = np.unique(quantiles)
-    counts = np.bincount(_numeric_bins(values, edges), minlength=len(edges) + 2)
-    return {"kind": "numeric", "edges": edges.tolist(), "frequencies": (counts / max(values.size, 1)).tolist()}
+        reference = {"kind": "categorical", "bins": [*categories, OTHER_BIN, MISSING_BIN]}
+    else:
+        values = numeric_values(column)
+        finite = values[~np.isnan(values)]
+        quantiles = np.quantile(finite, np.linspace(0, 1, _NUMERIC_BINS + 1)[1:-1]) if finite.size else np.empty(0)
+        reference = {"kind": "numeric", "edges": np.unique(quantiles).tolist()}
+    counts = bin_counts(values, reference)
+    return reference | {"frequencies": (counts / max(len(values), 1)).tolist()}
 
 
-def _category_frequencies(values: np.ndarray, categories: list[str]) -> list[float]:
-    codes = pd.Index(categories).get_indexer(values).astype(np.int64)
-    index = np.where(values == MISSING_CATEGORY, len(categories) + 1, np.where(codes < 0, len(categories), codes))
-    counts = np.bincount(index, minlength=len(categories) + 2)
-    return (counts / max(len(values), 1)).tolist()
+def bin_counts(values: np.ndarray, reference: Mapping[str, Any]) -> np.ndarray:
+    """Counts of prepared values (float with NaN, or strings with ``""`` missing) in the reference's bins."""
+    if reference["kind"] == "categorical":
+        categories = list(reference["bins"][:-2])
+        codes = pd.Index(categories).get_indexer(values).astype(np.int64)
+        index = np.where(values == MISSING_CATEGORY, len(categories) + 1, np.where(codes < 0, len(categories), codes))
+        return np.bincount(index, minlength=len(categories) + 2)
+    edges = np.asarray(reference["edges"], dtype=np.float64)
+    numbers = np.asarray(values, dtype=np.float64)
+    return np.bincount(_numeric_bins(numbers, edges), minlength=len(edges) + 2)
 
 
 def current_frequencies(column: pd.Series, reference: Mapping[str, Any]) -> list[float]:
-    """Frequencies of new data in the reference's bins."""
-    if reference["kind"] == "categorical":
-        return _category_frequencies(category_strings(column), list(reference["bins"][:-2]))
-    edges = np.asarray(reference["edges"], dtype=np.float64)
-    values = numeric_values(column)
-    counts = np.bincount(_numeric_bins(values, edges), minlength=len(edges) + 2)
-    return (counts / max(values.size, 1)).tolist()
+    """Frequencies of a raw column in the reference's bins."""
+    values = category_strings(column) if reference["kind"] == "categorical" else numeric_values(column)
+    return (bin_counts(values, reference) / max(len(values), 1)).tolist()
 
 
 def psi(expected: list[float] | np.ndarray, actual: list[float] | np.ndarray) -> float:

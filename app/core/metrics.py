@@ -26,6 +26,7 @@ __all__ = [
     "precision_recall_curve",
     "roc_auc",
     "roc_curve",
+    "thin_curve",
     "threshold_grid",
 ]
 
@@ -183,6 +184,13 @@ class RankedScores:
 def expected_value(confusion: Confusion, cost_per_action: float, value_per_true_positive: float) -> float:
     """Value of acting on every predicted positive: each action costs, each true positive pays."""
     return value_per_true_positive * confusion.tp - cost_per_action * (confusion.tp + confusion.fp)
+
+
+def thin_curve(*columns: np.ndarray, limit: int = 200) -> list[list[float]]:
+    """At most ``limit`` evenly spaced points of a curve, always keeping both ends."""
+    size = len(columns[0])
+    keep = np.unique(np.linspace(0, size - 1, min(size, limit)).round().astype(int)) if size else np.empty(0, int)
+    return [[float(v) if np.isfinite(v) else None for v in np.asarray(column)[keep]] for column in columns]
 
 
 def threshold_grid(step: float = 0.01) -> np.ndarray:

@@ -1,0 +1,261 @@
+"""The headless command line: score, check, evaluate, info and self-test.
+
+Exit codes: 0 done (warnings allowed); 2 the input or the arguments cannot be used
+(one line on stderr names the file and the problem, and no output file is left);
+3 the model bundle failed its integrity check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from app.core.bundle import Bundle, BundleError, load_bundle
+from app.core.reading import InputError
+from app.core.report import FileReport
+from app.core.scoring import MissingColumnsError
+
+__all__ = ["EXIT_BUNDLE", "EXIT_INPUT", "EXIT_OK", "main"]
+
+EXIT_OK, EXIT_INPUT, EXIT_BUNDLE = 0, 2, 3
+COMMANDS = ("score", "check", "evaluate", "info", "self-test")
+
+
+class _UsageError(Exception):
+    """Bad arguments, reported in one line with exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def _threshold(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"threshold {text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"threshold {value:g} is outside 0..1")
+    return value
+
+
+def _parser() -> _Parser:
+    parser = _Parser(prog="python -m app", description="Score customer files offline with the bundled model.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    model = argparse.ArgumentParser(add_help=False)
+    model.add_argument(
+        "--model", type=Path, default=None, metavar="DIR", help="model bundle folder (default: the bundled one)"
+    )
+    score = commands.add_parser("score", parents=[model], help="score a CSV file into a new CSV file")
+    score.add_argument("input", type=Path, metavar="IN")
+    score.add_argument("-o", "--output", type=Path, required=True, metavar="OUT")
+    score.add_argument(
+        "--threshold", type=_threshold, default=None, metavar="T", help="decision threshold (default: the card's)"
+    )
+    check = commands.add_parser("check", parents=[model], help="sanity and drift report for a CSV file")
+    check.add_argument("input", type=Path, metavar="IN")
+    check.add_argument("--json", action="store_true")
+    evaluate = commands.add_parser("evaluate", parents=[model], help="metrics on a labelled CSV file")
+    evaluate.add_argument("input", type=Path, metavar="IN")
+    evaluate.add_argument("--label", default=None, metavar="COLUMN", help="label column (default: the card's target)")
+    evaluate.add_argument("--threshold", type=_threshold, default=None, metavar="T")
+    evaluate.add_argument("--json", action="store_true")
+    info = commands.add_parser("info", parents=[model], help="the model card's summary")
+    info.add_argument("--json", action="store_true")
+    commands.add_parser("self-test", parents=[model], help="verify the bundle, its golden rows and the sample file")
+    return parser
+
+
+def _fmt(value: Any, digits: int = 4) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+
+def _issue_lines(report: FileReport, limit: int = 20) -> list[str]:
+    lines = []
+    for issue in report.issues[:limit]:
+        rows = (
+            f" (rows {', '.join(map(str, issue.examples))}{', …' if issue.rows > len(issue.examples) else ''})"
+            if issue.examples
+            else ""
+        )
+        lines.append(f"  {issue.severity:<7} {issue.code:<16} {issue.message}{rows}")
+    if len(report.issues) > limit:
+        lines.append(f"  … and {len(report.issues) - limit} more (use --json for all)")
+    return lines
+
+
+def _drift_line(report: FileReport) -> str:
+    if not report.drift:
+        return "drift: not computed"
+    flagged = {name: d for name, d in report.drift.items() if d["status"] != "ok"}
+    worst = max(report.drift.items(), key=lambda item: item[1]["psi"])
+    if not flagged:
+        return f"drift: all {len(report.drift)} features ok (largest PSI {worst[1]['psi']:.3f}, {worst[0]})"
+    return "drift: " + ", ".join(f"{name} {d['psi']:.3f} ({d['status']})" for name, d in flagged.items())
+
+
+def _status_line(report: FileReport) -> str:
+    counts = report.status_counts
+    return f"{counts['ok']} ok, {counts['warning']} warning, {counts['invalid']} invalid"
+
+
+def _score(args: argparse.Namespace, bundle: Bundle) -> int:
+    from app.core.output import score_to_csv
+
+    result = score_to_csv(args.input, args.output, bundle, args.threshold)
+    report = result.report
+    print(
+        f"Scored {report.rows} rows of {args.input} into {args.output}: {_status_line(report)};"
+        f" {result.predicted_positive} predicted {bundle.card.target.positive_label!r}"
+        f" at threshold {result.threshold:.2f}."
+    )
+    print("\n".join(_issue_lines(report, limit=10)))
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace, bundle: Bundle) -> int:
+    from app.core.scoring import scan
+
+    try:
+        report = scan(args.input, bundle, predict=False)
+    except MissingColumnsError as error:
+        _print_check(error.report, args.json)
+        raise
+    _print_check(report, args.json)
+    return EXIT_OK
+
+
+def _print_check(report: FileReport, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(report.to_dict(), indent=1))
+        return
+    form = f" ({report.dialect.describe()})" if report.dialect else ""
+    print(f"{report.path}: {report.rows} rows{form}; verdict {report.verdict.upper()}")
+    if report.rows:
+        print(f"rows: {_status_line(report)}")
+    print("\n".join(_issue_lines(report)) or "  no issues")
+    print(_drift_line(report))
+
+
+def _evaluate(args: argparse.Namespace, bundle: Bundle) -> int:
+    from app.core.evaluation import evaluate_file
+
+    result, report = evaluate_file(args.input, bundle, args.label, args.threshold)
+    if args.json:
+        print(json.dumps(result, indent=1))
+        return EXIT_OK
+    cm = result["confusion_matrix"]
+    excluded = result["rows_excluded"]
+    print(
+        f"{args.input}: {result['rows']} labelled rows scored, {result['positives']} positive"
+        f" ({excluded['invalid']} invalid and {excluded['missing_label']} unlabelled rows left out)"
+    )
+    print(
+        "  "
+        + "  ".join(f"{k} {_fmt(result[k])}" for k in ("roc_auc", "pr_auc", "accuracy", "precision", "recall", "f1"))
+    )
+    print(f"  at threshold {result['threshold']:.2f}: TP {cm['tp']}  FP {cm['fp']}  TN {cm['tn']}  FN {cm['fn']}")
+    for attribute, metrics in result["slices"].items():
+        gaps = metrics["gaps"]
+        print(
+            f"  {attribute}: TPR gap {_fmt(gaps['tpr_gap'])}, FPR gap {_fmt(gaps['fpr_gap'])}, "
+            f"selection-rate gap {_fmt(gaps['selection_rate_gap'])}"
+        )
+    if report.verdict != "ok":
+        print(f"input verdict {report.verdict}; run `check` for details")
+    return EXIT_OK
+
+
+def card_summary(bundle: Bundle) -> dict[str, Any]:
+    """The facts ``info`` shows."""
+    raw = bundle.card.raw
+    return {
+        "name": bundle.card.name,
+        "display_name": bundle.card.display_name,
+        "version": bundle.card.version,
+        "algorithm": raw["model"].get("algorithm"),
+        "created_at": raw["model"].get("created_at"),
+        "onnx_sha256": bundle.card.onnx_sha256,
+        "data_sha256": raw.get("provenance", {}).get("data_sha256"),
+        "code_version": raw.get("provenance", {}).get("code_version"),
+        "target": {"column": bundle.card.target.column, "positive_label": bundle.card.target.positive_label},
+        "threshold": bundle.card.threshold,
+        "test_metrics": {k: v for k, v in raw.get("metrics", {}).get("test", {}).items() if k != "confusion_matrix"},
+        "gates": [{k: g[k] for k in ("name", "metric", "value", "status")} for g in raw.get("gates", [])],
+        "bundle": str(bundle.directory),
+    }
+
+
+def _info(args: argparse.Namespace, bundle: Bundle) -> int:
+    summary = card_summary(bundle)
+    if args.json:
+        print(json.dumps(summary, indent=1))
+        return EXIT_OK
+    metrics = summary["test_metrics"]
+    print(f"{summary['display_name']} {summary['version']} ({summary['algorithm']}), built {summary['created_at']}")
+    print(
+        f"predicts {summary['target']['column']} = {summary['target']['positive_label']!r}"
+        f" at threshold {summary['threshold']:.2f}"
+    )
+    print(f"data sha256 {summary['data_sha256']}")
+    print(f"model sha256 {summary['onnx_sha256']}")
+    print(
+        "test: "
+        + ", ".join(
+            f"{k} {_fmt(metrics.get(k))}"
+            for k in ("roc_auc", "pr_auc", "brier", "accuracy", "precision", "recall", "f1")
+        )
+    )
+    for gate in summary["gates"]:
+        value = "n/a" if gate["value"] is None else f"{gate['value']:.6g}"
+        print(f"gate {gate['status']:<14} {gate['name']} ({gate['metric']} = {value})")
+    return EXIT_OK
+
+
+def _self_test(args: argparse.Namespace, bundle: Bundle) -> int:
+    from app.core.selftest import run_self_test
+
+    result = run_self_test(bundle)
+    for name, ok, detail in result.checks:
+        print(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}")
+    print("self-test passed" if result.passed else "self-test FAILED")
+    return EXIT_OK if result.passed else EXIT_BUNDLE
+
+
+_HANDLERS = {"score": _score, "check": _check, "evaluate": _evaluate, "info": _info, "self-test": _self_test}
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run one command; never lets a traceback reach the user."""
+    try:
+        args = _parser().parse_args(list(argv))
+    except _UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    try:
+        bundle = load_bundle(args.model)
+    except BundleError as error:
+        print(f"error: model bundle: {error}", file=sys.stderr)
+        return EXIT_BUNDLE
+    try:
+        return _HANDLERS[args.command](args, bundle)
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as error:
+        print(f"error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("error: interrupted; no output was written", file=sys.stderr)
+        return 130
+    except Exception as error:  # the last line of defence: log the details, show one line
+        from app.crashlog import log_exception
+
+        where = log_exception(error)
+        print(f"error: unexpected {type(error).__name__}: {error} (details in {where})", file=sys.stderr)
+        return 1

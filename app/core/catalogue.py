@@ -1,0 +1,120 @@
+"""The declared catalogue of input issues: every code the checks can raise, its severity and meaning.
+
+The CLI and the GUI show these; tests assert on the codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["CATALOGUE", "SEVERITIES", "IssueType", "severity_of"]
+
+SEVERITIES = ("info", "warning", "error")
+
+
+@dataclass(frozen=True)
+class IssueType:
+    """One kind of issue: where it applies, how bad it is, what it means."""
+
+    code: str
+    scope: str  # row | file
+    severity: str
+    title: str
+    meaning: str
+
+
+_TYPES = (
+    # Per row. An error makes the row invalid: it gets no prediction.
+    IssueType(
+        "missing_value",
+        "row",
+        "warning",
+        "Missing value",
+        "The cell is empty; the model fills in the training value (median or most frequent).",
+    ),
+    IssueType(
+        "unseen_category",
+        "row",
+        "warning",
+        "Unseen category",
+        "A value the model never saw in training; it contributes nothing to the score.",
+    ),
+    IssueType(
+        "out_of_range",
+        "row",
+        "warning",
+        "Outside the training range",
+        "A number below the training minimum or above the training maximum.",
+    ),
+    IssueType(
+        "impossible_value",
+        "row",
+        "error",
+        "Impossible value",
+        "The value breaks a domain rule (e.g. tenure >= 0) or a binary column holds other than 0 or 1.",
+    ),
+    IssueType("non_numeric", "row", "error", "Not a number", "Text where the model needs a number."),
+    IssueType(
+        "non_finite", "row", "error", "Infinite number", "An infinite value where the model needs a finite number."
+    ),
+    IssueType(
+        "repeated_header",
+        "row",
+        "error",
+        "Repeated header line",
+        "The row repeats the header, as happens when files are concatenated.",
+    ),
+    IssueType(
+        "malformed_row",
+        "row",
+        "error",
+        "Too many fields",
+        "The row has more fields than the header; a separator inside an unquoted value is the usual cause.",
+    ),
+    # Per file.
+    IssueType("missing_column", "file", "error", "Missing column", "A column the model needs is not in the file."),
+    IssueType(
+        "renamed_column",
+        "file",
+        "warning",
+        "Renamed column",
+        "A header differs from the model's only in case, spaces or underscores; it was matched.",
+    ),
+    IssueType("extra_column", "file", "info", "Extra column", "A column the model does not use; it is passed through."),
+    IssueType("duplicate_id", "file", "warning", "Duplicate id", "The same id appears on more than one row."),
+    IssueType(
+        "missing_share",
+        "file",
+        "warning",
+        "More missing values than in training",
+        "The column's share of missing values is well above the share seen in training.",
+    ),
+    IssueType(
+        "drift",
+        "file",
+        "warning",
+        "Distribution drift",
+        "The column's distribution differs from training (PSI from 0.1: warn, from 0.25: alert).",
+    ),
+    IssueType(
+        "output_column_renamed",
+        "file",
+        "info",
+        "Output column renamed",
+        "The input already has a column of that name; the score column got a suffix instead of overwriting it.",
+    ),
+    IssueType(
+        "missing_label",
+        "file",
+        "warning",
+        "Missing label",
+        "Rows without a usable label are left out of the evaluation.",
+    ),
+)
+
+CATALOGUE: dict[str, IssueType] = {t.code: t for t in _TYPES}
+
+
+def severity_of(code: str) -> str:
+    """Severity of a catalogued code."""
+    return CATALOGUE[code].severity

@@ -1,0 +1,111 @@
+"""Row-level sanity checks, computed on each column's distinct values and mapped back to rows.
+
+``assess_chunk`` turns a chunk of text (the card's feature columns) into the model's
+inputs, prepared by the same functions training used, plus a mask per issue code.
+Working on ``pd.factorize``'s distinct values keeps a million rows cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from app.core.card import FeatureSpec, ModelCard
+from app.core.catalogue import severity_of
+from app.core.prepare import category_strings, numeric_values
+from app.core.reading import normalise_decimal_comma
+
+__all__ = [
+    "MISSING_TOKENS",
+    "STATUS_INVALID",
+    "STATUS_NAMES",
+    "STATUS_OK",
+    "STATUS_WARNING",
+    "ChunkAssessment",
+    "assess_chunk",
+]
+
+STATUS_OK, STATUS_WARNING, STATUS_INVALID = 0, 1, 2
+STATUS_NAMES = ("ok", "warning", "invalid")
+# Spellings of "no value" that spreadsheets and databases export (compared case-insensitively).
+MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "#n/a"})
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+IssueKey = tuple[str, str]  # (code, column); column "" for row-wide issues
+
+
+@dataclass
+class ChunkAssessment:
+    """Model inputs, issue masks, and each row's status and issue list."""
+
+    prepared: pd.DataFrame
+    masks: dict[IssueKey, np.ndarray]
+    status: np.ndarray
+    issues: np.ndarray
+
+
+def _feature_masks(
+    text: pd.Series, spec: FeatureSpec, card: ModelCard, decimal: str
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Prepared values and per-code masks for one feature column."""
+    codes, uniques = pd.factorize(text.to_numpy(dtype=object), use_na_sentinel=False)
+    distinct = pd.Series(uniques, dtype=object).astype(str).str.strip()
+    lowered = distinct.str.casefold()
+    flags: dict[str, np.ndarray] = {}
+    if spec.kind == "categorical":
+        known = distinct.isin(spec.categories).to_numpy()
+        missing = (lowered.isin(MISSING_TOKENS).to_numpy()) & ~known
+        prepared = category_strings(distinct.where(~missing, ""))
+        flags["missing_value"] = missing
+        flags["unseen_category"] = ~missing & ~known
+    else:
+        number_text = normalise_decimal_comma(distinct) if decimal == "," else distinct
+        missing = lowered.isin(MISSING_TOKENS).to_numpy()
+        cleaned = pd.Series(np.where(missing, "", number_text.astype(object)), dtype=object)
+        parsed = pd.to_numeric(cleaned.replace("", np.nan), errors="coerce").to_numpy(dtype=np.float64, copy=True)
+        # The model computes in float32: a number beyond its range is as unusable as infinity.
+        parsed[np.abs(parsed) > _FLOAT32_MAX] = np.inf
+        prepared = numeric_values(cleaned)
+        prepared[np.isinf(parsed)] = np.nan
+        finite = np.isfinite(parsed)
+        flags["missing_value"] = missing
+        flags["non_finite"] = np.isinf(parsed)
+        flags["non_numeric"] = np.isnan(parsed) & ~missing
+        impossible = np.zeros(len(distinct), dtype=bool)
+        if spec.kind == "binary":
+            impossible |= finite & ~np.isin(parsed, (0.0, 1.0))
+        elif spec.stats:
+            with np.errstate(invalid="ignore"):
+                flags["out_of_range"] = finite & ((parsed < spec.stats["min"]) | (parsed > spec.stats["max"]))
+        for rule in card.rules_for(spec.name):
+            impossible |= rule.violations(np.where(finite, parsed, np.nan))
+        flags["impossible_value"] = impossible
+        if "out_of_range" in flags:
+            flags["out_of_range"] &= ~impossible  # one issue per cell: the worse one
+    return np.asarray(prepared)[codes], {code: mask[codes] for code, mask in flags.items() if mask.any()}
+
+
+def assess_chunk(
+    features: pd.DataFrame, card: ModelCard, row_masks: Mapping[str, np.ndarray], decimal: str = "."
+) -> ChunkAssessment:
+    """Check every feature cell; ``row_masks`` adds row-wide findings (repeated header, malformed row)."""
+    rows = len(features)
+    masks: dict[IssueKey, np.ndarray] = {(code, ""): mask for code, mask in row_masks.items() if mask.any()}
+    prepared: dict[str, np.ndarray] = {}
+    for spec in card.features:
+        values, flags = _feature_masks(features[spec.name], spec, card, decimal)
+        prepared[spec.name] = values.astype(np.float32) if spec.is_numeric else values
+        for code, mask in flags.items():
+            masks[(code, spec.name)] = mask
+    status = np.zeros(rows, dtype=np.int8)
+    issues = np.full(rows, "", dtype=object)
+    for (code, column), mask in masks.items():
+        level = STATUS_INVALID if severity_of(code) == "error" else STATUS_WARNING
+        np.maximum(status, np.where(mask, level, STATUS_OK).astype(np.int8), out=status)
+        tag = f"{code}:{column}" if column else code
+        hit = np.flatnonzero(mask)
+        issues[hit] = [f"{existing};{tag}" if existing else tag for existing in issues[hit]]
+    return ChunkAssessment(pd.DataFrame(prepared, index=features.index), masks, status, issues)

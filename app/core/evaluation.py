@@ -1,0 +1,134 @@
+"""Back-testing on a labelled file: the model's metrics on the analyst's own data, with numpy alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from app.core.bundle import Bundle
+from app.core.card import ModelCard
+from app.core.metrics import classification_summary, roc_curve, thin_curve
+from app.core.reading import InputError, normalised_name
+from app.core.report import EXAMPLES, FileReport
+from app.core.scoring import CancelFn, ProgressFn, ScoredChunk, scan
+from app.core.slices import all_slice_metrics
+
+__all__ = ["LABEL_MISSING", "LABEL_UNKNOWN", "LabelCollector", "evaluate_file", "label_values", "labelled_metrics"]
+
+LABEL_MISSING, LABEL_UNKNOWN = -1, -2
+_TRUE = {"1", "true", "yes", "y", "t"}
+_FALSE = {"0", "false", "no", "n", "f"}
+
+
+def label_values(text: pd.Series, card: ModelCard) -> np.ndarray:
+    """1 for the positive label, 0 for the negative, -1 when empty, -2 when unrecognised.
+
+    The card's own labels match ignoring case and spaces; 1/0 and true/false are accepted too.
+    """
+    values = text.astype(str).str.strip().str.casefold().to_numpy(dtype=object)
+    positive = card.target.positive_label.strip().casefold()
+    negative = card.target.negative_label.strip().casefold()
+    result = np.full(len(values), LABEL_UNKNOWN, dtype=np.int8)
+    result[np.isin(values, [*(_FALSE - {positive}), negative])] = 0
+    result[np.isin(values, [*(_TRUE - {negative}), positive])] = 1
+    result[values == ""] = LABEL_MISSING
+    return result
+
+
+def find_label_column(columns: list[str], label: str) -> str | None:
+    """The file column holding ``label``: exact name first, then ignoring case, spaces and underscores."""
+    if label in columns:
+        return label
+    key = normalised_name(label)
+    return next((c for c in columns if normalised_name(c) == key), None)
+
+
+class LabelCollector:
+    """A scan sink keeping probabilities, labels and sensitive-attribute values."""
+
+    def __init__(self, card: ModelCard, label: str) -> None:
+        self.card = card
+        self.label = label
+        self.probability: list[np.ndarray] = []
+        self.labels: list[np.ndarray] = []
+        self.groups: dict[str, list[np.ndarray]] = {}
+        self.unknown: dict[str, list[int]] = {}
+
+    def __call__(self, chunk: ScoredChunk) -> None:
+        column = find_label_column(list(chunk.text.columns), self.label)
+        if column is None:
+            raise InputError(f"{chunk.source.path}: no label column {self.label!r}; name it with --label")
+        labels = label_values(chunk.text[column], self.card)
+        self.probability.append(chunk.probability)
+        self.labels.append(labels)
+        for row in np.flatnonzero(labels == LABEL_UNKNOWN):
+            rows = self.unknown.setdefault(str(chunk.text[column].iloc[row]), [])
+            if len(rows) < EXAMPLES:
+                rows.append(int(chunk.start + row + 1))
+        for spec in self.card.sensitive:
+            source = chunk.mapping.source_for.get(spec.column)
+            if source is not None:
+                self.groups.setdefault(spec.column, []).append(chunk.text[source].to_numpy(dtype=object))
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+        """All probabilities, labels and sensitive columns, in file order."""
+        probability = np.concatenate(self.probability) if self.probability else np.empty(0)
+        labels = np.concatenate(self.labels) if self.labels else np.empty(0, dtype=np.int8)
+        groups = pd.DataFrame({c: np.concatenate(parts) for c, parts in self.groups.items()})
+        return probability, labels, groups
+
+
+def labelled_metrics(
+    probability: np.ndarray, labels: np.ndarray, groups: pd.DataFrame, card: ModelCard, threshold: float
+) -> dict[str, Any]:
+    """Metrics, ROC points and slices on the rows that have both a score and a label."""
+    usable = ~np.isnan(probability) & (labels >= 0)
+    y, p = labels[usable].astype(np.int64), probability[usable]
+    summary = classification_summary(y, p, threshold)
+    fpr, tpr, thresholds = roc_curve(y, p)
+    min_rows = int(card.section("fairness").get("min_group_rows", 30))
+    slices = all_slice_metrics(groups[usable].reset_index(drop=True), y, p, card.sensitive, threshold, min_rows)
+    return summary | {
+        "roc": dict(zip(("fpr", "tpr", "threshold"), thin_curve(fpr, tpr, thresholds), strict=True)),
+        "slices": slices,
+    }
+
+
+def evaluate_file(
+    path: Path,
+    bundle: Bundle,
+    label: str | None = None,
+    threshold: float | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> tuple[dict[str, Any], FileReport]:
+    """Score a labelled file and compute its metrics; unusable labels raise InputError naming them."""
+    card = bundle.card
+    label = label or card.target.column
+    threshold = card.threshold if threshold is None else threshold
+    collector = LabelCollector(card, label)
+    report = scan(
+        Path(path), bundle, on_chunk=collector, progress=progress, cancelled=cancelled, optional_columns=[label]
+    )
+    if collector.unknown:
+        shown = "; ".join(
+            f"{value!r} (rows {', '.join(map(str, rows))})" for value, rows in list(collector.unknown.items())[:5]
+        )
+        raise InputError(
+            f"{path}: column {label!r} holds labels other than {card.target.positive_label!r} and"
+            f" {card.target.negative_label!r}: {shown}"
+        )
+    probability, labels, groups = collector.arrays()
+    result = labelled_metrics(probability, labels, groups, card, threshold)
+    if result["rows"] == 0:
+        raise InputError(f"{path}: no row has both a usable label in {label!r} and a score")
+    result["rows_in_file"] = report.rows
+    result["rows_excluded"] = {
+        "invalid": int(np.sum(np.isnan(probability))),
+        "missing_label": int(np.sum(~np.isnan(probability) & (labels == LABEL_MISSING))),
+    }
+    result["label_column"] = label
+    return result, report

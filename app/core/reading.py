@@ -1,0 +1,302 @@
+"""Reading the CSV files analysts really have: any common encoding, separator and decimal mark.
+
+Everything is read as text in chunks of constant size; nothing is converted here, so
+the input can be written back exactly as it came. Anything that cannot be read raises
+``InputError`` with a message naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = [
+    "CHUNK_ROWS",
+    "ColumnMapping",
+    "Dialect",
+    "InputError",
+    "InputFile",
+    "map_columns",
+    "normalise_decimal_comma",
+    "normalised_name",
+    "open_input",
+]
+
+CHUNK_ROWS = 50_000
+EXTRA_FIELDS = 16  # room for rows with more fields than the header; they are flagged, not lost
+EXTRA_PREFIX = "\x00extra"
+_SAMPLE_BYTES = 256 * 1024
+_SEPARATORS = (",", ";", "\t", "|")
+_SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_BINARY_SIGNATURES = (
+    (b"PK\x03\x04", "is a zip file (an Excel workbook?), not CSV; save it as CSV first"),
+    (b"\xd0\xcf\x11\xe0", "is an old-format Excel or Office document, not CSV; save it as CSV first"),
+    (b"\x1f\x8b", "is gzip-compressed; decompress it first"),
+    (b"%PDF", "is a PDF document, not CSV"),
+)
+_COMMA_DECIMAL = re.compile(r"^\s*[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+\s*$")
+_DOT_DECIMAL = re.compile(r"^\s*[+-]?\d+\.\d+\s*$")
+
+
+class InputError(ValueError):
+    """The input cannot be used; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How a file is written: encoding, byte-order mark, separator, line ending and decimal mark."""
+
+    encoding: str
+    bom: bool
+    separator: str
+    newline: str
+    decimal: str = "."
+
+    def describe(self) -> str:
+        """e.g. ``UTF-8 with BOM, semicolon-separated, decimal comma, CRLF``."""
+        parts = [
+            self.encoding.upper() + (" with BOM" if self.bom else ""),
+            f"{_SEPARATOR_NAMES[self.separator]}-separated",
+        ]
+        if self.decimal == ",":
+            parts.append("decimal comma")
+        parts.append("CRLF" if self.newline == "\r\n" else "LF")
+        return ", ".join(parts)
+
+
+def normalised_name(name: str) -> str:
+    """Header key that ignores case, spaces, underscores, hyphens and dots."""
+    return re.sub(r"[\s_\-.]+", "", str(name)).casefold()
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which file column feeds which expected column."""
+
+    source_for: Mapping[str, str]  # expected name -> file column
+    renamed: Mapping[str, str] = field(default_factory=dict)  # expected name -> differing file column
+    missing: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+
+
+def map_columns(file_columns: Sequence[str], expected: Sequence[str], optional: Sequence[str] = ()) -> ColumnMapping:
+    """Match expected columns exactly first, then ignoring case, spaces and underscores."""
+    wanted = list(dict.fromkeys([*expected, *optional]))
+    source_for: dict[str, str] = {}
+    renamed: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in wanted:
+        if name in file_columns:
+            source_for[name] = name
+            taken.add(name)
+    by_key: dict[str, list[str]] = {}
+    for column in file_columns:
+        if column not in taken:
+            by_key.setdefault(normalised_name(column), []).append(column)
+    for name in wanted:
+        if name in source_for:
+            continue
+        candidates = by_key.get(normalised_name(name), [])
+        if candidates:
+            source_for[name] = renamed[name] = candidates.pop(0)
+            taken.add(source_for[name])
+    missing = tuple(name for name in expected if name not in source_for)
+    extra = tuple(c for c in file_columns if c not in taken)
+    return ColumnMapping(source_for=source_for, renamed=renamed, missing=missing, extra=extra)
+
+
+def normalise_decimal_comma(values: pd.Series) -> pd.Series:
+    """``1.234,5`` and ``29,85`` become ``1234.5`` and ``29.85``; other cells are left alone."""
+    text = values.astype("string")
+    comma = text.str.match(_COMMA_DECIMAL).fillna(False)
+    if not comma.any():
+        return values
+    fixed = text[comma].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    result = text.copy()
+    result[comma] = fixed
+    return result
+
+
+def _detect_encoding(path: Path, head: bytes) -> tuple[str, bool]:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", True
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", True
+    for signature, problem in _BINARY_SIGNATURES:
+        if head.startswith(signature):
+            raise InputError(f"{path}: {problem}")
+    nuls = head.count(0)
+    if nuls:
+        # UTF-16 without a byte-order mark puts a NUL beside every ASCII character.
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if odd > len(head) // 4 and even == 0:
+            return "utf-16-le", False
+        if even > len(head) // 4 and odd == 0:
+            return "utf-16-be", False
+        if nuls > max(1, len(head) // 100):  # a stray NUL from a database export is kept as text
+            raise InputError(f"{path}: binary content, not a CSV text file")
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as handle:
+            while block := handle.read(1 << 20):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        return "utf-8", False
+    except UnicodeDecodeError:
+        pass
+    try:
+        with open(path, "rb") as handle:
+            while block := handle.read(1 << 20):
+                block.decode("cp1252")
+        return "cp1252", False
+    except UnicodeDecodeError:
+        return "latin-1", False  # decodes any byte; the last resort of spreadsheet exports
+
+
+def _detect_separator(sample: str) -> str:
+    """The separator that splits the first records into the most, most consistent fields."""
+    lines = sample.splitlines(keepends=True)
+    if len(sample) >= _SAMPLE_BYTES - 4 and len(lines) > 1:
+        lines = lines[:-1]  # the last line of a sample may be cut
+    text = "".join(lines[:200])
+    best, best_score = ",", (-1.0, 0)
+    for separator in _SEPARATORS:
+        try:
+            records = [r for r in csv.reader(io.StringIO(text), delimiter=separator) if r][:50]
+        except csv.Error:
+            continue
+        if not records:
+            continue
+        width = len(records[0])
+        consistent = sum(len(r) == width for r in records) / len(records)
+        score = (consistent if width > 1 else 0.0, width)
+        if score > best_score:
+            best, best_score = separator, score
+    return best
+
+
+def _header(text: str, separator: str, path: Path) -> tuple[list[str], list[str]]:
+    """The header as written, and the same names made unique and stripped for lookups."""
+    try:
+        header = next(csv.reader(io.StringIO(text), delimiter=separator), None)
+    except csv.Error as error:
+        raise InputError(f"{path}: the header line cannot be read ({error})") from None
+    if not header or not any(h.strip() for h in header):
+        raise InputError(f"{path}: the file is empty (no header line)")
+    names = [h.strip() for h in header]
+    seen: dict[str, int] = {}
+    unique = []
+    for index, name in enumerate(names):
+        name = name or f"column_{index + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"  # pandas' convention for repeated headers
+        else:
+            seen[name] = 0
+        unique.append(name)
+    return header, unique
+
+
+@dataclass
+class InputFile:
+    """An opened input: its dialect, header and a reader of text chunks."""
+
+    path: Path
+    dialect: Dialect
+    columns: list[str]
+    size: int
+    header: list[str] = field(default_factory=list)  # as written, for writing the file back
+    _position: int = 0
+
+    @property
+    def bytes_read(self) -> int:
+        """How far the reader has got, for progress."""
+        return self._position
+
+    def chunks(self, rows: int = CHUNK_ROWS) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+        """Yield (text frame with the header's columns, extra fields) chunk by chunk; cells are strings."""
+        extras = [f"{EXTRA_PREFIX}{i}" for i in range(EXTRA_FIELDS)]
+        names = [*self.columns, *extras]
+        with open(self.path, "rb") as raw:
+            text = io.TextIOWrapper(raw, encoding=self.dialect.encoding, newline="")
+            try:
+                reader = pd.read_csv(
+                    text,
+                    sep=self.dialect.separator,
+                    header=None,
+                    skiprows=1,
+                    names=names,
+                    dtype=str,
+                    keep_default_na=False,
+                    na_filter=False,
+                    quotechar='"',
+                    skip_blank_lines=True,
+                    chunksize=rows,
+                    engine="c",
+                )
+                for chunk in reader:
+                    self._position = raw.tell()
+                    yield chunk[self.columns], chunk[extras]
+            except pd.errors.ParserError as error:
+                raise InputError(f"{self.path}: cannot be read as CSV ({_parser_message(error)})") from None
+            except UnicodeDecodeError as error:
+                raise InputError(f"{self.path}: text is not valid {self.dialect.encoding} ({error.reason})") from None
+        self._position = self.size
+
+
+def _parser_message(error: Exception) -> str:
+    message = str(error).strip().removeprefix("Error tokenizing data. C error: ")
+    return message.replace("Expected", "expected").rstrip(".")
+
+
+def _detect_decimal(path: Path, dialect: Dialect, columns: list[str], numeric: Sequence[str]) -> str:
+    """Decimal comma when numeric columns hold ``12,5`` and never ``12.5`` (only with non-comma separators)."""
+    if dialect.separator == "," or not numeric:
+        return "."
+    probe = InputFile(path, dialect, columns, 0)
+    first, _ = next(probe.chunks(rows=2000), (pd.DataFrame(columns=columns), None))
+    comma = dot = 0
+    for column in numeric:
+        if column in first.columns:
+            values = first[column].astype("string")
+            comma += int(values.str.match(_COMMA_DECIMAL).sum())
+            dot += int(values.str.match(_DOT_DECIMAL).sum())
+    return "," if comma and not dot else "."
+
+
+def open_input(path: Path, numeric_columns: Sequence[str] = ()) -> InputFile:
+    """Detect how ``path`` is written and return a chunk reader; ``numeric_columns`` help spot decimal commas."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a CSV file")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(f"{path}: the file is empty")
+    with open(path, "rb") as handle:
+        head = handle.read(_SAMPLE_BYTES)
+    encoding, bom = _detect_encoding(path, head)
+    try:
+        sample = head.decode(encoding, errors="ignore")
+    except LookupError:
+        raise InputError(f"{path}: unknown encoding {encoding}") from None
+    sample = sample.lstrip("\ufeff")
+    if not sample.strip():
+        raise InputError(f"{path}: the file is empty")
+    separator = _detect_separator(sample)
+    newline = "\r\n" if "\r\n" in sample else "\n"
+    header, columns = _header(sample, separator, path)
+    dialect = Dialect(encoding=encoding, bom=bom, separator=separator, newline=newline)
+    numeric_in_file = [c for c in columns if normalised_name(c) in {normalised_name(n) for n in numeric_columns}]
+    decimal = _detect_decimal(path, dialect, columns, numeric_in_file)
+    if decimal != ".":
+        dialect = Dialect(encoding=encoding, bom=bom, separator=separator, newline=newline, decimal=decimal)
+    return InputFile(path=path, dialect=dialect, columns=columns, size=size, header=header)

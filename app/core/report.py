@@ -1,0 +1,218 @@
+"""The per-file report: issues by code and column with example rows, drift, and the verdict.
+
+``ReportBuilder`` accumulates chunk by chunk in constant memory (ids are kept as
+64-bit hashes for the duplicate check), then ``finish`` returns a ``FileReport``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from app.core.card import ModelCard
+from app.core.catalogue import CATALOGUE, SEVERITIES, severity_of
+from app.core.checks import STATUS_NAMES, ChunkAssessment
+from app.core.drift import bin_counts, drift_status, psi
+from app.core.reading import ColumnMapping, Dialect
+
+__all__ = ["EXAMPLES", "FileReport", "Issue", "ReportBuilder"]
+
+EXAMPLES = 5
+_MISSING_SHARE_MARGIN = 0.05  # five points above training before a column's missing share is flagged
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One catalogued finding with how many rows it touches and the first few of them (1-based)."""
+
+    code: str
+    column: str
+    severity: str
+    rows: int
+    examples: tuple[int, ...]
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape the CLI prints."""
+        return {
+            "code": self.code,
+            "column": self.column,
+            "severity": self.severity,
+            "rows": self.rows,
+            "examples": list(self.examples),
+            "message": self.message,
+        }
+
+
+@dataclass
+class FileReport:
+    """Everything the checks found in one file."""
+
+    path: str
+    rows: int
+    dialect: Dialect | None
+    mapping: ColumnMapping
+    status_counts: dict[str, int]
+    issues: list[Issue]
+    drift: dict[str, dict[str, Any]]
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def verdict(self) -> str:
+        """``error`` if any issue is an error, ``warning`` if any is a warning, else ``ok``."""
+        severities = {i.severity for i in self.issues}
+        return "error" if "error" in severities else "warning" if "warning" in severities else "ok"
+
+    def issues_of(self, code: str) -> list[Issue]:
+        """Issues with one code."""
+        return [i for i in self.issues if i.code == code]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``check --json`` document."""
+        return {
+            "rows": self.rows,
+            "verdict": self.verdict,
+            "issues": [i.to_dict() for i in self.issues],
+            "drift": self.drift,
+            "status_counts": self.status_counts,
+            "file": self.path,
+            "format": self.dialect.describe() if self.dialect else None,
+        }
+
+
+def _row_message(code: str, column: str, count: int) -> str:
+    where = f" in '{column}'" if column else ""
+    return f"{CATALOGUE[code].title}{where}: {count} row{'s' if count != 1 else ''}"
+
+
+class ReportBuilder:
+    """Accumulates chunk assessments into a file report."""
+
+    def __init__(self, card: ModelCard, path: str, dialect: Dialect | None, mapping: ColumnMapping) -> None:
+        self.card = card
+        self.path = path
+        self.dialect = dialect
+        self.mapping = mapping
+        self.rows = 0
+        self._status = np.zeros(len(STATUS_NAMES), dtype=np.int64)
+        self._counts: dict[tuple[str, str], int] = {}
+        self._examples: dict[tuple[str, str], list[int]] = {}
+        self._missing = {f.name: 0 for f in card.features}
+        self._bins = {f.name: np.zeros(0, dtype=np.int64) for f in card.features if f.reference}
+        self._id_hashes: list[np.ndarray] = []
+        self._id_starts: list[int] = []
+
+    def add(self, assessment: ChunkAssessment, ids: pd.Series | None) -> None:
+        """Fold one chunk in; row numbers continue from the previous chunk."""
+        start = self.rows
+        for key, mask in assessment.masks.items():
+            hits = np.flatnonzero(mask)
+            self._counts[key] = self._counts.get(key, 0) + hits.size
+            examples = self._examples.setdefault(key, [])
+            if len(examples) < EXAMPLES:
+                examples.extend(int(start + i + 1) for i in hits[: EXAMPLES - len(examples)])
+            if key[0] == "missing_value":
+                self._missing[key[1]] += hits.size
+        self._status += np.bincount(assessment.status, minlength=len(STATUS_NAMES))
+        for spec in self.card.features:
+            if spec.name in self._bins:
+                counts = bin_counts(assessment.prepared[spec.name].to_numpy(), spec.reference)
+                current = self._bins[spec.name]
+                self._bins[spec.name] = counts if current.size == 0 else current + counts
+        if ids is not None:
+            text = ids.astype(str).str.strip().to_numpy(dtype=object)
+            self._id_hashes.append(pd.util.hash_array(text))
+            self._id_starts.append(start)
+        self.rows += len(assessment.status)
+
+    def _duplicates(self) -> Issue | None:
+        if not self._id_hashes:
+            return None
+        hashes = np.concatenate(self._id_hashes)
+        order = np.argsort(hashes, kind="mergesort")
+        ordered = hashes[order]
+        repeated = np.zeros(hashes.size, dtype=bool)
+        same = ordered[1:] == ordered[:-1]
+        repeated[order[1:][same]] = True
+        repeated[order[:-1][same]] = True
+        rows = np.flatnonzero(repeated)
+        if not rows.size:
+            return None
+        column = self.card.id_columns[0]
+        return Issue(
+            "duplicate_id",
+            column,
+            "warning",
+            int(rows.size),
+            tuple(int(r + 1) for r in rows[:EXAMPLES]),
+            f"{rows.size} rows share an id with another row in '{column}'",
+        )
+
+    def finish(self, extras: Mapping[str, Any] | None = None) -> FileReport:
+        """The finished report, issues sorted by severity (errors first), code and column."""
+        issues: list[Issue] = []
+        for name in self.mapping.missing:
+            issues.append(Issue("missing_column", name, "error", 0, (), f"the file has no column '{name}'"))
+        for name, source in self.mapping.renamed.items():
+            issues.append(Issue("renamed_column", name, "warning", 0, (), f"column '{source}' was read as '{name}'"))
+        for source in self.mapping.extra:
+            issues.append(
+                Issue(
+                    "extra_column", source, "info", 0, (), f"column '{source}' is not used by the model; passed through"
+                )
+            )
+        for (code, column), count in self._counts.items():
+            issues.append(
+                Issue(
+                    code,
+                    column,
+                    severity_of(code),
+                    count,
+                    tuple(self._examples[(code, column)]),
+                    _row_message(code, column, count),
+                )
+            )
+        duplicates = self._duplicates()
+        if duplicates:
+            issues.append(duplicates)
+        drift: dict[str, dict[str, Any]] = {}
+        for spec in self.card.features:
+            if self.rows and spec.name in self._bins and self._bins[spec.name].size:
+                share = self._missing[spec.name] / self.rows
+                if share > spec.missing_share + _MISSING_SHARE_MARGIN:
+                    issues.append(
+                        Issue(
+                            "missing_share",
+                            spec.name,
+                            "warning",
+                            self._missing[spec.name],
+                            (),
+                            f"{share:.1%} missing in '{spec.name}' against {spec.missing_share:.1%} in training",
+                        )
+                    )
+                value = psi(spec.reference["frequencies"], self._bins[spec.name] / self.rows)
+                status = drift_status(value)
+                drift[spec.name] = {"psi": round(value, 6), "status": status}
+                if status != "ok":
+                    issues.append(
+                        Issue(
+                            "drift",
+                            spec.name,
+                            "warning",
+                            0,
+                            (),
+                            f"'{spec.name}' drifted from training: PSI {value:.3f} ({status})",
+                        )
+                    )
+        rank = {s: i for i, s in enumerate(reversed(SEVERITIES))}
+        issues.sort(key=lambda i: (rank[i.severity], i.code, i.column))
+        counts = {name: int(n) for name, n in zip(STATUS_NAMES, self._status, strict=True)}
+        return FileReport(self.path, self.rows, self.dialect, self.mapping, counts, issues, drift, dict(extras or {}))
+
+    def drift_counts(self) -> dict[str, np.ndarray]:
+        """Current bin counts per feature (for charts that overlay training and current data)."""
+        return dict(self._bins)

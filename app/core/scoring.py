@@ -1,0 +1,120 @@
+"""Streaming a file through the checks and the model, chunk by chunk, in constant memory.
+
+``scan`` is the one driver: ``check`` uses it without a sink, ``score`` with a CSV sink,
+the GUI with a sink that keeps the results, ``evaluate`` with one that keeps labels.
+It is a plain function taking ``progress(done, total)`` and ``cancelled()``, so the
+GUI can run it in a worker thread and tests can run it without Qt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from app.core.bundle import Bundle
+from app.core.checks import STATUS_INVALID, ChunkAssessment, assess_chunk
+from app.core.reading import CHUNK_ROWS, ColumnMapping, InputError, InputFile, map_columns, open_input
+from app.core.report import FileReport, ReportBuilder
+
+__all__ = [
+    "CancelFn",
+    "Cancelled",
+    "MissingColumnsError",
+    "ProgressFn",
+    "ScoredChunk",
+    "scan",
+]
+
+ProgressFn = Callable[[int, int], None]
+CancelFn = Callable[[], bool]
+REPEATED_HEADER_SHARE = 0.8
+
+
+class Cancelled(Exception):
+    """The user cancelled a long job; nothing was written."""
+
+
+class MissingColumnsError(InputError):
+    """The file lacks columns the model needs; ``report`` still says what it has."""
+
+    def __init__(self, message: str, report: FileReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass
+class ScoredChunk:
+    """One chunk as read, with its checks and probabilities (NaN where not scored)."""
+
+    start: int
+    text: pd.DataFrame
+    assessment: ChunkAssessment
+    probability: np.ndarray
+    source: InputFile
+    mapping: ColumnMapping
+
+
+def _repeated_header(chunk: pd.DataFrame) -> np.ndarray:
+    """Rows whose cells mostly repeat their column's name (files pasted together, header and all)."""
+    columns = list(chunk.columns)
+    first = chunk[columns[0]].astype(str).str.strip().str.casefold() == columns[0].casefold()
+    if not first.any():
+        return np.zeros(len(chunk), dtype=bool)
+    candidates = chunk[first.to_numpy()]
+    equal = sum((candidates[c].astype(str).str.strip().str.casefold() == c.casefold()).to_numpy() for c in columns)
+    result = np.zeros(len(chunk), dtype=bool)
+    result[np.flatnonzero(first.to_numpy())] = equal >= max(1, REPEATED_HEADER_SHARE * len(columns))
+    return result
+
+
+def _malformed(extras: pd.DataFrame) -> np.ndarray:
+    """Rows with non-empty fields beyond the header's width (a trailing empty field is harmless)."""
+    return (extras.to_numpy(dtype=object) != "").any(axis=1)
+
+
+def scan(
+    path: Path,
+    bundle: Bundle,
+    *,
+    predict: bool = True,
+    on_chunk: Callable[[ScoredChunk], None] | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    optional_columns: Sequence[str] = (),
+) -> FileReport:
+    """Read, check and (optionally) score ``path``; hand each chunk to ``on_chunk``; return the report."""
+    card = bundle.card
+    numeric = [f.name for f in card.features if f.is_numeric]
+    source = open_input(Path(path), numeric_columns=numeric)
+    optional = [*card.id_columns, card.target.column, *card.passthrough, *optional_columns]
+    mapping = map_columns(source.columns, card.feature_names, optional=optional)
+    builder = ReportBuilder(card, str(path), source.dialect, mapping)
+    if mapping.missing:
+        names = ", ".join(repr(m) for m in mapping.missing)
+        hint = "; it has a single column, so it may not be a CSV file" if len(source.columns) == 1 else ""
+        raise MissingColumnsError(f"{path}: missing column(s) the model needs: {names}{hint}", builder.finish())
+    id_column = next((mapping.source_for[c] for c in card.id_columns if c in mapping.source_for), None)
+    for text, extras in source.chunks(chunk_rows):
+        if cancelled is not None and cancelled():
+            raise Cancelled(f"{path}: cancelled")
+        features = pd.DataFrame({name: text[mapping.source_for[name]] for name in card.feature_names})
+        row_masks = {"repeated_header": _repeated_header(text), "malformed_row": _malformed(extras)}
+        assessment = assess_chunk(features, card, row_masks, source.dialect.decimal)
+        probability = np.full(len(text), np.nan)
+        if predict and len(text):
+            probability = bundle.predictor.predict_prepared(assessment.prepared)
+            probability[assessment.status == STATUS_INVALID] = np.nan
+        start = builder.rows
+        builder.add(assessment, text[id_column] if id_column else None)
+        if on_chunk is not None:
+            on_chunk(ScoredChunk(start, text, assessment, probability, source, mapping))
+        if progress is not None:
+            progress(source.bytes_read, source.size)
+    if builder.rows == 0:
+        raise InputError(f"{path}: the file has a header but no data rows")
+    return builder.finish()

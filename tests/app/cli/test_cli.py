@@ -1,0 +1,198 @@
+"""The command-line contract: commands, JSON keys, exit codes, one-line errors, no output left behind."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from app.cli import EXIT_BUNDLE, EXIT_INPUT, EXIT_OK, main
+from app.core.bundle import load_bundle
+from app.core.paths import bundle_dir
+from tests.app.inputs import LABELLED, SAMPLE, read_output, sample_frame, write_csv
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_score_writes_every_row_with_the_added_columns(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "scored.csv"
+    code, stdout, _ = run(["score", str(SAMPLE), "-o", str(out)], capsys)
+    assert code == EXIT_OK
+    assert "Scored 200 rows" in stdout
+    scored = read_output(out)
+    original = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)
+    assert list(scored.columns) == [*original.columns, "probability", "prediction", "row_status", "row_issues"]
+    pd.testing.assert_frame_equal(scored[original.columns], original)
+    assert set(scored["prediction"]) == {"Yes", "No"}
+
+
+def test_score_threshold_moves_predictions(tmp_path: Path, capsys) -> None:
+    run(["score", str(SAMPLE), "-o", str(tmp_path / "low.csv"), "--threshold", "0.05"], capsys)
+    run(["score", str(SAMPLE), "-o", str(tmp_path / "high.csv"), "--threshold", "0.9"], capsys)
+    low = (read_output(tmp_path / "low.csv")["prediction"] == "Yes").sum()
+    high = (read_output(tmp_path / "high.csv")["prediction"] == "Yes").sum()
+    assert low > high
+
+
+def test_existing_output_column_names_are_not_overwritten(tmp_path: Path, capsys) -> None:
+    frame = sample_frame().drop(columns=["notes"])
+    frame["probability"] = "analyst's own"
+    source = write_csv(frame, tmp_path / "in.csv")
+    assert run(["score", str(source), "-o", str(tmp_path / "out.csv")], capsys)[0] == EXIT_OK
+    scored = read_output(tmp_path / "out.csv")
+    assert set(scored["probability"]) == {"analyst's own"}
+    assert scored["probability_1"].astype(float).between(0, 1).all()
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"", "the file is empty"),
+        (b"\x00\x01\x02\x03binary\x00\x00\xff", "binary content"),
+        (b"customer_id,tenure\n1,5\n", "missing column(s) the model needs: 'monthly_charges'"),
+        (b"Dear customer,\nthanks\n", "missing column(s)"),
+    ],
+)
+def test_unusable_input_exits_2_with_one_line_and_no_output(
+    tmp_path: Path, capsys, content: bytes, fragment: str
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_bytes(content)
+    out = tmp_path / "out.csv"
+    code, _, err = run(["score", str(source), "-o", str(out)], capsys)
+    assert code == EXIT_INPUT
+    assert err.count("\n") == 1
+    assert str(source) in err
+    assert fragment in err
+    assert "Traceback" not in err
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [source]
+
+
+def test_failed_score_leaves_an_existing_output_untouched(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out.csv"
+    out.write_text("precious")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    assert run(["score", str(bad), "-o", str(out)], capsys)[0] == EXIT_INPUT
+    assert out.read_text() == "precious"
+
+
+def test_bad_arguments_exit_2_in_one_line(capsys) -> None:
+    code, _, err = run(["score", str(SAMPLE), "-o", "x.csv", "--threshold", "1.5"], capsys)
+    assert code == EXIT_INPUT
+    assert "outside 0..1" in err
+    assert err.count("\n") == 1
+    assert run(["frobnicate"], capsys)[0] == EXIT_INPUT
+    code, _, err = run(["score", str(SAMPLE), "-o", str(SAMPLE)], capsys)
+    assert code == EXIT_INPUT
+    assert "would overwrite the input" in err
+
+
+def test_check_json_has_the_contract_keys(tmp_path: Path, capsys) -> None:
+    frame = sample_frame()
+    frame.loc[0, "tenure"] = "-1"
+    code, stdout, _ = run(["check", str(write_csv(frame, tmp_path / "in.csv")), "--json"], capsys)
+    assert code == EXIT_OK
+    report = json.loads(stdout)
+    assert {"rows", "verdict", "issues", "drift"} <= set(report)
+    assert report["rows"] == 200
+    assert report["verdict"] == "error"
+    issue = next(i for i in report["issues"] if i["code"] == "impossible_value")
+    assert {"code", "column", "severity", "rows", "examples"} <= set(issue)
+    assert issue == issue | {"column": "tenure", "severity": "error", "rows": 1, "examples": [1]}
+    assert set(report["drift"]) == set(load_bundle().card.feature_names)
+    assert all(set(d) == {"psi", "status"} for d in report["drift"].values())
+
+
+def test_check_on_missing_columns_reports_and_exits_2(tmp_path: Path, capsys) -> None:
+    source = write_csv(sample_frame().drop(columns=["tenure"]), tmp_path / "in.csv")
+    code, stdout, err = run(["check", str(source), "--json"], capsys)
+    assert code == EXIT_INPUT
+    assert json.loads(stdout)["issues"][0] == json.loads(stdout)["issues"][0] | {
+        "code": "missing_column",
+        "column": "tenure",
+    }
+    assert "'tenure'" in err
+
+
+def test_evaluate_json_uses_exactly_the_contract_names(capsys) -> None:
+    code, stdout, _ = run(["evaluate", str(LABELLED), "--json"], capsys)
+    assert code == EXIT_OK
+    result = json.loads(stdout)
+    contract = {
+        "rows",
+        "positives",
+        "roc_auc",
+        "pr_auc",
+        "accuracy",
+        "precision",
+        "recall",
+        "f1",
+        "confusion_matrix",
+        "roc",
+        "slices",
+    }
+    assert contract <= set(result)
+    assert set(result["confusion_matrix"]) == {"tp", "fp", "tn", "fn"}
+    assert set(result["slices"]) == {"female", "senior_citizen"}
+
+
+def test_info_and_self_test(capsys) -> None:
+    code, stdout, _ = run(["info", "--json"], capsys)
+    assert code == EXIT_OK
+    info = json.loads(stdout)
+    assert info["name"] == "telco_churn"
+    assert info["test_metrics"]["roc_auc"] >= 0.83
+    assert len(info["data_sha256"]) == 64
+    code, stdout, _ = run(["self-test"], capsys)
+    assert code == EXIT_OK
+    assert "golden rows" in stdout
+    assert "self-test passed" in stdout
+
+
+@pytest.fixture
+def tampered_bundle(tmp_path: Path) -> Path:
+    folder = tmp_path / "model"
+    shutil.copytree(bundle_dir(), folder)
+    model = folder / "model.onnx"
+    model.write_bytes(model.read_bytes()[:-10])
+    return folder
+
+
+@pytest.mark.parametrize(
+    "command", [["score", str(SAMPLE), "-o", "OUT"], ["check", str(SAMPLE)], ["info"], ["self-test"]]
+)
+def test_tampered_bundle_exits_3(tampered_bundle: Path, tmp_path: Path, capsys, command: list[str]) -> None:
+    command = [str(tmp_path / "out.csv") if part == "OUT" else part for part in command]
+    code, _, err = run([*command, "--model", str(tampered_bundle)], capsys)
+    assert code == EXIT_BUNDLE
+    assert "modified or truncated" in err
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_real_entry_point_scores_without_scikit_learn_or_scipy(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    probe = (
+        "import sys, runpy; sys.argv = ['app', 'score', sys.argv[1], '-o', sys.argv[2]];\n"
+        "try:\n    runpy.run_module('app', run_name='__main__')\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy', 'skl2onnx', 'joblib', 'PySide6'))\n"
+        "print('HEAVY', bad)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(SAMPLE), str(out)], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "HEAVY []" in result.stdout
+    assert len(read_output(out)) == 200
