@@ -184,12 +184,16 @@ def test_tampered_bundle_exits_3(tampered_bundle: Path, tmp_path: Path, capsys, 
 
 def test_real_entry_point_scores_without_scikit_learn_or_scipy(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
-    probe = (
-        "import sys, runpy; sys.argv = ['app', 'score', sys.argv[1], '-o', sys.argv[2]];\n"
-        "try:\n    runpy.run_module('app', run_name='__main__')\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy', 'skl2onnx', 'joblib', 'PySide6'))\n"
-        "print('HEAVY', bad)"
-    )
+    probe = """
+import runpy, sys
+sys.argv = ["app", "score", sys.argv[1], "-o", sys.argv[2]]
+try:
+    runpy.run_module("app", run_name="__main__")
+except SystemExit as exit:
+    assert exit.code == 0, exit.code
+heavy = ("sklearn", "scipy", "skl2onnx", "joblib", "PySide6")
+print("HEAVY", sorted(m for m in sys.modules if m.split(".")[0] in heavy))
+"""
     result = subprocess.run(
         [sys.executable, "-c", probe, str(SAMPLE), str(out)], cwd=REPO, capture_output=True, text=True, check=False
     )
