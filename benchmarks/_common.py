@@ -33,6 +33,20 @@ def time_command(command: Sequence[str], repeat: int, cwd: Path = REPO) -> list[
     return times
 
 
+def run_measured(command: Sequence[str], cwd: Path = REPO) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of one run of a command that must succeed."""
+    import os
+
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(command)} failed: {stderr[-500:]}")
+    return seconds, usage.ru_maxrss / 1024  # Linux reports kilobytes
+
+
 def summary(values: Sequence[float]) -> dict[str, float]:
     """Median, min and max of a sample."""
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": len(values)}

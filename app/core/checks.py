@@ -15,6 +15,7 @@ import pandas as pd
 
 from app.core.card import FeatureSpec, ModelCard
 from app.core.catalogue import severity_of
+from app.core.drift import bin_counts
 from app.core.prepare import category_strings, numeric_values
 from app.core.reading import normalise_decimal_comma
 
@@ -45,12 +46,13 @@ class ChunkAssessment:
     masks: dict[IssueKey, np.ndarray]
     status: np.ndarray
     issues: np.ndarray
+    drift_counts: dict[str, np.ndarray]  # rows per reference bin, per feature
 
 
 def _feature_masks(
     text: pd.Series, spec: FeatureSpec, card: ModelCard, decimal: str
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Prepared values and per-code masks for one feature column."""
+) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray | None]:
+    """Prepared values, per-code masks and drift bin counts for one feature column."""
     codes, uniques = pd.factorize(text.to_numpy(dtype=object), use_na_sentinel=False)
     distinct = pd.Series(uniques, dtype=object).astype(str).str.strip()
     lowered = distinct.str.casefold()
@@ -85,7 +87,11 @@ def _feature_masks(
         flags["impossible_value"] = impossible
         if "out_of_range" in flags:
             flags["out_of_range"] &= ~impossible  # one issue per cell: the worse one
-    return np.asarray(prepared)[codes], {code: mask[codes] for code, mask in flags.items() if mask.any()}
+    prepared = np.asarray(prepared)
+    counts = None
+    if spec.reference:
+        counts = bin_counts(prepared, spec.reference, weights=np.bincount(codes, minlength=len(distinct)))
+    return prepared[codes], {code: mask[codes] for code, mask in flags.items() if mask.any()}, counts
 
 
 def assess_chunk(
@@ -95,8 +101,11 @@ def assess_chunk(
     rows = len(features)
     masks: dict[IssueKey, np.ndarray] = {(code, ""): mask for code, mask in row_masks.items() if mask.any()}
     prepared: dict[str, np.ndarray] = {}
+    drift_counts: dict[str, np.ndarray] = {}
     for spec in card.features:
-        values, flags = _feature_masks(features[spec.name], spec, card, decimal)
+        values, flags, counts = _feature_masks(features[spec.name], spec, card, decimal)
+        if counts is not None:
+            drift_counts[spec.name] = counts
         prepared[spec.name] = values.astype(np.float32) if spec.is_numeric else values
         for code, mask in flags.items():
             masks[(code, spec.name)] = mask
@@ -108,4 +117,4 @@ def assess_chunk(
         tag = f"{code}:{column}" if column else code
         hit = np.flatnonzero(mask)
         issues[hit] = [f"{existing};{tag}" if existing else tag for existing in issues[hit]]
-    return ChunkAssessment(pd.DataFrame(prepared, index=features.index), masks, status, issues)
+    return ChunkAssessment(pd.DataFrame(prepared, index=features.index), masks, status, issues, drift_counts)

@@ -20,6 +20,7 @@ __all__ = [
     "PSI_WARN",
     "OTHER_BIN",
     "bin_counts",
+    "bin_index",
     "current_frequencies",
     "drift_status",
     "psi",
@@ -64,16 +65,22 @@ def reference_for(column: pd.Series, kind: str) -> dict[str, Any]:
     return reference | {"frequencies": (counts / max(len(values), 1)).tolist()}
 
 
-def bin_counts(values: np.ndarray, reference: Mapping[str, Any]) -> np.ndarray:
-    """Counts of prepared values (float with NaN, or strings with ``""`` missing) in the reference's bins."""
+def bin_index(values: np.ndarray, reference: Mapping[str, Any]) -> np.ndarray:
+    """The reference bin of each prepared value (float with NaN, or strings with ``""`` missing)."""
     if reference["kind"] == "categorical":
         categories = list(reference["bins"][:-2])
         codes = pd.Index(categories).get_indexer(values).astype(np.int64)
-        index = np.where(values == MISSING_CATEGORY, len(categories) + 1, np.where(codes < 0, len(categories), codes))
-        return np.bincount(index, minlength=len(categories) + 2)
-    edges = np.asarray(reference["edges"], dtype=np.float64)
-    numbers = np.asarray(values, dtype=np.float64)
-    return np.bincount(_numeric_bins(numbers, edges), minlength=len(edges) + 2)
+        return np.where(values == MISSING_CATEGORY, len(categories) + 1, np.where(codes < 0, len(categories), codes))
+    return _numeric_bins(np.asarray(values, dtype=np.float64), np.asarray(reference["edges"], dtype=np.float64))
+
+
+def _bin_total(reference: Mapping[str, Any]) -> int:
+    return len(reference["bins"]) if reference["kind"] == "categorical" else len(reference["edges"]) + 2
+
+
+def bin_counts(values: np.ndarray, reference: Mapping[str, Any], weights: np.ndarray | None = None) -> np.ndarray:
+    """Counts of prepared values in the reference's bins (``weights`` counts each value that many times)."""
+    return np.bincount(bin_index(values, reference), weights=weights, minlength=_bin_total(reference)).astype(np.int64)
 
 
 def current_frequencies(column: pd.Series, reference: Mapping[str, Any]) -> list[float]:

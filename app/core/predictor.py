@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -68,6 +68,17 @@ class OnnxPredictor:
             return np.empty(0, dtype=np.float64)
         (probabilities,) = self._session.run([self._output], onnx_feed(prepared, self.features))
         return np.asarray(probabilities, dtype=np.float64)[:, self._positive_index]
+
+    def predict_one(self, values: Mapping[str, float | str | None]) -> float:
+        """Probability for one row of already prepared values (what-if form): no pandas on this path."""
+        feed = {
+            spec.name: np.array([[values.get(spec.name, np.nan)]], dtype=np.float32)
+            if spec.is_numeric
+            else np.array([[values.get(spec.name) or ""]], dtype=object)
+            for spec in self.features
+        }
+        (probabilities,) = self._session.run([self._output], feed)
+        return float(probabilities[0, self._positive_index])
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         """Positive-class probabilities for a raw frame holding the feature columns."""

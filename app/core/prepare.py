@@ -65,6 +65,6 @@ def onnx_feed(prepared: pd.DataFrame, features: Sequence[FeatureSpec]) -> dict[s
         if spec.is_numeric:
             values = values.astype(np.float32, copy=False)
         else:
-            values = values.astype(str)
+            values = values.astype(object, copy=False)  # onnxruntime takes Python strings without a copy
         feed[spec.name] = values.reshape(-1, 1)
     return feed

@@ -16,7 +16,7 @@ import pandas as pd
 from app.core.card import ModelCard
 from app.core.catalogue import CATALOGUE, SEVERITIES, severity_of
 from app.core.checks import STATUS_NAMES, ChunkAssessment
-from app.core.drift import bin_counts, drift_status, psi
+from app.core.drift import drift_status, psi
 from app.core.reading import ColumnMapping, Dialect
 
 __all__ = ["EXAMPLES", "FileReport", "Issue", "ReportBuilder"]
@@ -118,38 +118,38 @@ class ReportBuilder:
             if key[0] == "missing_value":
                 self._missing[key[1]] += hits.size
         self._status += np.bincount(assessment.status, minlength=len(STATUS_NAMES))
-        for spec in self.card.features:
-            if spec.name in self._bins:
-                counts = bin_counts(assessment.prepared[spec.name].to_numpy(), spec.reference)
-                current = self._bins[spec.name]
-                self._bins[spec.name] = counts if current.size == 0 else current + counts
+        for name, counts in assessment.drift_counts.items():
+            current = self._bins.get(name)
+            self._bins[name] = counts if current is None or current.size == 0 else current + counts
         if ids is not None:
-            text = ids.astype(str).str.strip().to_numpy(dtype=object)
+            text = np.strings.strip(ids.to_numpy(dtype=object).astype(np.dtypes.StringDType())).astype(object)
             self._id_hashes.append(pd.util.hash_array(text))
             self._id_starts.append(start)
         self.rows += len(assessment.status)
 
     def _duplicates(self) -> Issue | None:
+        """Rows whose id hash occurs more than once; memory stays at two 8-byte hashes per row."""
         if not self._id_hashes:
             return None
-        hashes = np.concatenate(self._id_hashes)
-        order = np.argsort(hashes, kind="mergesort")
-        ordered = hashes[order]
-        repeated = np.zeros(hashes.size, dtype=bool)
-        same = ordered[1:] == ordered[:-1]
-        repeated[order[1:][same]] = True
-        repeated[order[:-1][same]] = True
-        rows = np.flatnonzero(repeated)
-        if not rows.size:
+        ordered = np.concatenate(self._id_hashes)
+        ordered.sort()
+        repeated_values = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+        del ordered
+        if not repeated_values.size:
             return None
+        count, examples = 0, []
+        for start, hashes in zip(self._id_starts, self._id_hashes, strict=True):
+            rows = np.flatnonzero(np.isin(hashes, repeated_values))
+            count += rows.size
+            examples.extend(int(start + r + 1) for r in rows[: EXAMPLES - len(examples)])
         column = self.card.id_columns[0]
         return Issue(
             "duplicate_id",
             column,
             "warning",
-            int(rows.size),
-            tuple(int(r + 1) for r in rows[:EXAMPLES]),
-            f"{rows.size} rows share an id with another row in '{column}'",
+            count,
+            tuple(examples),
+            f"{count} rows share an id with another row in '{column}'",
         )
 
     def finish(self, extras: Mapping[str, Any] | None = None) -> FileReport:
