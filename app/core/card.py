@@ -53,6 +53,7 @@ class FeatureSpec:
     stats: Mapping[str, Any] = field(default_factory=dict)
     missing_share: float = 0.0
     reference: Mapping[str, Any] = field(default_factory=dict)
+    shares: Mapping[str, float] = field(default_factory=dict)  # category -> share in training
 
     @property
     def is_numeric(self) -> bool:
@@ -103,6 +104,7 @@ def _feature(raw: Mapping[str, Any]) -> FeatureSpec:
         stats=raw.get("stats", {}),
         missing_share=float(raw.get("missing_share", 0.0)),
         reference=raw.get("reference", {}),
+        shares={str(k): float(v) for k, v in raw.get("category_shares", {}).items()},
     )
 
 
