@@ -6,15 +6,14 @@ import sys
 
 
 def main() -> int:
-    """Dispatch to the CLI when a command is given."""
+    """The CLI when a command is given, else the desktop window."""
     if len(sys.argv) > 1:
         from app.cli import main as cli_main
 
         return cli_main(sys.argv[1:])
-    from app.cli import main as cli_main
+    from app.ui.app import run
 
-    # Until the desktop window lands, the program without arguments shows the model's summary.
-    return cli_main(["info"])
+    return run(sys.argv)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,8 @@ _BINARY_SIGNATURES = (
     (b"\x1f\x8b", "is gzip-compressed; decompress it first"),
     (b"%PDF", "is a PDF document, not CSV"),
 )
+# Control characters other than tab, line feed, form feed and carriage return: text files barely have them.
+_CONTROL_BYTES = bytes([*range(9), 11, *range(14, 32)])
 _COMMA_DECIMAL = re.compile(r"^\s*[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+\s*$")
 _DOT_DECIMAL = re.compile(r"^\s*[+-]?\d+\.\d+\s*$")
 
@@ -140,8 +142,9 @@ def _detect_encoding(path: Path, head: bytes) -> tuple[str, bool]:
             return "utf-16-le", False
         if even > len(head) // 4 and odd == 0:
             return "utf-16-be", False
-        if nuls > max(1, len(head) // 100):  # a stray NUL from a database export is kept as text
-            raise InputError(f"{path}: binary content, not a CSV text file")
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if controls > max(1, len(head) // 50):  # a stray NUL from a database export is kept as text
+        raise InputError(f"{path}: binary content, not a CSV text file")
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         with open(path, "rb") as handle:

@@ -60,6 +60,7 @@ class FileReport:
     issues: list[Issue]
     drift: dict[str, dict[str, Any]]
     extras: dict[str, Any] = field(default_factory=dict)
+    drift_counts: dict[str, np.ndarray] = field(default_factory=dict)  # rows per reference bin, per feature
 
     @property
     def verdict(self) -> str:
@@ -211,8 +212,14 @@ class ReportBuilder:
         rank = {s: i for i, s in enumerate(reversed(SEVERITIES))}
         issues.sort(key=lambda i: (rank[i.severity], i.code, i.column))
         counts = {name: int(n) for name, n in zip(STATUS_NAMES, self._status, strict=True)}
-        return FileReport(self.path, self.rows, self.dialect, self.mapping, counts, issues, drift, dict(extras or {}))
-
-    def drift_counts(self) -> dict[str, np.ndarray]:
-        """Current bin counts per feature (for charts that overlay training and current data)."""
-        return dict(self._bins)
+        return FileReport(
+            self.path,
+            self.rows,
+            self.dialect,
+            self.mapping,
+            counts,
+            issues,
+            drift,
+            dict(extras or {}),
+            dict(self._bins),
+        )

@@ -44,7 +44,8 @@ CELL = st.one_of(
             " 42 ",
         ]
     ),
-    st.text(max_size=12),
+    # Free text as people type it: any printable character (control characters mark a file as binary).
+    st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=12),
 )
 
 

@@ -1,0 +1,207 @@
+"""A scored file held in memory for the desktop app: compact, sortable and searchable at a million rows.
+
+Text columns are kept as pandas Categoricals (codes plus distinct values), so a column
+of repeated values costs a byte or two per row; sorting and searching work on the
+distinct values and map back through the codes.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import union_categoricals
+
+from app.core.bundle import Bundle
+from app.core.card import ModelCard
+from app.core.checks import STATUS_NAMES, assess_chunk
+from app.core.evaluation import find_label_column, label_values
+from app.core.report import FileReport
+from app.core.scoring import CancelFn, ProgressFn, ScoredChunk, scan
+
+__all__ = ["ScoredTable", "TextColumn", "load_table"]
+
+
+class TextColumn:
+    """One column's text: Categorical codes for repetitive columns, plain values for id-like ones.
+
+    Merging a million distinct values into one Categorical holds the GIL for half a second,
+    which would freeze the window; columns whose first chunk is mostly distinct stay plain.
+    """
+
+    def __init__(self, parts: list[np.ndarray]) -> None:
+        first = parts[0]
+        distinct = len(pd.unique(first)) if len(first) else 0
+        self.categorical: pd.Categorical | None = None
+        self.values: np.ndarray | None = None
+        if len(first) and distinct > len(first) // 2:
+            self.values = np.concatenate(parts) if len(parts) > 1 else first
+        else:
+            pieces = [pd.Categorical(part) for part in parts]
+            self.categorical = union_categoricals(pieces) if len(pieces) > 1 else pieces[0]
+
+    def cell(self, row: int) -> str:
+        """The text of one cell."""
+        if self.values is not None:
+            return str(self.values[row])
+        assert self.categorical is not None
+        code = self.categorical.codes[row]
+        return "" if code < 0 else str(self.categorical.categories[code])
+
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        """The text of several cells."""
+        if self.values is not None:
+            return self.values[rows]
+        assert self.categorical is not None
+        return np.asarray(self.categorical[rows], dtype=object)
+
+    def contains(self, folded: str) -> np.ndarray:
+        """Rows whose text contains ``folded`` (already case-folded)."""
+        if self.values is not None:
+            return pd.Series(self.values, dtype=object).str.casefold().str.contains(folded, regex=False).to_numpy(bool)
+        assert self.categorical is not None
+        categories = self.categorical.categories
+        hits = np.fromiter((folded in str(c).casefold() for c in categories), dtype=bool, count=len(categories))
+        return np.isin(self.categorical.codes, np.flatnonzero(hits)) if hits.any() else np.zeros(len(self), bool)
+
+    def codes_and_values(self) -> tuple[np.ndarray, pd.Index]:
+        """Integer codes per row and the distinct values they index (-1 for none)."""
+        if self.values is not None:
+            codes, uniques = pd.factorize(self.values)
+            return codes, pd.Index(uniques)
+        assert self.categorical is not None
+        return self.categorical.codes, self.categorical.categories
+
+    def __len__(self) -> int:
+        return len(self.values) if self.values is not None else len(self.categorical)  # type: ignore[arg-type]
+
+
+@dataclass
+class ScoredTable:
+    """Every row of a scored file with its probability, status, issues and (when present) label."""
+
+    path: Path
+    stamp: tuple[int, float]  # size and modification time when read, to notice later changes
+    columns: list[str]
+    text: dict[str, TextColumn]
+    probability: np.ndarray
+    status: np.ndarray
+    issues: np.ndarray
+    labels: np.ndarray | None
+    report: FileReport
+
+    def __len__(self) -> int:
+        return int(self.probability.size)
+
+    @property
+    def has_labels(self) -> bool:
+        """True when the file carries the target column with usable labels."""
+        return self.labels is not None and bool(np.any(self.labels >= 0))
+
+    def cell(self, row: int, column: str) -> str:
+        """The text of one cell, as read."""
+        return self.text[column].cell(row)
+
+    def row(self, row: int) -> dict[str, str]:
+        """All text cells of one row."""
+        return {column: self.cell(row, column) for column in self.columns}
+
+    def frame(self, rows: np.ndarray, columns: list[str] | None = None) -> pd.DataFrame:
+        """Text of the given rows as a DataFrame (for explanations and the what-if form)."""
+        names = columns or self.columns
+        return pd.DataFrame({c: self.text[c].take(rows) for c in names})
+
+    def prepared(self, rows: np.ndarray, card: ModelCard) -> pd.DataFrame:
+        """Model inputs for ``rows``, prepared exactly as scoring prepared them."""
+        mapping = self.report.mapping.source_for
+        text = pd.DataFrame({f: self.text[mapping[f]].take(rows) for f in card.feature_names})
+        decimal = self.report.dialect.decimal if self.report.dialect else "."
+        return assess_chunk(text, card, {}, decimal).prepared
+
+    def status_names(self) -> np.ndarray:
+        """``ok`` / ``warning`` / ``invalid`` per row."""
+        return np.asarray(STATUS_NAMES, dtype=object)[self.status]
+
+    def changed_on_disk(self) -> bool:
+        """True when the file's size or modification time differs from when it was read."""
+        try:
+            stat = os.stat(self.path)
+        except OSError:
+            return True
+        return (stat.st_size, stat.st_mtime) != self.stamp
+
+    def search(self, needle: str) -> np.ndarray:
+        """Rows where any text cell contains ``needle`` (case-insensitive)."""
+        mask = np.zeros(len(self), dtype=bool)
+        if not needle:
+            return ~mask
+        folded = needle.casefold()
+        for column in self.text.values():
+            mask |= column.contains(folded)
+        return mask
+
+    def sort_keys(self, column: str) -> np.ndarray:
+        """A key per row that orders ``column`` (numbers numerically, text alphabetically, empty last)."""
+        codes, values = self.text[column].codes_and_values()
+        categories = pd.Series(values, dtype=object)
+        numbers = pd.to_numeric(categories, errors="coerce")
+        if len(categories) and numbers.notna().mean() > 0.9:
+            rank = numbers.rank(method="min", na_option="bottom").to_numpy()
+        else:
+            rank = categories.astype(str).str.casefold().rank(method="min").to_numpy()
+        keys = np.append(rank, np.inf)  # code -1 (no value) sorts last
+        return keys[codes]
+
+
+class _Collector:
+    """A scan sink that keeps each chunk compactly."""
+
+    def __init__(self, bundle: Bundle) -> None:
+        self.bundle = bundle
+        self.text: dict[str, list[np.ndarray]] = {}
+        self.probability: list[np.ndarray] = []
+        self.status: list[np.ndarray] = []
+        self.issues: list[np.ndarray] = []
+        self.labels: list[np.ndarray] = []
+        self.columns: list[str] = []
+
+    def __call__(self, chunk: ScoredChunk) -> None:
+        if not self.columns:
+            self.columns = list(chunk.text.columns)
+        for column in self.columns:
+            self.text.setdefault(column, []).append(chunk.text[column].to_numpy(dtype=object))
+        self.probability.append(chunk.probability)
+        self.status.append(chunk.assessment.status)
+        self.issues.append(chunk.assessment.issues)
+        label = find_label_column(self.columns, self.bundle.card.target.column)
+        if label is not None:
+            self.labels.append(label_values(chunk.text[label], self.bundle.card))
+
+    def table(self, path: Path, stamp: tuple[int, float], report: FileReport) -> ScoredTable:
+        text = {column: TextColumn(parts) for column, parts in self.text.items()}
+        return ScoredTable(
+            path=path,
+            stamp=stamp,
+            columns=self.columns,
+            text=text,
+            probability=np.concatenate(self.probability),
+            status=np.concatenate(self.status),
+            issues=np.concatenate(self.issues),
+            labels=np.concatenate(self.labels) if self.labels else None,
+            report=report,
+        )
+
+
+def load_table(
+    path: Path, bundle: Bundle, progress: ProgressFn | None = None, cancelled: CancelFn | None = None
+) -> ScoredTable:
+    """Read, check and score ``path`` into memory for the app."""
+    path = Path(path)
+    stat = os.stat(path) if path.exists() else None
+    collector = _Collector(bundle)
+    report = scan(path, bundle, on_chunk=collector, progress=progress, cancelled=cancelled)
+    stamp = (stat.st_size, stat.st_mtime) if stat else (0, 0.0)
+    return collector.table(path, stamp, report)

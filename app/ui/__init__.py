@@ -1,0 +1,1 @@
+"""The PySide6 desktop program: widgets draw what app.core computed."""

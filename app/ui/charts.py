@@ -1,0 +1,195 @@
+"""Charts: one base widget owns a matplotlib canvas; each subclass only draws what core computed.
+
+matplotlib is imported when the first chart is drawn, not at start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QSizePolicy, QVBoxLayout, QWidget
+
+__all__ = [
+    "CalibrationChart",
+    "ChartWidget",
+    "DecisionChart",
+    "DistributionChart",
+    "DriftChart",
+    "ExplanationChart",
+    "RocChart",
+]
+
+_COLORS = {
+    "model": "#1f6fb2",
+    "file": "#d9822b",
+    "ok": "#4a9d5b",
+    "warn": "#e0a800",
+    "alert": "#c0392b",
+    "grid": "#dddddd",
+}
+
+
+class ChartWidget(QWidget):
+    """A matplotlib figure in a widget, with Save as PNG/SVG on its context menu."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.setObjectName(f"chart:{title}")
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._placeholder = QLabel(title, alignment=Qt.AlignmentFlag.AlignCenter)
+        self._layout.addWidget(self._placeholder)
+        self.figure: Any = None
+        self.canvas: Any = None
+        self.setMinimumSize(260, 200)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
+
+    def _ensure_canvas(self) -> None:
+        if self.canvas is not None:
+            return
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        from matplotlib.figure import Figure
+
+        self.figure = Figure(figsize=(4.5, 3.2), layout="constrained")
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self._layout.replaceWidget(self._placeholder, self.canvas)
+        self._placeholder.deleteLater()
+
+    def redraw(self, *args: Any, **kwargs: Any) -> None:
+        """Clear and draw again with new data."""
+        self._ensure_canvas()
+        self.figure.clear()
+        axes = self.figure.add_subplot()
+        axes.set_title(self.title, fontsize=10)
+        axes.grid(True, color=_COLORS["grid"], linewidth=0.6)
+        self.draw_chart(axes, *args, **kwargs)
+        self.canvas.draw_idle()
+
+    def draw_chart(self, axes: Any, *args: Any, **kwargs: Any) -> None:
+        """Subclasses draw into ``axes``."""
+        raise NotImplementedError
+
+    def save(self, path: Path) -> Path:
+        """Write the chart as PNG or SVG (by the file's suffix)."""
+        self._ensure_canvas()
+        path = Path(path)
+        if path.suffix.lower() not in (".png", ".svg"):
+            path = path.with_suffix(".png")
+        self.figure.savefig(path, dpi=150)
+        return path
+
+    def _menu(self, position: Any) -> None:
+        menu = QMenu(self)
+        menu.addAction("Save chart as PNG or SVG…", self.save_dialog)
+        menu.exec(self.mapToGlobal(position))
+
+    def save_dialog(self) -> None:
+        """Ask where to save the chart."""
+        name = self.title.lower().replace(" ", "_") + ".png"
+        path, _ = QFileDialog.getSaveFileName(self, "Save chart", name, "PNG image (*.png);;SVG image (*.svg)")
+        if path:
+            self.save(Path(path))
+
+
+class RocChart(ChartWidget):
+    """ROC curves with their AUC and the operating point at the threshold."""
+
+    def draw_chart(self, axes: Any, curves: Sequence[Mapping[str, Any]]) -> None:
+        axes.plot([0, 1], [0, 1], color="#999999", linestyle=":", linewidth=1)
+        for curve in curves:
+            label = f"{curve['name']} (AUC {curve['auc']:.3f})" if curve.get("auc") is not None else curve["name"]
+            axes.plot(curve["fpr"], curve["tpr"], color=curve["color"], label=label, linewidth=1.6)
+            if curve.get("point"):
+                axes.plot(*curve["point"], marker="o", color=curve["color"], markersize=7)
+        axes.set_xlabel("false-positive rate")
+        axes.set_ylabel("true-positive rate")
+        axes.set_xlim(0, 1)
+        axes.set_ylim(0, 1.02)
+        axes.legend(loc="lower right", fontsize=8)
+
+
+class CalibrationChart(ChartWidget):
+    """Predicted probability against the observed positive rate."""
+
+    def draw_chart(self, axes: Any, curves: Sequence[Mapping[str, Any]]) -> None:
+        axes.plot([0, 1], [0, 1], color="#999999", linestyle=":", linewidth=1, label="perfect")
+        for curve in curves:
+            axes.plot(
+                curve["mean_predicted"], curve["observed_rate"], marker="o", color=curve["color"], label=curve["name"]
+            )
+        axes.set_xlabel("mean predicted probability")
+        axes.set_ylabel("observed positive rate")
+        axes.set_xlim(0, 1)
+        axes.set_ylim(0, 1)
+        axes.legend(loc="upper left", fontsize=8)
+
+
+class DecisionChart(ChartWidget):
+    """Value of acting across thresholds, with the best threshold and the current one."""
+
+    def draw_chart(self, axes: Any, curves: Sequence[Mapping[str, Any]], threshold: float) -> None:
+        for curve in curves:
+            axes.plot(curve["thresholds"], curve["values"], color=curve["color"], label=curve["name"], linewidth=1.6)
+            best = curve["best"]
+            axes.plot([best[0]], [best[1]], marker="*", markersize=12, color=curve["color"])
+            axes.annotate(f"best {best[0]:.2f}", best, textcoords="offset points", xytext=(6, 6), fontsize=8)
+        axes.axvline(threshold, color="#555555", linestyle="--", linewidth=1, label=f"threshold {threshold:.2f}")
+        axes.axhline(0, color="#999999", linewidth=0.8)
+        axes.set_xlabel("threshold")
+        axes.set_ylabel("value of acting per 1,000 rows")
+        axes.legend(loc="best", fontsize=8)
+
+
+class DriftChart(ChartWidget):
+    """PSI per feature as bars, with the warn and alert bands."""
+
+    def draw_chart(self, axes: Any, drift: Mapping[str, Mapping[str, Any]], warn: float, alert: float) -> None:
+        names = list(drift)
+        values = [drift[n]["psi"] for n in names]
+        colors = [
+            _COLORS["alert" if drift[n]["status"] == "alert" else "warn" if drift[n]["status"] == "warn" else "ok"]
+            for n in names
+        ]
+        top = max([alert * 1.4, *values]) if values else alert * 1.4
+        axes.axvspan(warn, alert, color=_COLORS["warn"], alpha=0.12, label=f"warn ≥ {warn}")
+        axes.axvspan(alert, top, color=_COLORS["alert"], alpha=0.10, label=f"alert ≥ {alert}")
+        axes.barh(range(len(names)), values, color=colors)
+        axes.set_yticks(range(len(names)), names, fontsize=7)
+        axes.invert_yaxis()
+        axes.set_xlim(0, top)
+        axes.set_xlabel("population stability index")
+        axes.legend(loc="lower right", fontsize=8)
+
+
+class DistributionChart(ChartWidget):
+    """One feature's training and current distributions, bin by bin."""
+
+    def draw_chart(self, axes: Any, labels: Sequence[str], training: Sequence[float], current: Sequence[float]) -> None:
+        positions = range(len(labels))
+        axes.bar([p - 0.2 for p in positions], training, width=0.4, color=_COLORS["model"], label="training")
+        axes.bar([p + 0.2 for p in positions], current, width=0.4, color=_COLORS["file"], label="this file")
+        axes.set_xticks(list(positions), labels, rotation=45, ha="right", fontsize=7)
+        axes.set_ylabel("share of rows")
+        axes.legend(fontsize=8)
+
+
+class ExplanationChart(ChartWidget):
+    """Features that pushed a probability up (red) or down (blue)."""
+
+    def draw_chart(self, axes: Any, names: Sequence[str], effects: Sequence[float], xlabel: str = "") -> None:
+        colors = ["#c0392b" if e > 0 else "#1f6fb2" for e in effects]
+        axes.barh(range(len(names)), effects, color=colors)
+        axes.set_yticks(range(len(names)), names, fontsize=7)
+        axes.invert_yaxis()
+        axes.axvline(0, color="#555555", linewidth=0.8)
+        # A floor on the scale, so rounding noise at the reference values does not fill the chart.
+        reach = max([0.05, *(abs(e) * 1.1 for e in effects)])
+        axes.set_xlim(-reach, reach)
+        axes.set_xlabel(xlabel or "change in probability against the training reference")

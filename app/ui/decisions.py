@@ -1,0 +1,159 @@
+"""Decisions: editable costs, value across thresholds with the best one marked, and what acting means."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.charts import DecisionChart
+from app.ui.lazy import WhenVisible
+from app.ui.quality import ThresholdControl
+
+if TYPE_CHECKING:
+    from app.ui.state import AppState
+
+__all__ = ["DecisionsPanel"]
+
+
+def _money(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+class DecisionsPanel(QWidget):
+    """What following the model to the letter means, at the current threshold and costs."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.cost = QDoubleSpinBox(objectName="costPerAction", maximum=1e9, decimals=2, singleStep=5)
+        self.value = QDoubleSpinBox(objectName="valuePerTruePositive", maximum=1e9, decimals=2, singleStep=10)
+        self.use_best = QPushButton("Use the best threshold", objectName="useBest")
+        self.use_best.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        form = QFormLayout()
+        form.addRow("Cost per action (e.g. a retention offer)", self.cost)
+        form.addRow("Value per true positive (e.g. a customer kept)", self.value)
+        self.threshold = ThresholdControl(state)
+        self.summary = QLabel(objectName="decisionSummary", wordWrap=True)
+        self.chart = DecisionChart("Value of acting across thresholds")
+        top = QHBoxLayout()
+        top.addLayout(form)
+        top.addWidget(self.use_best)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.threshold)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.chart, 1)
+        self.cost.valueChanged.connect(self._costs_edited)
+        self.value.valueChanged.connect(self._costs_edited)
+        self.use_best.clicked.connect(self._use_best)
+        self._best: float | None = None
+        self._update = WhenVisible(self, self.refresh)
+        for signal in (state.bundleChanged, state.tableChanged, state.costsChanged, state.thresholdChanged):
+            signal.connect(self._update)
+        self._update()
+
+    def _costs_edited(self) -> None:
+        self.state.set_costs(self.cost.value(), self.value.value())
+
+    def _use_best(self) -> None:
+        if self._best is not None:
+            self.state.set_threshold(self._best)
+
+    def curves(self) -> list[dict[str, Any]]:
+        """Value curves: realised on the card's test set and (with labels) the file; expected on the file."""
+        from app.core.decisions import expected_curve, realised_curve
+
+        state = self.state
+        cost, value = state.cost_per_action, state.value_per_true_positive
+        result = []
+        ranked = state.card_ranked()
+        if ranked is not None:
+            curve = realised_curve(ranked, cost, value)
+            result.append(
+                {"name": "test set, realised", "curve": curve, "color": "#1f6fb2", "rows": ranked.scores.size}
+            )
+        if state.table is not None:
+            file_ranked = state.file_ranked()
+            if file_ranked is not None:
+                result.append(
+                    {
+                        "name": "this file, realised",
+                        "curve": realised_curve(file_ranked, cost, value),
+                        "color": "#c0392b",
+                        "rows": file_ranked.scores.size,
+                    }
+                )
+            result.append(
+                {
+                    "name": "this file, expected",
+                    "curve": expected_curve(state.table.probability, cost, value),
+                    "color": "#d9822b",
+                    "rows": int((~np.isnan(state.table.probability)).sum()),
+                }
+            )
+        return result
+
+    def refresh(self) -> None:
+        """Recompute the curves and the summary."""
+        state = self.state
+        for spin, number in ((self.cost, state.cost_per_action), (self.value, state.value_per_true_positive)):
+            spin.blockSignals(True)
+            spin.setValue(number)
+            spin.blockSignals(False)
+        if state.bundle is None:
+            return
+        curves = self.curves()
+        if not curves:
+            return
+        main = curves[-1]["curve"]
+        self._best = main.best_threshold
+        lines = []
+        if state.table is not None:
+            expected, acted = main.at(state.threshold)
+            scored = int((~np.isnan(state.table.probability)).sum())
+            best_value, _ = main.at(self._best)
+            lines.append(
+                f"At threshold {state.threshold:.2f} the model says to act on <b>{acted:,}</b> of {scored:,}"
+                f" scored rows ({acted / scored:.1%})."
+                if scored
+                else "No row could be scored."
+            )
+            lines.append(
+                f"Expected value: <b>{_money(expected)}</b> (each probability taken as the chance that acting pays)."
+            )
+            lines.append(f"Best threshold for this file: <b>{self._best:.2f}</b>, expected value {_money(best_value)}.")
+        else:
+            value, acted = main.at(state.threshold)
+            lines.append(
+                f"On the model card's test set, acting at {state.threshold:.2f} means {acted:,} actions"
+                f" and a realised value of <b>{_money(value)}</b>; the best threshold there is {self._best:.2f}."
+                " Open a file to see what acting means for it."
+            )
+        self.summary.setText("<br>".join(lines))
+        # Per 1,000 rows, so the test set and a file of any size share one scale.
+        scaled = [(c, 1000 / max(c["rows"], 1)) for c in curves]
+        self.chart.redraw(
+            [
+                {
+                    "name": c["name"],
+                    "thresholds": c["curve"].thresholds,
+                    "values": c["curve"].values * factor,
+                    "color": c["color"],
+                    "best": (c["curve"].best_threshold, c["curve"].at(c["curve"].best_threshold)[0] * factor),
+                }
+                for c, factor in scaled
+            ],
+            state.threshold,
+        )

@@ -1,0 +1,84 @@
+"""Drift: PSI per feature against training, and one feature's distributions overlaid."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+
+from app.ui.charts import DistributionChart, DriftChart
+from app.ui.lazy import WhenVisible
+
+if TYPE_CHECKING:
+    from app.ui.state import AppState
+
+__all__ = ["DriftPanel", "bin_labels"]
+
+
+def bin_labels(reference: dict) -> list[str]:
+    """Readable labels for a reference's bins."""
+    if reference["kind"] == "categorical":
+        return list(reference["bins"])
+    edges = [f"{e:g}" for e in reference["edges"]]
+    if not edges:
+        return ["all", "(missing)"]
+    labels = [f"≤ {edges[0]}"] + [f"{a}–{b}" for a, b in zip(edges, edges[1:], strict=False)] + [f"> {edges[-1]}"]
+    return [*labels, "(missing)"]
+
+
+class DriftPanel(QWidget):
+    """How far the loaded file's features moved from the training data."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.summary = QLabel(objectName="driftSummary", wordWrap=True)
+        self.feature = QComboBox(objectName="driftFeature")
+        self.psi_chart = DriftChart("Drift per feature (PSI)")
+        self.distribution = DistributionChart("Training and current distribution")
+        picker = QHBoxLayout()
+        picker.addWidget(QLabel("Feature"))
+        picker.addWidget(self.feature, 1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addLayout(picker)
+        right_layout.addWidget(self.distribution, 1)
+        splitter = QSplitter()
+        splitter.addWidget(self.psi_chart)
+        splitter.addWidget(right)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(splitter, 1)
+        self.feature.currentTextChanged.connect(self._draw_feature)
+        self._update = WhenVisible(self, self.refresh)
+        state.tableChanged.connect(self._update)
+        self._update()
+
+    def refresh(self) -> None:
+        """Redraw for the loaded file."""
+        table = self.state.table
+        self.feature.blockSignals(True)
+        self.feature.clear()
+        self.feature.blockSignals(False)
+        if table is None or not table.report.drift:
+            self.summary.setText("Open a file to compare its features with the training data.")
+            return
+        from app.core.drift import PSI_ALERT, PSI_WARN
+
+        drift = dict(sorted(table.report.drift.items(), key=lambda item: -item[1]["psi"]))
+        flagged = [f"{name} ({d['psi']:.2f}, {d['status']})" for name, d in drift.items() if d["status"] != "ok"]
+        self.summary.setText(
+            "Drifted: " + ", ".join(flagged) if flagged else f"No feature drifted (every PSI below {PSI_WARN})."
+        )
+        self.psi_chart.redraw(drift, PSI_WARN, PSI_ALERT)
+        self.feature.addItems(list(drift))
+
+    def _draw_feature(self, name: str) -> None:
+        table, bundle = self.state.table, self.state.bundle
+        if not name or table is None or bundle is None or name not in table.report.drift_counts:
+            return
+        reference = bundle.card.feature(name).reference
+        counts = table.report.drift_counts[name]
+        total = max(int(counts.sum()), 1)
+        self.distribution.title = f"{name}: training and current distribution"
+        self.distribution.redraw(bin_labels(dict(reference)), reference["frequencies"], (counts / total).tolist())

@@ -1,0 +1,349 @@
+"""The main window: menus, file handling and jobs; the panels do the showing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+    QWidget,
+)
+
+from app import __version__
+from app.core.paths import APP_NAME, samples_dir
+from app.ui.errors import show_error
+from app.ui.jobs import Job, JobRunner
+from app.ui.settings import Settings
+
+if TYPE_CHECKING:
+    from app.core.bundle import Bundle
+    from app.ui.state import AppState
+
+__all__ = ["MainWindow"]
+
+_CSV_FILTER = "CSV files (*.csv *.txt *.tsv);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    """Composes the panels around one AppState."""
+
+    fileLoaded = Signal(object)
+    exportFinished = Signal(str)
+    jobFailed = Signal(str)
+    jobCancelled = Signal()
+    bundleLoaded = Signal()
+
+    def __init__(self, state: AppState, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.settings = settings
+        self.jobs = JobRunner(self)
+        self.last_error: QMessageBox | None = None
+        self.setWindowTitle(APP_NAME)
+        self.setAcceptDrops(True)
+        self.tabs = QTabWidget(objectName="tabs")
+        self.setCentralWidget(self.tabs)
+        self.panels: dict[str, QWidget] = {}
+        self._build_status_bar()
+        self._build_menus()
+        if settings.geometry is not None:
+            self.restoreGeometry(settings.geometry)
+        else:
+            self.resize(1280, 820)
+        self.jobs.started.connect(self._job_started)
+        self.jobs.ended.connect(self._job_ended)
+        self.jobs.progress.connect(self._progress)
+        self._placeholder = QLabel("Loading the model…", objectName="loading")
+        self.tabs.addTab(self._placeholder, "Starting")
+        self._update_actions()
+
+    # ---- building -------------------------------------------------------------------------
+    def _build_status_bar(self) -> None:
+        self.message = QLabel(objectName="statusMessage")
+        self.progress = QProgressBar(objectName="progress", maximum=1000, textVisible=False)
+        self.progress.setFixedWidth(220)
+        self.cancel_button = QPushButton("Cancel", objectName="cancel")
+        self.cancel_button.clicked.connect(self.jobs.cancel)
+        bar = self.statusBar()
+        bar.addWidget(self.message, 1)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+        self.progress.hide()
+        self.cancel_button.hide()
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar().addMenu("&File")
+        self.open_action = self._action(menu, "&Open…", QKeySequence.StandardKey.Open, self.open_dialog)
+        self.samples_menu = menu.addMenu("Open &Sample")
+        self.recent_menu = menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        menu.addSeparator()
+        self.export_action = self._action(menu, "&Export scored CSV…", QKeySequence("Ctrl+E"), self.export_dialog)
+        self.export_charts_action = self._action(menu, "Export this tab's &charts…", None, self.export_charts_dialog)
+        menu.addSeparator()
+        self.quit_action = self._action(menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&About", None, self.about)
+
+    def _action(self, menu: Any, text: str, shortcut: Any, slot: Any) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)  # shortcuts work even when the menu bar is hidden
+        return action
+
+    def _build_panels(self) -> None:
+        """Create the panels once the model is loaded (their imports are the heavy part of start-up)."""
+        from app.ui.card_view import ModelCardPanel
+        from app.ui.decisions import DecisionsPanel
+        from app.ui.drift import DriftPanel
+        from app.ui.quality import QualityPanel
+        from app.ui.results import ResultsPanel
+        from app.ui.sanity import SanityPanel
+        from app.ui.whatif import WhatIfPanel
+
+        self.tabs.removeTab(self.tabs.indexOf(self._placeholder))
+        for title, panel_class in (
+            ("Results", ResultsPanel),
+            ("Sanity", SanityPanel),
+            ("Model quality", QualityPanel),
+            ("Decisions", DecisionsPanel),
+            ("Drift", DriftPanel),
+            ("What-if", WhatIfPanel),
+            ("Model card", ModelCardPanel),
+        ):
+            panel = panel_class(self.state)
+            self.panels[title] = panel
+            self.tabs.addTab(panel, title)
+        self.state.rowsRequested.connect(lambda *_: self.tabs.setCurrentWidget(self.panels["Results"]))
+        self.state.thresholdChanged.connect(self._remember_threshold)
+        self.state.costsChanged.connect(self._remember_costs)
+
+    # ---- the model ----------------------------------------------------------------------------
+    def load_default_bundle(self, directory: Path | None = None) -> None:
+        """Load and verify the bundle in a worker thread, so the window is never blocked."""
+
+        def load(_progress: Any, _cancelled: Any) -> Bundle:
+            from app.core.bundle import load_bundle
+
+            return load_bundle(directory)
+
+        self.jobs.start(Job(load), self.use_bundle, lambda message: self._fail("The model cannot be used", message))
+        self.message.setText("Loading and verifying the model…")
+
+    def use_bundle(self, bundle: Bundle) -> None:
+        """Show a verified bundle (tests hand one in directly)."""
+        model = bundle.card.name
+        self.state.set_bundle(bundle, self.settings.threshold(model), self.settings.costs(model))
+        if not self.panels:
+            self._build_panels()
+        self.setWindowTitle(f"{APP_NAME}: {bundle.card.display_name} {bundle.card.version}")
+        self._fill_samples()
+        self.message.setText(
+            f"{bundle.card.display_name} {bundle.card.version} ready. Open a CSV file (Ctrl+O) or a sample."
+        )
+        self._update_actions()
+        self.bundleLoaded.emit()
+
+    # ---- opening files --------------------------------------------------------------------------
+    def open_dialog(self) -> None:
+        """Ask for a CSV file and open it."""
+        path, _ = QFileDialog.getOpenFileName(self, "Open a CSV file", self.settings.last_folder, _CSV_FILTER)
+        if path:
+            self.open_file(Path(path))
+
+    def open_file(self, path: Path) -> Job | None:
+        """Read, check and score ``path`` in a worker thread."""
+        if self.state.bundle is None or self.jobs.busy:
+            self.message.setText("Busy; wait for the current job or cancel it.")
+            return None
+        bundle = self.state.bundle
+        path = Path(path)
+
+        def load(progress: Any, cancelled: Any) -> Any:
+            from app.core.table import load_table
+
+            return load_table(path, bundle, progress, cancelled)
+
+        self.message.setText(f"Reading and scoring {path.name}…")
+        return self.jobs.start(
+            Job(load),
+            lambda table: self._file_loaded(path, table),
+            lambda message: self._fail(f"Cannot open {path.name}", message),
+            lambda: self._cancelled("Opening cancelled; nothing changed."),
+        )
+
+    def _file_loaded(self, path: Path, table: Any) -> None:
+        self.state.set_table(table)
+        self.settings.last_folder = str(path.parent)
+        self.settings.add_recent(str(path))
+        report = table.report
+        counts = report.status_counts
+        self.message.setText(
+            f"{path.name}: {report.rows:,} rows ({counts['ok']:,} ok, {counts['warning']:,} warning,"
+            f" {counts['invalid']:,} invalid); {report.dialect.describe() if report.dialect else ''}"
+        )
+        self.setWindowTitle(f"{APP_NAME}: {path.name}")
+        self.tabs.setCurrentWidget(self.panels["Sanity" if report.verdict == "error" else "Results"])
+        self._update_actions()
+        self.fileLoaded.emit(table)
+
+    def _fill_samples(self) -> None:
+        self.samples_menu.clear()
+        for sample in sorted(samples_dir().glob("*.csv")):
+            action = self.samples_menu.addAction(sample.name)
+            action.triggered.connect(lambda _=False, s=sample: self.open_file(s))
+        self.samples_menu.setEnabled(not self.samples_menu.isEmpty())
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent_files:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_file(Path(p)))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() and any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.open_file(Path(files[0]))
+
+    # ---- exporting --------------------------------------------------------------------------
+    def export_dialog(self) -> None:
+        """Ask where to write the scored CSV."""
+        table = self.state.table
+        if table is None:
+            return
+        suggestion = str(Path(self.settings.last_folder or table.path.parent) / f"{table.path.stem}_scored.csv")
+        path, _ = QFileDialog.getSaveFileName(self, "Export scored CSV", suggestion, _CSV_FILTER)
+        if path:
+            self.export_scored(Path(path))
+
+    def export_scored(self, out: Path) -> Job | None:
+        """Write the scored file exactly as `python -m app score` does, at the current threshold."""
+        table, bundle = self.state.table, self.state.bundle
+        if table is None or bundle is None or self.jobs.busy:
+            return None
+        if table.changed_on_disk():
+            self._fail("Cannot export", f"{table.path} changed since it was opened; open it again first.")
+            return None
+        threshold = self.state.threshold
+
+        def export(progress: Any, cancelled: Any) -> Path:
+            from app.core.output import score_to_csv
+
+            return score_to_csv(table.path, out, bundle, threshold, progress, cancelled).out
+
+        self.message.setText(f"Writing {out.name}…")
+        return self.jobs.start(
+            Job(export),
+            self._exported,
+            lambda message: self._fail("Export failed", message),
+            lambda: self._cancelled("Export cancelled; no file was written."),
+        )
+
+    def _exported(self, out: Path) -> None:
+        self.settings.last_folder = str(out.parent)
+        self.message.setText(f"Exported {out}")
+        self.exportFinished.emit(str(out))
+
+    def export_charts_dialog(self) -> None:
+        """Save every chart of the current tab into a folder, as PNG."""
+        folder = QFileDialog.getExistingDirectory(self, "Export charts to folder", self.settings.last_folder)
+        if folder:
+            saved = self.export_charts(Path(folder))
+            self.message.setText(f"Saved {len(saved)} chart(s) to {folder}")
+
+    def export_charts(self, folder: Path, suffix: str = ".png") -> list[Path]:
+        """Write the current tab's charts; returns the files."""
+        from app.ui.charts import ChartWidget
+
+        panel = self.tabs.currentWidget()
+        charts = panel.findChildren(ChartWidget) if panel is not None else []
+        return [
+            chart.save(folder / f"{chart.title.lower().replace(' ', '_').replace('(', '').replace(')', '')}{suffix}")
+            for chart in charts
+        ]
+
+    # ---- jobs, errors, settings -------------------------------------------------------------------
+    def _job_started(self) -> None:
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        self._update_actions()
+
+    def _job_ended(self) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+        self._update_actions()
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setValue(int(1000 * done / total) if total else 0)
+
+    def _fail(self, title: str, message: str) -> None:
+        self.message.setText(message.splitlines()[0])
+        self.last_error = show_error(self, title, message)
+        self.jobFailed.emit(message)
+
+    def _cancelled(self, message: str) -> None:
+        self.message.setText(message)
+        self.jobCancelled.emit()
+
+    def _update_actions(self) -> None:
+        ready = self.state.bundle is not None and not self.jobs.busy
+        self.open_action.setEnabled(ready)
+        self.samples_menu.setEnabled(ready)
+        self.recent_menu.setEnabled(ready)
+        self.export_action.setEnabled(ready and self.state.table is not None)
+
+    def _remember_threshold(self, threshold: float) -> None:
+        if self.state.bundle is not None:
+            self.settings.set_threshold(self.state.bundle.card.name, threshold)
+
+    def _remember_costs(self) -> None:
+        if self.state.bundle is not None:
+            self.settings.set_costs(
+                self.state.bundle.card.name, self.state.cost_per_action, self.state.value_per_true_positive
+            )
+
+    def about(self) -> None:
+        """Versions of the app and the model."""
+        bundle = self.state.bundle
+        model = f"{bundle.card.display_name} {bundle.card.version}" if bundle else "no model loaded"
+        sha = bundle.card.onnx_sha256[:16] if bundle else ""
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            f"About {APP_NAME}",
+            f"{APP_NAME} {__version__}\nModel: {model}\nModel sha256: {sha}…",
+            parent=self,
+        )
+        box.setObjectName("aboutDialog")
+        box.open()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.jobs.cancel()
+        self.jobs.wait()
+        self.settings.geometry = self.saveGeometry()
+        self.settings.sync()
+        super().closeEvent(event)
+
+
+def show_later(window: MainWindow, milliseconds: int = 0) -> None:
+    """Load the model right after the window is on screen."""
+    QTimer.singleShot(milliseconds, window.load_default_bundle)

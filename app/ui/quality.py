@@ -1,0 +1,244 @@
+"""Model quality: confusion matrix, ROC and calibration for the card's test set and the loaded file."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.charts import CalibrationChart, RocChart
+from app.ui.lazy import WhenVisible
+
+if TYPE_CHECKING:
+    from app.core.metrics import Confusion
+    from app.ui.state import AppState
+
+__all__ = ["ConfusionMatrixWidget", "QualityPanel", "ThresholdControl"]
+
+_CELL_NAMES = {"tp": "caught (TP)", "fn": "missed (FN)", "fp": "false alarms (FP)", "tn": "correctly left (TN)"}
+
+
+class ThresholdControl(QWidget):
+    """A slider and a spin box bound to the app's threshold."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.slider = QSlider(Qt.Orientation.Horizontal, objectName="thresholdSlider", minimum=1, maximum=99)
+        self.spin = QDoubleSpinBox(objectName="thresholdSpin", minimum=0.01, maximum=0.99, singleStep=0.01, decimals=2)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("Decision threshold"))
+        layout.addWidget(self.slider, 1)
+        layout.addWidget(self.spin)
+        self.slider.valueChanged.connect(lambda value: state.set_threshold(value / 100))
+        self.spin.valueChanged.connect(state.set_threshold)
+        state.thresholdChanged.connect(self._show)
+        self._show(state.threshold)
+
+    def _show(self, threshold: float) -> None:
+        for widget, value in ((self.slider, round(threshold * 100)), (self.spin, threshold)):
+            widget.blockSignals(True)
+            widget.setValue(value)
+            widget.blockSignals(False)
+
+
+class ConfusionMatrixWidget(QWidget):
+    """Counts and rates in a 2x2 grid; cells are buttons when they can show their rows."""
+
+    cellClicked = Signal(str)
+
+    def __init__(self, name: str, clickable: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.cells: dict[str, QPushButton] = {}
+        grid = QGridLayout(self)
+        grid.addWidget(QLabel("<b>actual positive</b>"), 1, 0)
+        grid.addWidget(QLabel("<b>actual negative</b>"), 2, 0)
+        grid.addWidget(QLabel("<b>predicted positive</b>", alignment=Qt.AlignmentFlag.AlignCenter), 0, 1)
+        grid.addWidget(QLabel("<b>predicted negative</b>", alignment=Qt.AlignmentFlag.AlignCenter), 0, 2)
+        for cell, (row, column) in {"tp": (1, 1), "fn": (1, 2), "fp": (2, 1), "tn": (2, 2)}.items():
+            button = QPushButton(objectName=f"{name}:{cell}")
+            button.setMinimumHeight(54)
+            button.setEnabled(clickable)
+            button.setToolTip(f"Show the {_CELL_NAMES[cell]} rows in the table" if clickable else _CELL_NAMES[cell])
+            button.clicked.connect(lambda _=False, c=cell: self.cellClicked.emit(c))
+            self.cells[cell] = button
+            grid.addWidget(button, row, column)
+
+    def show_confusion(self, confusion: Confusion | None) -> None:
+        """Fill the cells: count, then the share of its actual class."""
+        for cell, button in self.cells.items():
+            if confusion is None:
+                button.setText("–")
+                continue
+            count = getattr(confusion, cell)
+            actual = confusion.tp + confusion.fn if cell in ("tp", "fn") else confusion.fp + confusion.tn
+            rate = f"{count / actual:.1%}" if actual else "n/a"
+            button.setText(f"{count:,}\n{rate} {_CELL_NAMES[cell]}")
+
+    def counts(self) -> dict[str, int]:
+        """The numbers shown, for tests and screen readers."""
+        return {
+            cell: int(button.text().split("\n")[0].replace(",", ""))
+            for cell, button in self.cells.items()
+            if button.text() not in ("", "–")
+        }
+
+
+class _Side(QGroupBox):
+    """One column of the panel: matrix, headline numbers, ROC and calibration."""
+
+    def __init__(self, title: str, name: str, clickable: bool) -> None:
+        super().__init__(title)
+        self.matrix = ConfusionMatrixWidget(name, clickable)
+        self.summary = QLabel(objectName=f"{name}:summary", wordWrap=True)
+        self.roc = RocChart(f"ROC curve ({title.lower()})")
+        self.calibration = CalibrationChart(f"Calibration ({title.lower()})")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.matrix)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.roc, 1)
+        layout.addWidget(self.calibration, 1)
+
+
+class QualityPanel(QWidget):
+    """Side by side: the card's test set, and the loaded file when it has labels (back-testing)."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.threshold = ThresholdControl(state)
+        self.card_side = _Side("Test set (model card)", "cardMatrix", clickable=False)
+        self.file_side = _Side("This file", "fileMatrix", clickable=True)
+        sides = QHBoxLayout()
+        sides.addWidget(self.card_side)
+        sides.addWidget(self.file_side)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.threshold)
+        layout.addLayout(sides, 1)
+        self.file_side.matrix.cellClicked.connect(self._cell_clicked)
+        self._file_curves: dict[str, Any] | None = None
+        self._update = WhenVisible(self, self.refresh)
+        state.bundleChanged.connect(self._data_changed)
+        state.tableChanged.connect(self._data_changed)
+        state.thresholdChanged.connect(self._update)
+        self._data_changed()
+
+    def _data_changed(self) -> None:
+        self._file_curves = None  # recomputed when next shown
+        self._update()
+
+    def refresh(self) -> None:
+        """Redraw for the current file and threshold."""
+        if self._file_curves is None:
+            self._file_curves = self._compute_file_curves()
+        self._threshold_changed(self.state.threshold)
+
+    def _compute_file_curves(self) -> dict[str, Any]:
+        table = self.state.table
+        if table is None or not table.has_labels:
+            return {}
+        from app.core.decisions import usable_rows
+        from app.core.metrics import calibration_curve, roc_auc, roc_curve, thin_curve
+
+        usable = usable_rows(table.labels, table.probability)
+        y, p = table.labels[usable], table.probability[usable]
+        fpr, tpr, _ = roc_curve(y, p)
+        fpr_points, tpr_points = thin_curve(fpr, tpr, limit=400)
+        return {"fpr": fpr_points, "tpr": tpr_points, "auc": roc_auc(y, p), "calibration": calibration_curve(y, p)}
+
+    def _threshold_changed(self, threshold: float) -> None:
+        bundle = self.state.bundle
+        if bundle is None:
+            return
+        card_confusion = self.state.card_ranked().confusion(threshold) if self.state.card_ranked() else None
+        self.card_side.matrix.show_confusion(card_confusion)
+        curves = bundle.card.section("curves")
+        auc = bundle.card.section("metrics").get("test", {}).get("roc_auc")
+        self.card_side.summary.setText(_summary(card_confusion, auc))
+        self.card_side.roc.redraw(
+            [
+                {
+                    "name": "test set",
+                    "fpr": curves["roc"]["fpr"],
+                    "tpr": curves["roc"]["tpr"],
+                    "auc": auc,
+                    "color": "#1f6fb2",
+                    "point": _point(card_confusion),
+                }
+            ]
+        )
+        self.card_side.calibration.redraw([{"name": "test set", "color": "#1f6fb2", **curves["calibration"]}])
+        file_ranked = self.state.file_ranked()
+        self.file_side.setEnabled(file_ranked is not None)
+        if file_ranked is None:
+            self.file_side.matrix.show_confusion(None)
+            message = "Open a file with a '{}' column to back-test the model on it.".format(bundle.card.target.column)
+            self.file_side.summary.setText(message)
+            return
+        confusion = file_ranked.confusion(threshold)
+        self.file_side.matrix.show_confusion(confusion)
+        assert self._file_curves is not None
+        self.file_side.summary.setText(_summary(confusion, self._file_curves["auc"]) + " Click a cell to see its rows.")
+        self.file_side.roc.redraw(
+            [
+                {
+                    "name": "this file",
+                    "fpr": self._file_curves["fpr"],
+                    "tpr": self._file_curves["tpr"],
+                    "auc": self._file_curves["auc"],
+                    "color": "#d9822b",
+                    "point": _point(confusion),
+                },
+                {
+                    "name": "test set",
+                    "fpr": curves["roc"]["fpr"],
+                    "tpr": curves["roc"]["tpr"],
+                    "auc": auc,
+                    "color": "#1f6fb2",
+                },
+            ]
+        )
+        self.file_side.calibration.redraw(
+            [{"name": "this file", "color": "#d9822b", **self._file_curves["calibration"]}]
+        )
+
+    def _cell_clicked(self, cell: str) -> None:
+        table = self.state.table
+        if table is None or table.labels is None:
+            return
+        from app.core.decisions import confusion_mask
+
+        mask = confusion_mask(table.labels, table.probability, self.state.threshold, cell)
+        self.state.request_rows(mask, f"{_CELL_NAMES[cell]} at threshold {self.state.threshold:.2f}")
+
+
+def _point(confusion: Confusion | None) -> tuple[float, float] | None:
+    if confusion is None or confusion.fpr != confusion.fpr or confusion.recall != confusion.recall:
+        return None
+    return (confusion.fpr, confusion.recall)
+
+
+def _summary(confusion: Confusion | None, auc: float | None) -> str:
+    if confusion is None:
+        return ""
+    parts = [
+        f"ROC AUC {auc:.3f}" if auc is not None else "",
+        f"accuracy {confusion.accuracy:.1%}",
+        f"precision {confusion.precision:.1%}" if confusion.tp + confusion.fp else "precision n/a",
+        f"recall {confusion.recall:.1%}" if confusion.tp + confusion.fn else "recall n/a",
+        f"F1 {confusion.f1:.3f}" if confusion.f1 == confusion.f1 else "F1 n/a",
+    ]
+    return ", ".join(p for p in parts if p) + "."

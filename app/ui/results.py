@@ -1,0 +1,230 @@
+"""The results panel: the scored rows, filters, and the selected row's issues and explanation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.charts import ExplanationChart
+from app.ui.table_model import FIXED_COLUMNS, ProbabilityDelegate, ResultsModel
+
+if TYPE_CHECKING:
+    from app.ui.state import AppState
+
+__all__ = ["ResultsPanel"]
+
+_ALL = "All"
+_EXPLAINED_FEATURES = 10
+
+
+class ResultsPanel(QWidget):
+    """Table of every scored row with status, prediction and text filters."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.model = ResultsModel()
+        self._requested: np.ndarray | None = None
+
+        self.status_filter = QComboBox(objectName="statusFilter")
+        self.status_filter.addItems([_ALL, "ok", "warning", "invalid"])
+        self.prediction_filter = QComboBox(objectName="predictionFilter")
+        self.search = QLineEdit(objectName="search", placeholderText="Search any column…", clearButtonEnabled=True)
+        self.count_label = QLabel(objectName="rowCount")
+        self.requested_label = QLabel(objectName="requestedRows")
+        self.clear_requested = QPushButton("Show all rows", objectName="clearRequested")
+        self.clear_requested.hide()
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+
+        filters = QHBoxLayout()
+        for label, widget in (("Status", self.status_filter), ("Prediction", self.prediction_filter)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.count_label)
+        requested = QHBoxLayout()
+        requested.addWidget(self.requested_label, 1)
+        requested.addWidget(self.clear_requested)
+
+        self.view = QTableView(objectName="resultsTable")
+        self.view.setModel(self.model)
+        self.view.setSortingEnabled(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setItemDelegateForColumn(FIXED_COLUMNS.index("probability"), ProbabilityDelegate(self.model))
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.setWordWrap(False)
+
+        self.detail = QTextBrowser(objectName="rowDetail")
+        self.explanation = ExplanationChart("Why this score")
+        side = QSplitter(Qt.Orientation.Vertical)
+        side.addWidget(self.detail)
+        side.addWidget(self.explanation)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.view)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addLayout(requested)
+        layout.addWidget(splitter, 1)
+
+        self.status_filter.currentIndexChanged.connect(self.apply_filters)
+        self.prediction_filter.currentIndexChanged.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _: self._search_timer.start())
+        self._search_timer.timeout.connect(self.apply_filters)
+        self.clear_requested.clicked.connect(self.clear_request)
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        state.tableChanged.connect(self._table_changed)
+        state.thresholdChanged.connect(self._threshold_changed)
+        state.rowsRequested.connect(self.show_rows)
+        self._table_changed()
+
+    def _table_changed(self) -> None:
+        card = self.state.bundle.card if self.state.bundle else None
+        labels = (card.target.negative_label, card.target.positive_label) if card else ("No", "Yes")
+        self.prediction_filter.blockSignals(True)
+        self.prediction_filter.clear()
+        self.prediction_filter.addItems([_ALL, labels[1], labels[0]])
+        self.prediction_filter.blockSignals(False)
+        self.model.threshold = self.state.threshold
+        self.model.set_table(self.state.table, labels)
+        self._requested = None
+        self.requested_label.clear()
+        self.clear_requested.hide()
+        self.view.resizeColumnsToContents() if self.state.table is not None and len(self.state.table) < 5000 else None
+        self._show_detail(-1)
+        self._update_count()
+
+    def _threshold_changed(self, threshold: float) -> None:
+        self.model.set_threshold(threshold)
+        if self.prediction_filter.currentIndex() > 0:
+            self.apply_filters()
+        self.view.viewport().update()
+
+    def visible_mask(self) -> np.ndarray:
+        """Rows that pass the status, prediction, text and requested-rows filters."""
+        table = self.state.table
+        if table is None:
+            return np.zeros(0, dtype=bool)
+        mask = np.ones(len(table), dtype=bool) if self._requested is None else self._requested.copy()
+        status = self.status_filter.currentIndex()
+        if status > 0:
+            mask &= table.status == status - 1
+        prediction = self.prediction_filter.currentIndex()
+        if prediction > 0:
+            with np.errstate(invalid="ignore"):
+                positive = table.probability >= self.state.threshold
+            mask &= ~np.isnan(table.probability) & (positive if prediction == 1 else ~positive)
+        text = self.search.text().strip()
+        if text:
+            mask &= table.search(text)
+        return mask
+
+    def apply_filters(self) -> None:
+        """Recompute the visible rows."""
+        if self.state.table is None:
+            return
+        self.model.set_view(np.flatnonzero(self.visible_mask()))
+        self._update_count()
+
+    def show_rows(self, mask: np.ndarray, description: str) -> None:
+        """Show only the rows another panel asked for (an issue, a confusion-matrix cell)."""
+        self._requested = np.asarray(mask, dtype=bool)
+        self.status_filter.setCurrentIndex(0)
+        self.prediction_filter.setCurrentIndex(0)
+        self.search.clear()
+        self.requested_label.setText(f"Showing {int(self._requested.sum()):,} rows: {description}")
+        self.clear_requested.show()
+        self.apply_filters()
+        if self.model.rowCount():
+            self.view.selectionModel().setCurrentIndex(
+                self.model.index(0, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    def clear_request(self) -> None:
+        """Back to every row."""
+        self._requested = None
+        self.requested_label.clear()
+        self.clear_requested.hide()
+        self.apply_filters()
+
+    def _update_count(self) -> None:
+        total = len(self.state.table) if self.state.table is not None else 0
+        self.count_label.setText(f"{self.model.rowCount():,} of {total:,} rows")
+
+    def _current_changed(self, current, _previous) -> None:  # noqa: ANN001
+        row = self.model.table_row(current.row()) if current.isValid() else -1
+        self.state.select_row(row)
+        self._show_detail(row)
+
+    def _show_detail(self, row: int) -> None:
+        table, bundle = self.state.table, self.state.bundle
+        if table is None or bundle is None or row < 0:
+            self.detail.setHtml("<p>Select a row to see its issues and why it got its score.</p>")
+            return
+        from app.core.catalogue import CATALOGUE
+
+        probability = table.probability[row]
+        lines = [f"<h3>Row {row + 1}</h3>"]
+        if np.isnan(probability):
+            lines.append("<p><b>Not scored</b>: the row is invalid.</p>")
+        else:
+            decision = f"{self.model.prediction(row)} at threshold {self.state.threshold:.2f}"
+            lines.append(f"<p>Probability <b>{probability:.3f}</b>: {decision}</p>")
+        issues = [tag for tag in str(table.issues[row]).split(";") if tag]
+        if issues:
+            lines.append("<ul>")
+            for tag in issues:
+                code, _, column = tag.partition(":")
+                meaning = CATALOGUE[code].meaning if code in CATALOGUE else ""
+                where = (
+                    f" in <b>{column}</b> (value '{table.cell(row, column) if column in table.columns else ''}')"
+                    if column
+                    else ""
+                )
+                lines.append(
+                    f"<li><b>{CATALOGUE[code].title if code in CATALOGUE else code}</b>{where}: {meaning}</li>"
+                )
+            lines.append("</ul>")
+        else:
+            lines.append("<p>No issues.</p>")
+        self.detail.setHtml("".join(lines))
+        self._explain(row)
+
+    def _explain(self, row: int) -> None:
+        table, bundle = self.state.table, self.state.bundle
+        if table is None or bundle is None or np.isnan(table.probability[row]):
+            return
+        from app.core.explain import explain_rows, reference_values
+
+        prepared = table.prepared(np.array([row]), bundle.card)
+        (contributions,) = explain_rows(bundle.predictor, prepared, reference_values(bundle.card))
+        top = contributions[:_EXPLAINED_FEATURES]
+        self.explanation.redraw([f"{c.feature} = {_shown(c.value)}" for c in top], [c.effect for c in top])
+
+
+def _shown(value: object) -> str:
+    """A feature value as people write it (float32 noise rounded away)."""
+    return f"{value:.6g}" if isinstance(value, float) else str(value)

@@ -1,0 +1,121 @@
+"""The sanity panel: the check catalogue grouped by severity and column, with counts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from app.core.report import Issue
+    from app.ui.state import AppState
+
+__all__ = ["SanityPanel"]
+
+_SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Information"}
+_BANNER_STYLES = {
+    "error": "background:#f8d7d4; color:#7a1c14; padding:8px; font-weight:bold;",
+    "warning": "background:#fff4cc; color:#6b5200; padding:8px;",
+    "ok": "background:#dff0d8; color:#2b542c; padding:8px;",
+}
+IssueRole = Qt.ItemDataRole.UserRole + 2
+
+
+class SanityPanel(QWidget):
+    """Issues of the loaded file; clicking a row-level issue shows its rows in the table."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.banner = QLabel(objectName="verdictBanner", wordWrap=True)
+        self.tree = QTreeWidget(objectName="issueTree")
+        self.tree.setHeaderLabels(["Issue", "Column", "Rows", "Details"])
+        self.tree.setColumnWidth(0, 260)
+        self.tree.setColumnWidth(1, 160)
+        self.tree.setColumnWidth(2, 80)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tree, 1)
+        self.tree.itemActivated.connect(self._activated)
+        self.tree.itemClicked.connect(self._activated)
+        state.tableChanged.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Rebuild the tree from the loaded file's report."""
+        self.tree.clear()
+        table = self.state.table
+        if table is None:
+            self.banner.setText("Open a file to check it against what the model was trained on.")
+            self.banner.setStyleSheet("padding:8px;")
+            return
+        report = table.report
+        drifted = any(i.code == "drift" for i in report.issues)
+        self.banner.setText(_verdict_text(report.verdict, report.status_counts, report.rows, drifted))
+        self.banner.setStyleSheet(_BANNER_STYLES[report.verdict])
+        from app.core.catalogue import CATALOGUE
+
+        for severity in ("error", "warning", "info"):
+            issues = [i for i in report.issues if i.severity == severity]
+            if not issues:
+                continue
+            group = QTreeWidgetItem(self.tree, [f"{_SEVERITY_TITLES[severity]} ({len(issues)})"])
+            group.setFirstColumnSpanned(True)
+            group.setExpanded(True)
+            for issue in issues:
+                entry = CATALOGUE[issue.code]
+                item = QTreeWidgetItem(
+                    group, [entry.title, issue.column, f"{issue.rows:,}" if issue.rows else "", issue.message]
+                )
+                item.setData(0, IssueRole, issue)
+                item.setToolTip(3, entry.meaning)
+        self.tree.resizeColumnToContents(3)
+
+    def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        issue = item.data(0, IssueRole)
+        if issue is not None:
+            self.select_issue_rows(issue)
+
+    def select_issue_rows(self, issue: Issue) -> None:
+        """Ask the table to show the rows an issue touches."""
+        mask = self.issue_rows(issue)
+        if mask is not None and mask.any():
+            where = f" in {issue.column}" if issue.column else ""
+            self.state.request_rows(mask, f"{issue.code}{where}")
+
+    def issue_rows(self, issue: Issue) -> np.ndarray | None:
+        """Rows of a row-level issue (from each row's issue list) or of duplicate ids."""
+        table = self.state.table
+        if table is None:
+            return None
+        if issue.code == "duplicate_id":
+            source = table.report.mapping.source_for.get(issue.column, issue.column)
+            codes, values = table.text[source].codes_and_values()
+            counts = np.bincount(codes[codes >= 0], minlength=len(values))
+            return (codes >= 0) & (counts[np.maximum(codes, 0)] > 1)
+        if issue.rows == 0:
+            return None
+        import re
+
+        import pandas as pd
+
+        tag = f"{issue.code}:{issue.column}" if issue.column else issue.code
+        pattern = f"(?:^|;){re.escape(tag)}(?:;|$)"
+        return pd.Series(table.issues, dtype=object).str.contains(pattern, regex=True).to_numpy(dtype=bool)
+
+
+def _verdict_text(verdict: str, counts: dict[str, int], rows: int, drifted: bool) -> str:
+    drift = " Some features drifted from the training data." if drifted else ""
+    if verdict == "error":
+        return (
+            f"This file has errors: {counts['invalid']:,} of {rows:,} rows cannot be scored and have no prediction."
+            f"{drift} Click an issue below to see its rows."
+        )
+    if verdict == "warning":
+        return (
+            f"This file can be scored, with warnings: {counts['warning']:,} of {rows:,} rows have a warning.{drift}"
+            " Click an issue below to see its rows."
+        )
+    return f"No problems found in {rows:,} rows."

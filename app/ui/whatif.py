@@ -1,0 +1,196 @@
+"""What-if: a form generated from the card's features; the prediction follows every change."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.charts import ExplanationChart
+from app.ui.lazy import WhenVisible
+
+if TYPE_CHECKING:
+    from app.core.card import FeatureSpec
+    from app.ui.state import AppState
+
+__all__ = ["WhatIfPanel"]
+
+_OUT_OF_RANGE = "background:#fff4cc;"
+
+
+class WhatIfPanel(QWidget):
+    """Edit one customer's features and watch the probability and its reasons move."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.editors: dict[str, QComboBox | QDoubleSpinBox] = {}
+        self.result = QLabel(objectName="whatIfResult")
+        self.result.setStyleSheet("font-size:16px; padding:6px;")
+        self.flags = QLabel(objectName="whatIfFlags", wordWrap=True)
+        self.load_row = QPushButton("Copy the selected row", objectName="loadSelectedRow")
+        self.reset = QPushButton("Training reference values", objectName="resetWhatIf")
+        self.explanation = ExplanationChart("What moves this prediction")
+        self.form_holder = QWidget()
+        self.form = QFormLayout(self.form_holder)
+        scroll = QScrollArea(widgetResizable=True)
+        scroll.setWidget(self.form_holder)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.load_row)
+        buttons.addWidget(self.reset)
+        left = QVBoxLayout()
+        left.addLayout(buttons)
+        left.addWidget(scroll, 1)
+        right = QVBoxLayout()
+        right.addWidget(self.result)
+        right.addWidget(self.flags)
+        right.addWidget(self.explanation, 1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 1)
+        layout.addLayout(right, 2)
+        self.load_row.clicked.connect(self.copy_selected_row)
+        self.reset.clicked.connect(self.reset_values)
+        state.bundleChanged.connect(self.build_form)
+        self._update = WhenVisible(self, self.update_prediction)
+        state.thresholdChanged.connect(self._update)
+        state.rowSelected.connect(lambda row: self.load_row.setEnabled(row >= 0))
+        self.load_row.setEnabled(False)
+        self.build_form()
+
+    def build_form(self) -> None:
+        """One editor per feature: categories as combo boxes, numbers as spin boxes (training range noted)."""
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.editors.clear()
+        bundle = self.state.bundle
+        if bundle is None:
+            return
+        for spec in bundle.card.features:
+            editor = self._editor(spec)
+            self.editors[spec.name] = editor
+            self.form.addRow(spec.name, editor)
+        self.reset_values()
+
+    def _editor(self, spec: FeatureSpec) -> QComboBox | QDoubleSpinBox:
+        if spec.kind == "categorical" or spec.kind == "binary":
+            box = QComboBox(objectName=f"whatIf:{spec.name}")
+            box.addItems(list(spec.categories))
+            box.currentIndexChanged.connect(self._update)
+            return box
+        low, high = float(spec.stats["min"]), float(spec.stats["max"])
+        span = max(high - low, 1.0)
+        # Any number can be typed; values outside the training range or the domain rules are flagged, not refused.
+        spin = QDoubleSpinBox(objectName=f"whatIf:{spec.name}", minimum=-1e9, maximum=1e9)
+        spin.setDecimals(0 if spec.stats.get("integer") else 2)
+        spin.setSingleStep(1.0 if spec.stats.get("integer") else max(span / 100, 0.01))
+        spin.setToolTip(f"training range {low:g} to {high:g}")
+        spin.valueChanged.connect(self._update)
+        return spin
+
+    def values(self) -> dict[str, Any]:
+        """The form's values, prepared as the model takes them."""
+        bundle = self.state.bundle
+        assert bundle is not None
+        result: dict[str, Any] = {}
+        for spec in bundle.card.features:
+            editor = self.editors[spec.name]
+            if isinstance(editor, QComboBox):
+                result[spec.name] = float(editor.currentText()) if spec.kind == "binary" else editor.currentText()
+            else:
+                result[spec.name] = editor.value()
+        return result
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        """Fill the form (unknown categories and empty cells keep the current value)."""
+        for name, value in values.items():
+            editor = self.editors.get(name)
+            if editor is None or value is None or value == "":
+                continue
+            editor.blockSignals(True)
+            if isinstance(editor, QComboBox):
+                text = f"{float(value):g}" if isinstance(value, float) else str(value)
+                index = editor.findText(text)
+                if index >= 0:
+                    editor.setCurrentIndex(index)
+            else:
+                try:
+                    editor.setValue(float(value))
+                except (TypeError, ValueError):
+                    pass
+            editor.blockSignals(False)
+        self._update()
+
+    def reset_values(self) -> None:
+        """Start from the training reference values (medians and most frequent categories)."""
+        if self.state.bundle is None:
+            return
+        from app.core.explain import reference_values
+
+        self.set_values(reference_values(self.state.bundle.card))
+
+    def copy_selected_row(self) -> None:
+        """Fill the form from the row selected in the results table."""
+        table, bundle, row = self.state.table, self.state.bundle, self.state.selected_row
+        if table is None or bundle is None or row < 0:
+            return
+        import numpy as np
+
+        prepared = table.prepared(np.array([row]), bundle.card).iloc[0].to_dict()
+        self.set_values({k: (float(v) if isinstance(v, np.floating) else v) for k, v in prepared.items()})
+
+    def update_prediction(self) -> None:
+        """Score the form's row and explain it; flag values outside the training range."""
+        bundle = self.state.bundle
+        if bundle is None or not self.editors:
+            return
+        values = self.values()
+        probability = bundle.predictor.predict_one(values)
+        label = (
+            bundle.card.target.positive_label
+            if probability >= self.state.threshold
+            else bundle.card.target.negative_label
+        )
+        self.result.setText(f"Probability <b>{probability:.3f}</b>: {label} at threshold {self.state.threshold:.2f}")
+        outside = []
+        for spec in bundle.card.features:
+            editor = self.editors[spec.name]
+            if isinstance(editor, QDoubleSpinBox):
+                out = not spec.stats["min"] <= editor.value() <= spec.stats["max"]
+                editor.setStyleSheet(_OUT_OF_RANGE if out else "")
+                if out:
+                    outside.append(
+                        f"{spec.name} {editor.value():g} (training {spec.stats['min']:g}–{spec.stats['max']:g})"
+                    )
+        self.flags.setText("Outside the training range: " + "; ".join(outside) if outside else "")
+        self.last_probability = probability
+        self._explain(values)
+
+    def _explain(self, values: dict[str, Any]) -> None:
+        import pandas as pd
+
+        from app.core.explain import explain_rows, reference_values
+
+        bundle = self.state.bundle
+        assert bundle is not None
+        prepared = pd.DataFrame([values])
+        for spec in bundle.card.features:
+            if spec.is_numeric:
+                prepared[spec.name] = prepared[spec.name].astype("float32")
+        (contributions,) = explain_rows(bundle.predictor, prepared, reference_values(bundle.card))
+        top = contributions[:10]
+        self.explanation.redraw([f"{c.feature} = {_shown(c.value)}" for c in top], [c.effect for c in top])
+
+
+def _shown(value: object) -> str:
+    """A feature value as people write it (float32 noise rounded away)."""
+    return f"{value:.6g}" if isinstance(value, float) else str(value)

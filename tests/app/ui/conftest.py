@@ -1,0 +1,37 @@
+"""UI fixtures: the real bundle and a main window driven by pytest-qt; settings go to the isolated data folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.core.bundle import Bundle, load_bundle
+from app.ui.main_window import MainWindow
+from app.ui.settings import Settings
+from app.ui.state import AppState
+
+
+@pytest.fixture(scope="session")
+def bundle() -> Bundle:
+    return load_bundle()
+
+
+@pytest.fixture
+def window(qtbot, bundle: Bundle) -> MainWindow:
+    main = MainWindow(AppState(), Settings())
+    qtbot.addWidget(main)
+    main.resize(1300, 850)
+    main.use_bundle(bundle)
+    main.show()
+    yield main
+    main.jobs.cancel()
+    main.jobs.wait()
+
+
+def open_and_wait(qtbot, window: MainWindow, path: Path, timeout: int = 60_000):
+    """Open a file and wait for the worker to finish and clean up."""
+    with qtbot.waitSignal(window.fileLoaded, timeout=timeout) as blocker:
+        window.open_file(path)
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=timeout)
+    return blocker.args[0]
