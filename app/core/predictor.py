@@ -74,7 +74,7 @@ class OnnxPredictor:
         feed = {
             spec.name: np.array([[values.get(spec.name, np.nan)]], dtype=np.float32)
             if spec.is_numeric
-            else np.array([[values.get(spec.name) or ""]], dtype=object)
+            else np.array([[values.get(spec.name) or ""]], dtype=str)  # not object: see prepare.onnx_feed
             for spec in self.features
         }
         (probabilities,) = self._session.run([self._output], feed)

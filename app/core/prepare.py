@@ -65,6 +65,8 @@ def onnx_feed(prepared: pd.DataFrame, features: Sequence[FeatureSpec]) -> dict[s
         if spec.is_numeric:
             values = values.astype(np.float32, copy=False)
         else:
-            values = values.astype(object, copy=False)  # onnxruntime takes Python strings without a copy
+            # Fixed-width numpy strings, never Python str objects: onnxruntime reads the latter while the GIL
+            # is released, racing any other thread that touches the same (interned) strings. It crashed.
+            values = values.astype(str)
         feed[spec.name] = values.reshape(-1, 1)
     return feed

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QTextBrowser,
     QVBoxLayout,
@@ -78,8 +79,19 @@ class ResultsPanel(QWidget):
         side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(self.detail)
         side.addWidget(self.explanation)
+        self.welcome = QLabel(
+            "<h2>No file open yet</h2><p>Open a CSV file with <b>File ▸ Open…</b> (Ctrl+O), drop one on this"
+            " window, or try <b>File ▸ Open Sample</b>.</p><p>Every row is checked against what the model"
+            " learnt from, scored, and explained.</p>",
+            objectName="welcome",
+            alignment=Qt.AlignmentFlag.AlignCenter,
+            wordWrap=True,
+        )
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.welcome)
+        self.pages.addWidget(self.view)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.view)
+        splitter.addWidget(self.pages)
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
@@ -109,6 +121,7 @@ class ResultsPanel(QWidget):
         self.prediction_filter.blockSignals(False)
         self.model.threshold = self.state.threshold
         self.model.set_table(self.state.table, labels)
+        self.pages.setCurrentWidget(self.view if self.state.table is not None else self.welcome)
         self._requested = None
         self.requested_label.clear()
         self.clear_requested.hide()
