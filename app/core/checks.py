@@ -42,11 +42,21 @@ IssueKey = tuple[str, str]  # (code, column); column "" for row-wide issues
 class ChunkAssessment:
     """Model inputs, issue masks, and each row's status and issue list."""
 
-    prepared: pd.DataFrame
+    columns: dict[str, np.ndarray]  # model inputs per feature: float32, or fixed-width strings
     masks: dict[IssueKey, np.ndarray]
     status: np.ndarray
     issues: np.ndarray
     drift_counts: dict[str, np.ndarray]  # rows per reference bin, per feature
+
+    @property
+    def prepared(self) -> pd.DataFrame:
+        """The model inputs as a DataFrame, categories as Python strings (as training saw them)."""
+        return pd.DataFrame(
+            {
+                name: values if values.dtype.kind == "f" else values.astype(object)
+                for name, values in self.columns.items()
+            }
+        )
 
 
 def _feature_masks(
@@ -87,7 +97,8 @@ def _feature_masks(
         flags["impossible_value"] = impossible
         if "out_of_range" in flags:
             flags["out_of_range"] &= ~impossible  # one issue per cell: the worse one
-    prepared = np.asarray(prepared)
+    # Categories become fixed-width numpy strings (what onnxruntime reads safely), indexed per row in C.
+    prepared = np.asarray(prepared, dtype=np.float64 if spec.is_numeric else str)
     counts = None
     if spec.reference:
         counts = bin_counts(prepared, spec.reference, weights=np.bincount(codes, minlength=len(distinct)))
@@ -117,4 +128,4 @@ def assess_chunk(
         tag = f"{code}:{column}" if column else code
         hit = np.flatnonzero(mask)
         issues[hit] = [f"{existing};{tag}" if existing else tag for existing in issues[hit]]
-    return ChunkAssessment(pd.DataFrame(prepared, index=features.index), masks, status, issues, drift_counts)
+    return ChunkAssessment(prepared, masks, status, issues, drift_counts)

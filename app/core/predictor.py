@@ -62,11 +62,12 @@ class OnnxPredictor:
         """The ONNX file's ``metadata_props``."""
         return dict(self._session.get_modelmeta().custom_metadata_map)
 
-    def predict_prepared(self, prepared: pd.DataFrame) -> np.ndarray:
-        """Positive-class probabilities (float64) for already prepared inputs."""
-        if len(prepared) == 0:
+    def predict_prepared(self, prepared: pd.DataFrame | Mapping[str, np.ndarray]) -> np.ndarray:
+        """Positive-class probabilities (float64) for already prepared inputs (a frame or arrays per feature)."""
+        feed = onnx_feed(prepared, self.features)
+        if not feed or next(iter(feed.values())).shape[0] == 0:
             return np.empty(0, dtype=np.float64)
-        (probabilities,) = self._session.run([self._output], onnx_feed(prepared, self.features))
+        (probabilities,) = self._session.run([self._output], feed)
         return np.asarray(probabilities, dtype=np.float64)[:, self._positive_index]
 
     def predict_one(self, values: Mapping[str, float | str | None]) -> float:

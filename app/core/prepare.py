@@ -6,7 +6,7 @@ module produces, and the ONNX model is fed exactly the same arrays.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -57,16 +57,18 @@ def prepare_features(frame: pd.DataFrame, features: Sequence[FeatureSpec]) -> pd
     return pd.DataFrame(columns, index=frame.index)
 
 
-def onnx_feed(prepared: pd.DataFrame, features: Sequence[FeatureSpec]) -> dict[str, np.ndarray]:
+def onnx_feed(
+    prepared: pd.DataFrame | Mapping[str, np.ndarray], features: Sequence[FeatureSpec]
+) -> dict[str, np.ndarray]:
     """One ``[n, 1]`` tensor per feature, named as the ONNX inputs."""
     feed: dict[str, np.ndarray] = {}
     for spec in features:
-        values = prepared[spec.name].to_numpy()
+        values = np.asarray(prepared[spec.name])
         if spec.is_numeric:
             values = values.astype(np.float32, copy=False)
         else:
             # Fixed-width numpy strings, never Python str objects: onnxruntime reads the latter while the GIL
             # is released, racing any other thread that touches the same (interned) strings. It crashed.
-            values = values.astype(str)
+            values = values.astype(str, copy=False)
         feed[spec.name] = values.reshape(-1, 1)
     return feed

@@ -113,7 +113,7 @@ def scan(
         assessment = assess_chunk(features, card, row_masks, source.dialect.decimal)
         probability = np.full(len(text), np.nan)
         if predict and len(text):
-            probability = bundle.predictor.predict_prepared(assessment.prepared)
+            probability = bundle.predictor.predict_prepared(assessment.columns)
             probability[assessment.status == STATUS_INVALID] = np.nan
         start = builder.rows
         builder.add(assessment, text[id_column] if id_column else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Callable
@@ -86,6 +87,7 @@ class JobRunner(QObject):
         self.job: Job | None = None
         self._thread: QThread | None = None
         self._callbacks: dict[str, Callable[..., None]] = {}
+        self._gc_was_enabled = True
 
     @property
     def busy(self) -> bool:
@@ -118,6 +120,11 @@ class JobRunner(QObject):
             signal.connect(thread.quit)
         thread.finished.connect(self._cleanup)
         self.job, self._thread = job, thread
+        # Python's cyclic garbage collector runs in whichever thread allocates: in the worker it would
+        # finalise Qt objects off the GUI thread and crash. Collect here, pause it, resume in _cleanup.
+        gc.collect()
+        self._gc_was_enabled = gc.isenabled()
+        gc.disable()
         thread.start()
         self.started.emit()
         return job
@@ -160,4 +167,6 @@ class JobRunner(QObject):
         if self.job is not None:
             self.job.deleteLater()
         self.job, self._thread, self._callbacks = None, None, {}
+        if self._gc_was_enabled:
+            gc.enable()
         self.ended.emit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,8 @@ def window(qtbot, bundle: Bundle) -> MainWindow:
     yield main
     main.jobs.cancel()
     main.jobs.wait()
+    main.close()
+    gc.collect()  # in the GUI thread, so no worker thread of a later test finalises this window's Qt objects
 
 
 def open_and_wait(qtbot, window: MainWindow, path: Path, timeout: int = 60_000):
