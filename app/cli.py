@@ -67,7 +67,10 @@ def _parser() -> _Parser:
     evaluate.add_argument("--json", action="store_true")
     info = commands.add_parser("info", parents=[model], help="the model card's summary")
     info.add_argument("--json", action="store_true")
-    commands.add_parser("self-test", parents=[model], help="verify the bundle, its golden rows and the sample file")
+    self_test = commands.add_parser(
+        "self-test", parents=[model], help="verify the bundle, its golden rows, the sample file and the window"
+    )
+    self_test.add_argument("--no-gui", action="store_true", help="skip building the desktop window offscreen")
     return parser
 
 
@@ -221,6 +224,13 @@ def _self_test(args: argparse.Namespace, bundle: Bundle) -> int:
     from app.core.selftest import run_self_test
 
     result = run_self_test(bundle)
+    if not args.no_gui:
+        try:
+            from app.ui.selfcheck import check_main_window
+
+            result.add("desktop window", *check_main_window(bundle))
+        except ImportError as error:  # a headless install without Qt
+            result.add("desktop window", False, f"Qt is not available: {error}")
     for name, ok, detail in result.checks:
         print(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}")
     print("self-test passed" if result.passed else "self-test FAILED")

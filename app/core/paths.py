@@ -14,6 +14,7 @@ from pathlib import Path
 __all__ = [
     "APP_NAME",
     "bundle_dir",
+    "icons_dir",
     "is_frozen",
     "project_root",
     "resources_dir",
@@ -45,6 +46,11 @@ def resources_dir() -> Path:
 def bundle_dir() -> Path:
     """Default model bundle folder (model.onnx + model_card.json)."""
     return resources_dir() / "model"
+
+
+def icons_dir() -> Path:
+    """The app's icons."""
+    return resources_dir() / "icons"
 
 
 def samples_dir() -> Path:

@@ -19,9 +19,10 @@ _HEAVY = ("pandas", "matplotlib", "onnxruntime", "sklearn", "scipy")
 def run(argv: Sequence[str] | None = None) -> int:
     """Create the application and the main window, then load the model in the background."""
     from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from app.core.paths import APP_NAME
+    from app.core.paths import APP_NAME, icons_dir
     from app.ui.errors import install_excepthook
     from app.ui.main_window import MainWindow, show_later
     from app.ui.settings import Settings
@@ -30,6 +31,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     application = QApplication.instance() or QApplication(list(argv or sys.argv))
     application.setApplicationName(APP_NAME)
     application.setOrganizationName(APP_NAME)
+    application.setWindowIcon(QIcon(str(icons_dir() / "scoredesk.png")))
     window = MainWindow(AppState(), Settings())
     install_excepthook(lambda: window)
     window.show()

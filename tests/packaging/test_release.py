@@ -1,0 +1,138 @@
+"""The release: a PyInstaller one-folder build that proves itself, packaged as tar.gz and .deb."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "packaging"))
+import release  # noqa: E402
+
+pytestmark = pytest.mark.slow
+OFFSCREEN = os.environ | {"QT_QPA_PLATFORM": "offscreen"}
+SAMPLE = REPO / "resources" / "samples" / "telco_churn_to_score.csv"
+
+
+@pytest.fixture(scope="session")
+def released(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Build, self-test and package once for the whole session."""
+    folder = tmp_path_factory.mktemp("release")
+    assert release.main(["--out", str(folder / "out"), "--build-dir", str(folder / "build")]) == 0
+    return {"build": folder / "build" / "dist" / "ScoreDesk", "out": folder / "out", "root": folder}
+
+
+def test_frozen_self_test_passes(released: dict[str, Path]) -> None:
+    result = subprocess.run(
+        [str(released["build"] / "ScoreDesk"), "self-test"],
+        env=OFFSCREEN,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "desktop window: 7 of 7 tabs rendered offscreen" in result.stdout
+    assert "golden rows: 21 rows" in result.stdout
+
+
+def test_frozen_score_matches_python_byte_for_byte(released: dict[str, Path], tmp_path: Path) -> None:
+    frozen, source = tmp_path / "frozen.csv", tmp_path / "source.csv"
+    subprocess.run(
+        [str(released["build"] / "ScoreDesk"), "score", str(SAMPLE), "-o", str(frozen)],
+        env=OFFSCREEN,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    subprocess.run(
+        [sys.executable, "-m", "app", "score", str(SAMPLE), "-o", str(source)],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert frozen.read_bytes() == source.read_bytes()
+
+
+def test_frozen_cli_reports_errors_like_the_source(released: dict[str, Path], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    result = subprocess.run(
+        [str(released["build"] / "ScoreDesk"), "score", str(bad), "-o", str(tmp_path / "o.csv")],
+        env=OFFSCREEN,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "missing column(s) the model needs" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_build_leaves_out_what_the_app_does_not_run(released: dict[str, Path]) -> None:
+    internal = released["build"] / "_internal"
+    top = {p.name for p in internal.iterdir()}
+    for forbidden in (
+        "scipy",
+        "scipy.libs",
+        "sklearn",
+        "skl2onnx",
+        "onnx",
+        "joblib",
+        "pytest",
+        "_pytest",
+        "model_build",
+    ):
+        assert forbidden not in top, forbidden
+    files = [p.relative_to(internal).as_posix() for p in internal.rglob("*")]
+    assert not [f for f in files if "/translations/" in f]
+    assert not [f for f in files if re.search(r"Qt6(Network|Qml|Quick|Pdf|WaylandClient)", f)]
+    platforms = {p.name for p in (internal / "PySide6" / "Qt" / "plugins" / "platforms").iterdir()}
+    assert platforms <= {"libqxcb.so", "libqoffscreen.so", "libqminimal.so"}
+    assert (internal / "resources" / "model" / "model.onnx").is_file()
+    assert (internal / "resources" / "samples" / "telco_churn_labelled.csv").is_file()
+    assert (internal / "resources" / "icons" / "scoredesk.png").is_file()
+
+
+def test_artifacts_are_named_with_both_versions_and_checksummed(released: dict[str, Path]) -> None:
+    app_version, model_version = release.versions()
+    stem = f"scoredesk-{app_version}-model-{model_version}-linux-x86_64"
+    names = sorted(p.name for p in released["out"].iterdir())
+    assert names == ["SHA256SUMS", f"{stem}.deb", f"{stem}.tar.gz"]
+    for line in (released["out"] / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ")
+        assert hashlib.sha256((released["out"] / name).read_bytes()).hexdigest() == digest
+    with tarfile.open(released["out"] / f"{stem}.tar.gz") as archive:
+        assert f"{stem}/ScoreDesk" in archive.getnames()
+
+
+def test_deb_installs_a_working_program(released: dict[str, Path]) -> None:
+    app_version, model_version = release.versions()
+    deb = next(released["out"].glob("*.deb"))
+    info = subprocess.run(
+        ["dpkg-deb", "-f", str(deb), "Package", "Version"], capture_output=True, text=True, check=True
+    )
+    assert info.stdout.split() == ["Package:", "scoredesk", "Version:", f"{app_version}+model{model_version}"]
+    tree = released["root"] / "extracted"
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(tree)], check=True)
+    desktop = (tree / "usr" / "share" / "applications" / "scoredesk.desktop").read_text()
+    assert "Exec=/opt/scoredesk/ScoreDesk" in desktop
+    assert (tree / "usr" / "share" / "icons" / "hicolor" / "256x256" / "apps" / "scoredesk.png").is_file()
+    result = subprocess.run(
+        [str(tree / "opt" / "scoredesk" / "ScoreDesk"), "self-test"],
+        env=OFFSCREEN,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
