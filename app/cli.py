@@ -22,7 +22,7 @@ from app.core.scoring import MissingColumnsError
 __all__ = ["EXIT_BUNDLE", "EXIT_INPUT", "EXIT_OK", "main"]
 
 EXIT_OK, EXIT_INPUT, EXIT_BUNDLE = 0, 2, 3
-COMMANDS = ("score", "check", "evaluate", "info", "self-test")
+COMMANDS = ("score", "check", "evaluate", "info", "history", "self-test")
 
 
 class _UsageError(Exception):
@@ -57,6 +57,9 @@ def _parser() -> _Parser:
     score.add_argument(
         "--threshold", type=_threshold, default=None, metavar="T", help="decision threshold (default: the card's)"
     )
+    score.add_argument("--explain", type=_reasons, default=0, metavar="K", help="add each row's top K reasons to OUT")
+    score.add_argument("--no-log", action="store_true", help="do not record this run in the run log")
+    score.add_argument("--log-rows", action="store_true", help="also log every row's values (off by default: privacy)")
     check = commands.add_parser("check", parents=[model], help="sanity and drift report for a CSV file")
     check.add_argument("input", type=Path, metavar="IN")
     check.add_argument("--json", action="store_true")
@@ -67,6 +70,11 @@ def _parser() -> _Parser:
     evaluate.add_argument("--json", action="store_true")
     info = commands.add_parser("info", parents=[model], help="the model card's summary")
     info.add_argument("--json", action="store_true")
+    history = commands.add_parser(
+        "history", parents=[model], help="scoring runs over time: drift, scores, issues and alerts"
+    )
+    history.add_argument("--json", action="store_true")
+    history.add_argument("--limit", type=int, default=50, help="how many recent runs (default 50)")
     self_test = commands.add_parser(
         "self-test", parents=[model], help="verify the bundle, its golden rows, the sample file and the window"
     )
@@ -107,10 +115,46 @@ def _status_line(report: FileReport) -> str:
     return f"{counts['ok']} ok, {counts['warning']} warning, {counts['invalid']} invalid"
 
 
-def _score(args: argparse.Namespace, bundle: Bundle) -> int:
-    from app.core.output import score_to_csv
+def _reasons(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--explain {text!r} is not a whole number") from None
+    if not 1 <= value <= 10:
+        raise argparse.ArgumentTypeError(f"--explain {value} is outside 1..10")
+    return value
 
-    result = score_to_csv(args.input, args.output, bundle, args.threshold)
+
+def _score(args: argparse.Namespace, bundle: Bundle) -> int:
+    import datetime as dt
+    import time
+    import uuid
+
+    from app import __version__
+    from app.core.output import score_to_csv
+    from app.core.runlog import RowLogger, RunLog, ScoreAccumulator, run_record
+
+    threshold = bundle.card.threshold if args.threshold is None else args.threshold
+    scores = ScoreAccumulator(threshold)
+    run_id = uuid.uuid4().hex
+    log = RunLog.default()
+    sinks = [scores]
+    if args.log_rows and not args.no_log:
+        sinks.append(RowLogger(log, run_id, bundle.card.raw))
+    started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
+    result = score_to_csv(args.input, args.output, bundle, threshold, sinks=sinks, explain=args.explain)
+    if not args.no_log:
+        record = run_record(
+            report=result.report,
+            scores=scores,
+            bundle_card=bundle.card.raw,
+            app_version=__version__,
+            started=started,
+            duration_s=time.perf_counter() - clock,
+            source="cli",
+            run_id=run_id,
+        )
+        log.append([record])
     report = result.report
     print(
         f"Scored {report.rows} rows of {args.input} into {args.output}: {_status_line(report)};"
@@ -237,7 +281,41 @@ def _self_test(args: argparse.Namespace, bundle: Bundle) -> int:
     return EXIT_OK if result.passed else EXIT_BUNDLE
 
 
-_HANDLERS = {"score": _score, "check": _check, "evaluate": _evaluate, "info": _info, "self-test": _self_test}
+def _history(args: argparse.Namespace, bundle: Bundle) -> int:
+    from app.core.history import summarise_runs
+    from app.core.runlog import RunLog
+
+    log = RunLog.default()
+    history = summarise_runs(log.read()[-args.limit :])
+    if args.json:
+        print(json.dumps(history.to_dict(), indent=1))
+        return EXIT_OK
+    if not history.runs:
+        print(f"No scoring runs logged yet (the log is {log.path}).")
+        return EXIT_OK
+    print(f"{'when (UTC)':<20} {'file':<28} {'rows':>9} {'verdict':<8} {'positive':>8} {'band':>9}  largest drift")
+    for run, rate, band, psi in zip(history.runs, history.positive_rate, history.band, history.psi, strict=True):
+        data = run["scoredesk"]
+        drifts = [(value, name) for value, name in zip(psi, history.features, strict=True) if value is not None]
+        worst = f"{max(drifts)[1]} {max(drifts)[0]:.3f}" if drifts else "-"
+        band_text = f"{band['low']:.0%}–{band['high']:.0%}" if band else "-"
+        print(
+            f"{run['@timestamp'][:19]:<20} {str(run['file']['name'])[:28]:<28} {data['rows']['total']:>9,}"
+            f" {data['verdict']:<8} {_fmt(rate, 3):>8} {band_text:>9}  {worst}"
+        )
+    for alert in history.alerts:
+        print(f"ALERT {alert.kind}: {alert.message}")
+    return EXIT_OK
+
+
+_HANDLERS = {
+    "score": _score,
+    "check": _check,
+    "evaluate": _evaluate,
+    "info": _info,
+    "history": _history,
+    "self-test": _self_test,
+}
 
 
 def main(argv: Sequence[str]) -> int:

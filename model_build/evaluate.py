@@ -21,7 +21,7 @@ from app.core.metrics import (
     threshold_grid,
 )
 from app.core.prepare import prepare_features
-from app.core.slices import all_slice_metrics, largest_gap
+from app.core.slices import all_slice_metrics, largest_gap, slice_groups
 from model_build.config import BuildConfig
 from model_build.split import Split, labels_of
 from model_build.train import feature_specs
@@ -94,5 +94,10 @@ def evaluate(
         },
         "slices": slices,
         "importances": _importances(pipeline, x, y, config.split.seed),
-        "test_predictions": {"probability": np.round(scores, 6).tolist(), "label": y.astype(int).tolist()},
+        "test_predictions": {
+            "probability": np.round(scores, 6).tolist(),
+            "label": y.astype(int).tolist(),
+            # Group of each test row per sensitive attribute, so the app can recompute slices at any threshold.
+            "groups": {s.name: slice_groups(test[s.column], s).tolist() for s in config.sensitive if s.column in test},
+        },
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -17,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from app.core.bundle import Bundle
-from app.core.card import ModelCard
 from app.core.checks import STATUS_NAMES
 from app.core.fileio import atomic_path
 from app.core.reading import InputError
@@ -88,9 +88,11 @@ class ScoreResult:
 class _CsvSink:
     """Appends scored chunks to ``target`` in the input's dialect, opening it at the first chunk."""
 
-    def __init__(self, target: Path, card: ModelCard, threshold: float) -> None:
+    def __init__(self, target: Path, bundle: Bundle, threshold: float, explain: int = 0) -> None:
         self.target = target
-        self.card = card
+        self.bundle = bundle
+        self.card = bundle.card
+        self.explain = explain
         self.threshold = threshold
         self.predicted_positive = 0
         self._handle: IO[str] | None = None
@@ -104,7 +106,8 @@ class _CsvSink:
             encoding = "utf-8-sig" if dialect.bom else "utf-8"
             self._handle = open(self.target, "w", encoding=encoding, newline="")  # noqa: SIM115 closed by close()
             self._writer = csv.writer(self._handle, delimiter=dialect.separator, lineterminator=dialect.newline)
-            self._writer.writerow([*header, *output_names(header)])
+            reasons = [f"reason_{k}" for k in range(1, self.explain + 1)]
+            self._writer.writerow([*header, *output_names([*header, *reasons]), *reasons])
         probability = chunk.probability
         scored = ~np.isnan(probability)
         positive = scored & (probability >= self.threshold)
@@ -117,8 +120,30 @@ class _CsvSink:
             np.asarray(STATUS_NAMES, dtype=object)[chunk.assessment.status],
             chunk.assessment.issues,
         ]
+        if self.explain:
+            columns += self._reasons(chunk)
         # csv.writer over row tuples: faster than DataFrame.to_csv for text, and it quotes only where needed.
         self._writer.writerows(zip(*columns, strict=True))
+
+    def _reasons(self, chunk: ScoredChunk) -> list[np.ndarray]:
+        """Top reasons per row, as ``feature=value (+0.123)``; empty for rows without a score."""
+        from app.core.explain import explain_prepared, reference_values
+
+        rows = len(chunk.probability)
+        reasons = [np.full(rows, "", dtype=object) for _ in range(self.explain)]
+        scored = np.flatnonzero(~np.isnan(chunk.probability))
+        if scored.size == 0:
+            return reasons
+        prepared = chunk.assessment.prepared.iloc[scored].reset_index(drop=True)
+        effects = explain_prepared(self.bundle.predictor, prepared, reference_values(self.card))
+        names = list(self.card.feature_names)
+        order = np.argsort(-np.abs(effects), axis=1, kind="stable")[:, : self.explain]
+        for position, row in enumerate(scored):
+            for rank, feature in enumerate(order[position]):
+                value = prepared[names[feature]].iloc[position]
+                shown = f"{value:g}" if isinstance(value, float | np.floating) else value
+                reasons[rank][row] = f"{names[feature]}={shown} ({effects[position, feature]:+.3f})"
+        return reasons
 
     def close(self) -> None:
         """Flush, sync and close the output file."""
@@ -135,8 +160,13 @@ def score_to_csv(
     threshold: float | None = None,
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
+    sinks: Sequence[Callable[[ScoredChunk], None]] = (),
+    explain: int = 0,
 ) -> ScoreResult:
-    """Score ``path`` into ``out`` atomically: on any error or cancel, ``out`` is not created or changed."""
+    """Score ``path`` into ``out`` atomically: on any error or cancel, ``out`` is not created or changed.
+
+    ``sinks`` also see every chunk (run log, score summary); ``explain`` adds each row's top reasons.
+    """
     path, out = Path(path), Path(out)
     if out.exists() and path.exists() and out.resolve() == path.resolve():
         raise InputError(f"{out}: the output would overwrite the input; choose another -o")
@@ -144,9 +174,15 @@ def score_to_csv(
         raise InputError(f"{out}: is a folder; give a file name for the output")
     threshold = bundle.card.threshold if threshold is None else threshold
     with atomic_path(out) as temporary:
-        sink = _CsvSink(temporary, bundle.card, threshold)
+        sink = _CsvSink(temporary, bundle, threshold, explain)
+
+        def every_sink(chunk: ScoredChunk) -> None:
+            sink(chunk)
+            for extra in sinks:
+                extra(chunk)
+
         try:
-            report = scan(path, bundle, on_chunk=sink, progress=progress, cancelled=cancelled)
+            report = scan(path, bundle, on_chunk=every_sink, progress=progress, cancelled=cancelled)
         finally:
             sink.close()
     return ScoreResult(report=report, out=out, threshold=threshold, predicted_positive=sink.predicted_positive)

@@ -19,6 +19,7 @@ __all__ = [
     "DistributionChart",
     "DriftChart",
     "ExplanationChart",
+    "ImportanceChart",
     "RocChart",
 ]
 
@@ -178,6 +179,17 @@ class DistributionChart(ChartWidget):
         axes.set_xticks(list(positions), labels, rotation=45, ha="right", fontsize=7)
         axes.set_ylabel("share of rows")
         axes.legend(fontsize=8)
+
+
+class ImportanceChart(ChartWidget):
+    """The card's permutation importances: how much test ROC AUC drops when a feature is shuffled."""
+
+    def draw_chart(self, axes: Any, importances: Sequence[Mapping[str, float]], top: int = 12) -> None:
+        rows = list(importances)[:top]
+        axes.barh(range(len(rows)), [r["mean"] for r in rows], xerr=[r["std"] for r in rows], color="#7f8c8d")
+        axes.set_yticks(range(len(rows)), [r["feature"] for r in rows], fontsize=7)
+        axes.invert_yaxis()
+        axes.set_xlabel("drop in test ROC AUC when shuffled (all rows)")
 
 
 class ExplanationChart(ChartWidget):

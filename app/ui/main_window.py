@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,19 @@ if TYPE_CHECKING:
     from app.core.bundle import Bundle
     from app.ui.state import AppState
 
-__all__ = ["MainWindow"]
+__all__ = ["PANEL_TITLES", "MainWindow"]
+
+PANEL_TITLES = (
+    "Results",
+    "Sanity",
+    "Model quality",
+    "Decisions",
+    "Fairness",
+    "Drift",
+    "What-if",
+    "History",
+    "Model card",
+)
 
 _CSV_FILTER = "CSV files (*.csv *.txt *.tsv);;All files (*)"
 
@@ -89,6 +102,10 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         self.export_action = self._action(menu, "&Export scored CSV…", QKeySequence("Ctrl+E"), self.export_dialog)
         self.export_charts_action = self._action(menu, "Export this tab's &charts…", None, self.export_charts_dialog)
+        self.log_action = QAction("&Log scoring runs", self, checkable=True, checked=self.settings.log_runs)
+        self.log_action.setToolTip("Record each scored file's summary (no row values) in the run log for History")
+        self.log_action.toggled.connect(lambda on: setattr(self.settings, "log_runs", on))
+        menu.addAction(self.log_action)
         menu.addSeparator()
         self.quit_action = self._action(menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         help_menu = self.menuBar().addMenu("&Help")
@@ -108,21 +125,27 @@ class MainWindow(QMainWindow):
         from app.ui.card_view import ModelCardPanel
         from app.ui.decisions import DecisionsPanel
         from app.ui.drift import DriftPanel
+        from app.ui.fairness import FairnessPanel
+        from app.ui.history import HistoryPanel
         from app.ui.quality import QualityPanel
         from app.ui.results import ResultsPanel
         from app.ui.sanity import SanityPanel
         from app.ui.whatif import WhatIfPanel
 
+        panels = {
+            "Results": ResultsPanel,
+            "Sanity": SanityPanel,
+            "Model quality": QualityPanel,
+            "Decisions": DecisionsPanel,
+            "Fairness": FairnessPanel,
+            "Drift": DriftPanel,
+            "What-if": WhatIfPanel,
+            "History": HistoryPanel,
+            "Model card": ModelCardPanel,
+        }
+        assert tuple(panels) == PANEL_TITLES
         self.tabs.removeTab(self.tabs.indexOf(self._placeholder))
-        for title, panel_class in (
-            ("Results", ResultsPanel),
-            ("Sanity", SanityPanel),
-            ("Model quality", QualityPanel),
-            ("Decisions", DecisionsPanel),
-            ("Drift", DriftPanel),
-            ("What-if", WhatIfPanel),
-            ("Model card", ModelCardPanel),
-        ):
+        for title, panel_class in panels.items():
             panel = panel_class(self.state)
             self.panels[title] = panel
             self.tabs.addTab(panel, title)
@@ -171,10 +194,16 @@ class MainWindow(QMainWindow):
         bundle = self.state.bundle
         path = Path(path)
 
+        started = dt.datetime.now(dt.UTC)
+        log_runs, threshold = self.log_action.isChecked(), self.state.threshold  # read here, not in the worker
+
         def load(progress: Any, cancelled: Any) -> Any:
             from app.core.table import load_table
 
-            return load_table(path, bundle, progress, cancelled)
+            table = load_table(path, bundle, progress, cancelled)
+            if log_runs:
+                _log_run(table, bundle, threshold, started)
+            return table
 
         self.message.setText(f"Reading and scoring {path.name}…")
         return self.jobs.start(
@@ -342,6 +371,28 @@ class MainWindow(QMainWindow):
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
         super().closeEvent(event)
+
+
+def _log_run(table: Any, bundle: Bundle, threshold: float, started: dt.datetime) -> None:
+    """Record an opened file in the run log, as the CLI records `score` (runs in the worker thread)."""
+    import uuid
+
+    from app.core.runlog import RunLog, ScoreAccumulator, run_record
+
+    scores = ScoreAccumulator(threshold)
+    scores.add(table.probability)
+    duration = (dt.datetime.now(dt.UTC) - started).total_seconds()
+    record = run_record(
+        report=table.report,
+        scores=scores,
+        bundle_card=bundle.card.raw,
+        app_version=__version__,
+        started=started,
+        duration_s=duration,
+        source="app",
+        run_id=uuid.uuid4().hex,
+    )
+    RunLog.default().append([record])
 
 
 def show_later(window: MainWindow, milliseconds: int = 0) -> None:

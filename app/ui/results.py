@@ -17,12 +17,13 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTableView,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from app.ui.charts import ExplanationChart
+from app.ui.charts import ExplanationChart, ImportanceChart
 from app.ui.table_model import FIXED_COLUMNS, ProbabilityDelegate, ResultsModel
 
 if TYPE_CHECKING:
@@ -76,9 +77,14 @@ class ResultsPanel(QWidget):
 
         self.detail = QTextBrowser(objectName="rowDetail")
         self.explanation = ExplanationChart("Why this score")
+        self.importance = ImportanceChart("What matters overall (model card)")
+        reasons = QTabWidget(objectName="reasons")
+        reasons.addTab(self.explanation, "This row")
+        reasons.addTab(self.importance, "Overall")
+        reasons.currentChanged.connect(self._draw_importance)
         side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(self.detail)
-        side.addWidget(self.explanation)
+        side.addWidget(reasons)
         self.welcome = QLabel(
             "<h2>No file open yet</h2><p>Open a CSV file with <b>File ▸ Open…</b> (Ctrl+O), drop one on this"
             " window, or try <b>File ▸ Open Sample</b>.</p><p>Every row is checked against what the model"
@@ -225,6 +231,10 @@ class ResultsPanel(QWidget):
             lines.append("<p>No issues.</p>")
         self.detail.setHtml("".join(lines))
         self._explain(row)
+
+    def _draw_importance(self, index: int) -> None:
+        if index == 1 and self.state.bundle is not None:
+            self.importance.redraw(self.state.bundle.card.section("importances") or [])
 
     def _explain(self, row: int) -> None:
         table, bundle = self.state.table, self.state.bundle

@@ -16,7 +16,7 @@ def check_main_window(bundle: Bundle) -> tuple[bool, str]:
     from PySide6.QtWidgets import QApplication
 
     from app.core.paths import samples_dir
-    from app.ui.main_window import MainWindow
+    from app.ui.main_window import PANEL_TITLES, MainWindow
     from app.ui.settings import Settings
     from app.ui.state import AppState
 
@@ -42,7 +42,7 @@ def check_main_window(bundle: Bundle) -> tuple[bool, str]:
             if not window.grab().isNull():
                 rendered += 1
         rows = len(window.state.table) if window.state.table is not None else 0
-        passed = rendered == window.tabs.count() == 7 and (rows > 0 or not sample.is_file())
+        passed = rendered == window.tabs.count() == len(PANEL_TITLES) and (rows > 0 or not sample.is_file())
         return passed, f"{rendered} of {window.tabs.count()} tabs rendered offscreen, sample shown with {rows} rows"
     finally:
         window.close()

@@ -53,6 +53,15 @@ class Settings:
         self._settings.setValue(f"models/{model}/value_per_tp", float(value))
 
     @property
+    def log_runs(self) -> bool:
+        """Whether scored files are recorded in the run log (on unless turned off)."""
+        return str(self._settings.value("log_runs", "true")).lower() in ("true", "1")
+
+    @log_runs.setter
+    def log_runs(self, value: bool) -> None:
+        self._settings.setValue("log_runs", "true" if value else "false")
+
+    @property
     def geometry(self) -> QByteArray | None:
         """The main window's saved geometry."""
         value = self._settings.value("window/geometry")

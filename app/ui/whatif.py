@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.charts import ExplanationChart
+from app.ui.charts import ExplanationChart, ImportanceChart
 from app.ui.lazy import WhenVisible
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ class WhatIfPanel(QWidget):
         self.load_row = QPushButton("Copy the selected row", objectName="loadSelectedRow")
         self.reset = QPushButton("Training reference values", objectName="resetWhatIf")
         self.explanation = ExplanationChart("What moves this prediction")
+        self.importance = ImportanceChart("What matters overall (model card)")
         self.form_holder = QWidget()
         self.form = QFormLayout(self.form_holder)
         scroll = QScrollArea(widgetResizable=True)
@@ -55,6 +56,7 @@ class WhatIfPanel(QWidget):
         right.addWidget(self.result)
         right.addWidget(self.flags)
         right.addWidget(self.explanation, 1)
+        right.addWidget(self.importance, 1)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
         layout.addLayout(right, 2)
@@ -189,6 +191,7 @@ class WhatIfPanel(QWidget):
         (contributions,) = explain_rows(bundle.predictor, prepared, reference_values(bundle.card))
         top = contributions[:10]
         self.explanation.redraw([f"{c.feature} = {_shown(c.value)}" for c in top], [c.effect for c in top])
+        self.importance.redraw(bundle.card.section("importances") or [])
 
 
 def _shown(value: object) -> str:

@@ -39,7 +39,7 @@ def test_frozen_self_test_passes(released: dict[str, Path]) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "desktop window: 7 of 7 tabs rendered offscreen" in result.stdout
+    assert "desktop window: 9 of 9 tabs rendered offscreen" in result.stdout
     assert "golden rows: 21 rows" in result.stdout
 
 

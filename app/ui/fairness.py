@@ -1,0 +1,154 @@
+"""Fairness: TPR, FPR, precision and selection rate per group of each sensitive attribute, and their gaps."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from app.ui.lazy import WhenVisible
+from app.ui.quality import ThresholdControl
+
+if TYPE_CHECKING:
+    from app.ui.state import AppState
+
+__all__ = ["FairnessPanel", "card_slices", "file_slices", "tpr_gap_bound"]
+
+_RED = QColor("#c0392b")
+_METRICS = ("tpr", "fpr", "precision", "selection_rate")
+_HEADERS = ["attribute", "group", "rows", "TPR", "FPR", "precision", "selection rate"]
+
+
+def tpr_gap_bound(card_gates: list[dict[str, Any]]) -> float | None:
+    """The card's gate on the largest TPR gap, if it has one."""
+    return next((g["max"] for g in card_gates if g["metric"] == "test.max_tpr_gap" and g.get("max") is not None), None)
+
+
+def card_slices(card: Any, threshold: float) -> dict[str, Any]:
+    """Slices of the card's test set at ``threshold`` (the stored ones when the card has no row groups)."""
+    from app.core.slices import slice_metrics
+
+    stored = card.raw.get("test_predictions", {})
+    if not stored.get("groups"):
+        return dict(card.section("slices"))
+    labels, scores = np.asarray(stored["label"]), np.asarray(stored["probability"])
+    min_rows = int(card.section("fairness").get("min_group_rows", 30))
+    return {
+        name: slice_metrics(labels, scores, np.asarray(groups, dtype=object), threshold, min_rows)
+        for name, groups in stored["groups"].items()
+    }
+
+
+def file_slices(table: Any, card: Any, threshold: float) -> dict[str, Any]:
+    """Slices of a labelled file at ``threshold``."""
+    import pandas as pd
+
+    from app.core.decisions import usable_rows
+    from app.core.slices import all_slice_metrics
+
+    usable = np.flatnonzero(usable_rows(table.labels, table.probability))
+    mapping = table.report.mapping.source_for
+    frame = pd.DataFrame(
+        {s.column: table.text[mapping[s.column]].take(usable) for s in card.sensitive if s.column in mapping}
+    )
+    min_rows = int(card.section("fairness").get("min_group_rows", 30))
+    return all_slice_metrics(
+        frame, table.labels[usable], table.probability[usable], card.sensitive, threshold, min_rows
+    )
+
+
+class _SliceTable(QGroupBox):
+    """One table of groups, and a line of gaps per attribute; gaps above the gate in red."""
+
+    def __init__(self, title: str, name: str) -> None:
+        super().__init__(title)
+        self.table = QTableWidget(objectName=name)
+        self.table.setColumnCount(len(_HEADERS))
+        self.table.setHorizontalHeaderLabels(_HEADERS)
+        self.table.verticalHeader().setVisible(False)
+        self.gaps = QLabel(objectName=f"{name}:gaps", wordWrap=True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.gaps)
+        self.flagged: list[str] = []
+
+    def show_slices(self, slices: dict[str, Any] | None, bound: float | None, empty: str) -> None:
+        self.table.setRowCount(0)
+        self.flagged = []
+        if not slices:
+            self.gaps.setText(empty)
+            return
+        lines = []
+        for attribute, result in slices.items():
+            for group, values in result["groups"].items():
+                row = self.table.rowCount()
+                self.table.insertRow(row)
+                cells = [attribute, group, f"{values['rows']:,}", *(_rate(values[m]) for m in _METRICS)]
+                for column, text in enumerate(cells):
+                    self.table.setItem(row, column, QTableWidgetItem(text))
+            gap = result["gaps"].get("tpr_gap")
+            too_wide = gap is not None and bound is not None and gap > bound
+            if too_wide:
+                self.flagged.append(attribute)
+            gap_text = ", ".join(f"{k.replace('_gap', '')} {_rate(v)}" for k, v in result["gaps"].items())
+            line = f"<b>{attribute}</b> gaps: {gap_text}"
+            if too_wide:
+                line = f"<span style='color:{_RED.name()}'>{line}: the TPR gap is above the gate's {bound:.0%}</span>"
+            lines.append(line)
+            for row in range(self.table.rowCount()):
+                if too_wide and self.table.item(row, 0).text() == attribute:
+                    self.table.item(row, 3).setForeground(QBrush(_RED))
+        self.table.resizeColumnsToContents()
+        self.gaps.setText("<br>".join(lines))
+
+
+def _rate(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+class FairnessPanel(QWidget):
+    """Group metrics for the card's test set and, side by side, for a labelled file."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.threshold = ThresholdControl(state)
+        self.note = QLabel(objectName="fairnessNote", wordWrap=True)
+        self.card_side = _SliceTable("Test set (model card)", "cardSlices")
+        self.file_side = _SliceTable("This file", "fileSlices")
+        sides = QHBoxLayout()
+        sides.addWidget(self.card_side)
+        sides.addWidget(self.file_side)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.threshold)
+        layout.addWidget(self.note)
+        layout.addLayout(sides, 1)
+        self._update = WhenVisible(self, self.refresh)
+        for signal in (state.bundleChanged, state.tableChanged, state.thresholdChanged):
+            signal.connect(self._update)
+        self._update()
+
+    def refresh(self) -> None:
+        """Recompute both sides at the current threshold."""
+        bundle, table = self.state.bundle, self.state.table
+        if bundle is None:
+            return
+        bound = tpr_gap_bound(list(bundle.card.section("gates") or []))
+        groups_known = bool(bundle.card.raw.get("test_predictions", {}).get("groups"))
+        self.note.setText(
+            f"Equal opportunity: the true-positive rate should not differ between groups by more than"
+            f" {bound:.0%} (the card's gate). Groups smaller than"
+            f" {bundle.card.section('fairness').get('min_group_rows', 30)} rows are shown but left out of the gaps."
+            + ("" if groups_known else " This card stores test slices at its own threshold only.")
+            if bound is not None
+            else "The card declares no gate on the TPR gap."
+        )
+        self.card_side.show_slices(card_slices(bundle.card, self.state.threshold), bound, "")
+        file_result = (
+            file_slices(table, bundle.card, self.state.threshold) if table is not None and table.has_labels else None
+        )
+        self.file_side.show_slices(
+            file_result, bound, f"Open a file with a '{bundle.card.target.column}' column to see its groups."
+        )

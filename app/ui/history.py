@@ -1,0 +1,128 @@
+"""History: scoring runs over time from the run log, with drift, score and issue trends and alerts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QGridLayout, QLabel, QListWidget, QVBoxLayout, QWidget
+
+from app.ui.charts import ChartWidget
+from app.ui.lazy import WhenVisible
+
+if TYPE_CHECKING:
+    from app.core.history import RunHistory
+    from app.ui.state import AppState
+
+__all__ = ["HistoryPanel"]
+
+
+def _labels(history: RunHistory) -> list[str]:
+    return [f"{i + 1}" for i in range(len(history.runs))]
+
+
+class PsiHeatmap(ChartWidget):
+    """PSI per feature (rows) and run (columns)."""
+
+    def draw_chart(self, axes: Any, history: RunHistory) -> None:
+        import numpy as np
+
+        from app.core.drift import PSI_ALERT
+
+        values = np.array([[np.nan if v is None else v for v in run] for run in history.psi], dtype=float).T
+        image = axes.imshow(values, aspect="auto", cmap="YlOrRd", vmin=0, vmax=max(PSI_ALERT * 1.6, np.nanmax(values)))
+        axes.set_yticks(range(len(history.features)), history.features, fontsize=7)
+        axes.set_xticks(range(len(history.runs)), _labels(history), fontsize=7)
+        axes.set_xlabel("run")
+        axes.grid(False)
+        self.figure.colorbar(image, ax=axes, label="PSI")
+
+
+class ScoreTrend(ChartWidget):
+    """Score deciles and the positive rate with its training band, run by run."""
+
+    def draw_chart(self, axes: Any, history: RunHistory) -> None:
+        runs = range(len(history.runs))
+        for decile in range(9):
+            values = [d[decile] if len(d) > decile else None for d in history.deciles]
+            axes.plot(runs, values, color="#1f6fb2", alpha=0.25 + 0.5 * (decile == 4), linewidth=1 + (decile == 4))
+        axes.plot(runs, history.positive_rate, color="#c0392b", marker="o", label="positive rate")
+        lows = [b["low"] if b else None for b in history.band]
+        highs = [b["high"] if b else None for b in history.band]
+        if any(v is not None for v in lows):
+            axes.fill_between(
+                runs,
+                [v if v is not None else 0 for v in lows],
+                [v if v is not None else 0 for v in highs],
+                color="#c0392b",
+                alpha=0.1,
+                label="training band",
+            )
+        axes.set_xticks(list(runs), _labels(history), fontsize=7)
+        axes.set_ylim(0, 1)
+        axes.set_xlabel("run (blue: score deciles, median darker)")
+        axes.legend(fontsize=8, loc="upper left")
+
+
+class IssueTrend(ChartWidget):
+    """Share of rows with each issue code, run by run."""
+
+    def draw_chart(self, axes: Any, history: RunHistory) -> None:
+        runs = range(len(history.runs))
+        for code, rates in history.issue_rates.items():
+            if any(rates):
+                axes.plot(runs, rates, marker=".", label=code)
+        axes.set_xticks(list(runs), _labels(history), fontsize=7)
+        axes.set_ylabel("share of rows")
+        axes.set_xlabel("run")
+        if axes.get_legend_handles_labels()[0]:
+            axes.legend(fontsize=7)
+
+
+class HistoryPanel(QWidget):
+    """Everything the run log knows, for this machine."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.summary = QLabel(objectName="historySummary", wordWrap=True)
+        self.alerts = QListWidget(objectName="historyAlerts")
+        self.alerts.setMaximumHeight(110)
+        self.heatmap = PsiHeatmap("Drift per feature and run (PSI)")
+        self.scores = ScoreTrend("Scores and positive rate per run")
+        self.issues = IssueTrend("Issue rates per run")
+        grid = QGridLayout()
+        grid.addWidget(self.heatmap, 0, 0, 2, 1)
+        grid.addWidget(self.scores, 0, 1)
+        grid.addWidget(self.issues, 1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.alerts)
+        layout.addLayout(grid, 1)
+        self.history: RunHistory | None = None
+        self._update = WhenVisible(self, self.refresh)
+        state.tableChanged.connect(self._update)
+        self._update()
+
+    def refresh(self) -> None:
+        """Read the run log again and redraw."""
+        from app.core.history import summarise_runs
+        from app.core.runlog import RunLog
+
+        log = RunLog.default()
+        self.history = summarise_runs(log.read()[-50:])
+        self.alerts.clear()
+        if not self.history.runs:
+            self.summary.setText(
+                f"No scoring runs logged yet. Every file scored here or with `score` is recorded in {log.path}."
+            )
+            return
+        self.summary.setText(f"The last {len(self.history.runs)} scoring runs on this machine (from {log.path}).")
+        for alert in self.history.alerts:
+            self.alerts.addItem(f"Run {alert.run + 1}: {alert.message}")
+        if not self.history.alerts:
+            self.alerts.addItem(
+                "No alerts: no feature crossed PSI 0.25 and the positive rate stayed in its training band."
+            )
+        self.heatmap.redraw(self.history)
+        self.scores.redraw(self.history)
+        self.issues.redraw(self.history)

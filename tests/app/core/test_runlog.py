@@ -1,0 +1,133 @@
+"""The run log: ECS fields, privacy by default, rotation, and surviving a crash mid-write."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from app.cli import main
+from app.core.runlog import LOG_NAME, RunLog, ScoreAccumulator
+from tests.app.inputs import SAMPLE, sample_frame, write_csv
+
+
+def _score(source: Path, out: Path, *extra: str) -> None:
+    assert main(["score", str(source), "-o", str(out), *extra]) == 0
+
+
+def test_a_score_run_writes_one_ecs_line(isolated_user_data: Path, tmp_path: Path) -> None:
+    _score(SAMPLE, tmp_path / "out.csv")
+    lines = (isolated_user_data / LOG_NAME).read_text().splitlines()
+    assert len(lines) == 1
+    record = json.loads(lines[0])
+    assert record["@timestamp"].endswith("Z")
+    assert record["event"]["action"] == "score"
+    assert record["event"]["outcome"] == "success"
+    assert record["event"]["duration"] > 0  # nanoseconds, as ECS has it
+    assert record["ecs"]["version"]
+    assert record["service"] == {"name": "scoredesk", "version": __import__("app").__version__}
+    assert record["file"]["name"] == SAMPLE.name
+    assert len(record["file"]["hash"]["sha256"]) == 64
+    data = record["scoredesk"]
+    assert data["model"]["name"] == "telco_churn"
+    assert len(data["model"]["sha256"]) == 64
+    assert data["rows"] == {"total": 200, "ok": 199, "warning": 1, "invalid": 0}
+    assert data["issues"] == {"out_of_range": 1}
+    assert set(data["drift"]) == set(data["drift_status"])
+    assert len(data["drift"]) == 19
+    scores = data["scores"]
+    assert len(scores["deciles"]) == 9
+    assert sum(scores["histogram"]["counts"]) == 200
+    assert 0 < scores["positive_rate"] < 1
+    assert data["threshold"] == pytest.approx(0.19)
+    band = data["positive_rate_band"]
+    assert band["low"] < band["expected"] < band["high"]
+
+
+def test_no_row_values_are_logged_by_default(isolated_user_data: Path, tmp_path: Path) -> None:
+    frame = sample_frame().drop(columns=["notes"])
+    frame["customer_id"] = [f"SECRET-{i:04d}" for i in range(len(frame))]
+    frame.loc[0, "payment_method"] = "Bitcoin wallet 1A2b3C"
+    _score(write_csv(frame, tmp_path / "private.csv"), tmp_path / "out.csv")
+    text = (isolated_user_data / LOG_NAME).read_text()
+    assert "SECRET-" not in text
+    assert "Bitcoin" not in text
+
+
+def test_log_rows_opts_in_to_row_events(isolated_user_data: Path, tmp_path: Path) -> None:
+    _score(SAMPLE, tmp_path / "out.csv", "--log-rows")
+    log = RunLog(isolated_user_data / LOG_NAME)
+    rows = log.read("score.row")
+    (run,) = log.read("score")
+    assert len(rows) == 200
+    assert {r["scoredesk"]["run_id"] for r in rows} == {run["event"]["id"]}
+    first = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False).iloc[0]
+    assert rows[0]["scoredesk"]["values"]["customer_id"] == first["customer_id"]
+    assert rows[0]["scoredesk"]["row"] == 1
+
+
+def test_no_log_writes_nothing(isolated_user_data: Path, tmp_path: Path) -> None:
+    _score(SAMPLE, tmp_path / "out.csv", "--no-log")
+    assert not (isolated_user_data / LOG_NAME).exists()
+
+
+def test_rotation_by_size_keeps_the_newest(tmp_path: Path) -> None:
+    log = RunLog(tmp_path / LOG_NAME, max_bytes=2_000, backups=3)
+    for index in range(60):
+        log.append([{"event": {"action": "score"}, "n": index, "padding": "x" * 200}])
+    files = log.files()
+    assert [f.name for f in files] == [f"{LOG_NAME}.3", f"{LOG_NAME}.2", f"{LOG_NAME}.1", LOG_NAME]
+    assert all(f.stat().st_size < 2_000 + 300 for f in files)
+    numbers = [r["n"] for r in log.read()]
+    assert numbers == sorted(numbers)
+    assert numbers[-1] == 59
+    assert len(numbers) < 60  # the oldest rotated away
+
+
+def test_a_torn_line_is_skipped_and_not_continued(tmp_path: Path) -> None:
+    log = RunLog(tmp_path / LOG_NAME)
+    log.append([{"event": {"action": "score"}, "n": 1}])
+    with open(log.path, "a", encoding="utf-8") as handle:
+        handle.write('{"event": {"action": "score"}, "n": 2, "torn')  # what a crash leaves behind
+    log.append([{"event": {"action": "score"}, "n": 3}])
+    assert [r["n"] for r in log.read()] == [1, 3]
+
+
+def test_a_process_killed_mid_write_cannot_break_reading(tmp_path: Path) -> None:
+    log = RunLog(tmp_path / LOG_NAME)
+    log.append([{"event": {"action": "score"}, "n": 1}])
+    writer = (
+        "import os, sys, time\n"
+        "fd = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND)\n"
+        'os.write(fd, b\'{"event": {"action": "score"}, "n": 2, "big": "\' + b\'y\' * 100000)\n'
+        "print('half written', flush=True)\n"
+        "time.sleep(60)\n"
+        "os.write(fd, b'\"}\\n')\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", writer, str(log.path)], stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip() == "half written"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    assert [r["n"] for r in log.read()] == [1]
+    log.append([{"event": {"action": "score"}, "n": 3}])
+    assert [r["n"] for r in log.read()] == [1, 3]
+
+
+def test_score_accumulator_deciles_match_numpy() -> None:
+    rng = np.random.default_rng(0)
+    values = rng.beta(2, 5, 50_000)
+    accumulator = ScoreAccumulator(0.3)
+    for chunk in np.array_split(np.r_[values, [np.nan] * 10], 7):
+        accumulator.add(chunk)
+    summary = accumulator.summary()
+    assert summary["scored"] == 50_000
+    np.testing.assert_allclose(summary["deciles"], np.quantile(values, np.arange(1, 10) / 10), atol=1.5e-3)
+    assert summary["positive_rate"] == pytest.approx(np.mean(values >= 0.3))
+    assert sum(summary["histogram"]["counts"]) == 50_000
