@@ -12,8 +12,17 @@ from model_build.history import format_runs, read_runs
 from model_build.ingest import DataError
 from model_build.paths import DEFAULT_CONFIG, default_out_dir, default_work_dir
 from model_build.pipeline import STAGES, BuildError, BuildOptions, BuildOutcome, run_build
+from model_build.tracking import INSTALL_HINT, tracking_uri
 
 EXIT_OK, EXIT_USAGE, EXIT_DATA, EXIT_GATES = 0, 2, 3, 4
+
+
+def _stages(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in STAGES]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown stage(s) {unknown}; stages are {', '.join(STAGES)}")
+    return names
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,7 +42,23 @@ def _parser() -> argparse.ArgumentParser:
         "--work", type=Path, default=None, help="stage outputs and run history (default: .build/model_build)"
     )
     parser.add_argument(
-        "--stage", choices=STAGES, help="run only this stage, reading earlier stages' outputs from --work"
+        "--stage",
+        dest="stages",
+        type=_stages,
+        action="extend",
+        default=[],
+        metavar="NAME[,NAME]",
+        help=f"run only these stages ({', '.join(STAGES)}), reading earlier stages' outputs from --work",
+    )
+    parser.add_argument("--metrics", type=Path, default=None, help="also write the flat test metrics (JSON) here")
+    parser.add_argument(
+        "--mlflow",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="URI",
+        help="log candidates, the winner, gates and the model to MLflow (default store: --work/mlflow.db;"
+        " MLFLOW_TRACKING_URI also turns it on); needs the tracking extra",
     )
     parser.add_argument(
         "--accept-data-change", action="store_true", help="build although the data hash differs from the config"
@@ -46,9 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _summary(outcome: BuildOutcome, out_dir: Path) -> str:
+def _summary(outcome: BuildOutcome, out_dir: Path, stages: tuple[str, ...] = ()) -> str:
     results = outcome.results
-    lines = ["", f"== {outcome.config.display_name} {outcome.config.version}: built in {outcome.duration_s:.1f} s =="]
+    done = f"stage(s) {', '.join(stages)} done" if stages else "built"
+    lines = ["", f"== {outcome.config.display_name} {outcome.config.version}: {done} in {outcome.duration_s:.1f} s =="]
     if "train" in results:
         lines.append(
             f"winner: {results['train'].winner} (simplest within {outcome.config.selection_tolerance:g}"
@@ -79,6 +105,14 @@ def _summary(outcome: BuildOutcome, out_dir: Path) -> str:
         lines.append(f"gate {gate.status:<14} {gate.name}: {gate.metric} = {value} {gate.note}".rstrip())
     if outcome.bundle_written:
         lines.append(f"bundle written to {out_dir}")
+    tracking = results.get("tracking")
+    if tracking and "run_id" in tracking:
+        registered = f", registered as {tracking['experiment']} version {tracking['registered_version']}"
+        lines.append(f"MLflow: run {tracking['run_id']} in {tracking['uri']}{registered}")
+    elif tracking:
+        lines.append(f"MLflow: {tracking['error']}")
+    elif not stages:
+        lines.append(f"experiment tracking: off (to log to MLflow: {INSTALL_HINT}, then add --mlflow)")
     return "\n".join(lines)
 
 
@@ -97,7 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         work_dir=work_dir,
         accept_data_change=args.accept_data_change,
         allow_regression=args.allow_regression,
-        stage=args.stage,
+        stages=tuple(args.stages),
+        tracking_uri=tracking_uri(args.mlflow, work_dir),
+        metrics_path=args.metrics,
         samples_dir=args.samples,
         echo=lambda line: print(line, flush=True),
     )
@@ -112,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as error:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
-    print(_summary(outcome, out_dir))
+    print(_summary(outcome, out_dir, options.stages))
     return EXIT_OK
 
 

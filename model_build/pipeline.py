@@ -66,8 +66,10 @@ class BuildOptions:
     work_dir: Path
     accept_data_change: bool = False
     allow_regression: bool = False
-    stage: str | None = None
+    stages: tuple[str, ...] = ()  # empty: every stage; else only these, reading the others' outputs
     samples_dir: Path | None = None  # default: "samples" beside the bundle folder
+    tracking_uri: str | None = None  # log the build to MLflow there (optional extra `tracking`)
+    metrics_path: Path | None = None  # also write the flat test metrics here (DVC tracks it in git)
     echo: Callable[[str], None] = print
 
 
@@ -172,6 +174,11 @@ class _Build:
             self.frame, self.results["split"], self.results["train"].pipeline, self.results["threshold"], self.config
         )
         self._save_json("evaluation.json", result)
+        # The headline numbers, flat, for `dvc metrics show` and `dvc metrics diff`.
+        metrics = {k: v for k, v in result["metrics"].items() if isinstance(v, int | float) or v is None}
+        self._save_json("metrics.json", metrics)
+        if self.options.metrics_path is not None:
+            atomic_write_text(self.options.metrics_path, json.dumps(metrics, indent=1, sort_keys=True) + "\n")
         return result
 
     def export(self) -> bytes:
@@ -220,6 +227,15 @@ class _Build:
                 exit_code=4,
                 outcome="gates_failed",
             )
+        card = self.card()
+        write_bundle(self.options.out_dir, self.results["export"], card, card_builder.render_markdown(card))
+        load_bundle(self.options.out_dir)  # prove the app accepts what was written
+        samples = self.options.samples_dir or Path(self.options.out_dir).parent / "samples"
+        write_samples(self.frame.iloc[self.results["split"].test], self.config, samples)
+        return self.options.out_dir
+
+    def card(self) -> dict[str, Any]:
+        """The model card from every stage's results (written only when the gates pass)."""
         model = self.results["export"]
         split = self.results["split"]
         predictor = OnnxPredictor(model, feature_specs(self.config), PROBABILITY_OUTPUT)
@@ -236,7 +252,7 @@ class _Build:
                 "stratified_on": self.config.target.column,
             },
         }
-        card = card_builder.build_card(
+        return card_builder.build_card(
             config=self.config,
             data=data,
             train_rows=self.frame.iloc[split.train],
@@ -249,11 +265,6 @@ class _Build:
             comparison=self.results["compare"],
             gates=self.results["gates"],
         )
-        write_bundle(self.options.out_dir, model, card, card_builder.render_markdown(card))
-        load_bundle(self.options.out_dir)  # prove the app accepts what was written
-        samples = self.options.samples_dir or Path(self.options.out_dir).parent / "samples"
-        write_samples(self.frame.iloc[split.test], self.config, samples)
-        return self.options.out_dir
 
     # Loading persisted results, for running a single stage.
     def load(self, name: str) -> Any:
@@ -277,7 +288,8 @@ class _Build:
             return json.loads((self.artifacts / file).read_text())
         except FileNotFoundError:
             raise BuildError(
-                f"stage {self.options.stage!r} needs the output of stage {name!r}, which is not in {self.artifacts};"
+                f"stage {', '.join(self.options.stages)!r} needs the output of stage {name!r}, which is not in"
+                f" {self.artifacts};"
                 f" run `python -m model_build --stage {name}` (or the whole build) first",
                 exit_code=2,
                 outcome="missing_artifact",
@@ -307,7 +319,7 @@ def _record(
         "config": str(options.config_path),
         "model": config.name if config else None,
         "version": config.version if config else None,
-        "stage": options.stage,
+        "stage": ",".join(options.stages) or None,
         "outcome": status,
         "error": error.splitlines()[0] if error else "",
         "data_sha256": snapshot.sha256 if snapshot else None,
@@ -321,8 +333,28 @@ def _record(
     }
 
 
+def _track(options: BuildOptions, build: _Build, outcome: BuildOutcome, gates_passed: bool) -> None:
+    """Log a complete build to MLflow when asked; a tracking failure is reported, not fatal."""
+    if options.tracking_uri is None or options.stages:
+        return
+    from model_build.tracking import TrackingError, log_build
+
+    options.echo(f"[mlflow] logging the build to {options.tracking_uri}")
+    try:
+        card = build.card() if "bundle" not in outcome.results or gates_passed else None
+        outcome.results["tracking"] = log_build(
+            options.tracking_uri, outcome.config, outcome.results, card, outcome.results.get("export"), gates_passed
+        )
+    except TrackingError as error:
+        outcome.results["tracking"] = {"error": str(error)}
+    except Exception as error:  # a tracking server that fails must not lose a finished build
+        outcome.results["tracking"] = {"error": f"MLflow logging failed: {error}"}
+    if "error" in outcome.results["tracking"]:
+        options.echo(f"[mlflow] {outcome.results['tracking']['error']}")
+
+
 def run_build(options: BuildOptions) -> BuildOutcome:
-    """Run every stage (or only ``options.stage``), appending the run to the history whatever happens."""
+    """Run every stage (or only ``options.stages``), appending the run to the history whatever happens."""
     started, started_at = time.perf_counter(), dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     config: BuildConfig | None = None
     outcome: BuildOutcome | None = None
@@ -332,9 +364,10 @@ def run_build(options: BuildOptions) -> BuildOutcome:
         outcome = BuildOutcome(config=config)
         build = _Build(options, config)
         build.results = outcome.results
-        selected = STAGES if options.stage is None else STAGES[: STAGES.index(options.stage) + 1]
+        last = max((STAGES.index(s) for s in options.stages), default=len(STAGES) - 1)
+        selected = STAGES[: last + 1]
         for number, name in enumerate(selected, start=1):
-            if options.stage is not None and name not in ("ingest", options.stage):
+            if options.stages and name not in ("ingest", *options.stages):
                 outcome.results[name] = build.load(name)
                 continue
             options.echo(f"[{number:>2}/{len(STAGES)}] {name:<10} started")
@@ -352,10 +385,13 @@ def run_build(options: BuildOptions) -> BuildOutcome:
                 f" {_describe(name, outcome.results[name])}"
             )
         outcome.bundle_written = "bundle" in outcome.results
+        _track(options, build, outcome, gates_passed=True)
         outcome.duration_s = time.perf_counter() - started
         history.append_run(history_path, _record(options, config, outcome, started, started_at, "success"))
         return outcome
     except BuildError as error:
+        if error.outcome == "gates_failed" and outcome is not None:
+            _track(options, build, outcome, gates_passed=False)
         history.append_run(
             history_path, _record(options, config, outcome, started, started_at, error.outcome, str(error))
         )
