@@ -34,14 +34,24 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(f"{self.prog}: {message} (see --help)")
 
 
-def _threshold(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"threshold {text!r} is not a number") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"threshold {value:g} is outside 0..1")
-    return value
+def _bounded(convert: type[float] | type[int], low: float, high: float, what: str) -> Any:
+    """An argparse type: a number of the given kind within [low, high], with a one-line error otherwise."""
+
+    def parse(text: str) -> float | int:
+        try:
+            value = convert(text)
+        except ValueError:
+            kind = "a whole number" if convert is int else "a number"
+            raise argparse.ArgumentTypeError(f"{what} {text!r} is not {kind}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what} {value:g} is outside {low:g}..{high:g}")
+        return value
+
+    return parse
+
+
+_threshold = _bounded(float, 0.0, 1.0, "threshold")
+_reasons = _bounded(int, 1, 10, "--explain")
 
 
 def _parser() -> _Parser:
@@ -115,24 +125,13 @@ def _status_line(report: FileReport) -> str:
     return f"{counts['ok']} ok, {counts['warning']} warning, {counts['invalid']} invalid"
 
 
-def _reasons(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--explain {text!r} is not a whole number") from None
-    if not 1 <= value <= 10:
-        raise argparse.ArgumentTypeError(f"--explain {value} is outside 1..10")
-    return value
-
-
 def _score(args: argparse.Namespace, bundle: Bundle) -> int:
     import datetime as dt
     import time
     import uuid
 
-    from app import __version__
     from app.core.output import score_to_csv
-    from app.core.runlog import RowLogger, RunLog, ScoreAccumulator, run_record
+    from app.core.runlog import RowLogger, RunLog, ScoreAccumulator, append_run
 
     threshold = bundle.card.threshold if args.threshold is None else args.threshold
     scores = ScoreAccumulator(threshold)
@@ -144,17 +143,7 @@ def _score(args: argparse.Namespace, bundle: Bundle) -> int:
     started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
     result = score_to_csv(args.input, args.output, bundle, threshold, sinks=sinks, explain=args.explain)
     if not args.no_log:
-        record = run_record(
-            report=result.report,
-            scores=scores,
-            bundle_card=bundle.card.raw,
-            app_version=__version__,
-            started=started,
-            duration_s=time.perf_counter() - clock,
-            source="cli",
-            run_id=run_id,
-        )
-        log.append([record])
+        append_run(log, result.report, scores, bundle.card.raw, "cli", started, time.perf_counter() - clock, run_id)
     report = result.report
     print(
         f"Scored {report.rows} rows of {args.input} into {args.output}: {_status_line(report)};"

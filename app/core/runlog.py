@@ -29,6 +29,7 @@ __all__ = [
     "RowLogger",
     "RunLog",
     "ScoreAccumulator",
+    "append_run",
     "positive_rate_band",
     "run_record",
 ]
@@ -222,6 +223,33 @@ def run_record(
             "positive_rate_band": band,
         },
     }
+
+
+def append_run(
+    log: RunLog,
+    report: FileReport,
+    scores: ScoreAccumulator,
+    card: Mapping[str, Any],
+    source: str,
+    started: dt.datetime,
+    duration_s: float,
+    run_id: str,
+) -> dict[str, Any]:
+    """Build a run's summary line (with this app's version) and append it; returns the record."""
+    from app import __version__
+
+    record = run_record(
+        report=report,
+        scores=scores,
+        bundle_card=card,
+        app_version=__version__,
+        started=started,
+        duration_s=duration_s,
+        source=source,
+        run_id=run_id,
+    )
+    log.append([record])
+    return record
 
 
 class RowLogger:

@@ -377,22 +377,12 @@ def _log_run(table: Any, bundle: Bundle, threshold: float, started: dt.datetime)
     """Record an opened file in the run log, as the CLI records `score` (runs in the worker thread)."""
     import uuid
 
-    from app.core.runlog import RunLog, ScoreAccumulator, run_record
+    from app.core.runlog import RunLog, ScoreAccumulator, append_run
 
     scores = ScoreAccumulator(threshold)
     scores.add(table.probability)
     duration = (dt.datetime.now(dt.UTC) - started).total_seconds()
-    record = run_record(
-        report=table.report,
-        scores=scores,
-        bundle_card=bundle.card.raw,
-        app_version=__version__,
-        started=started,
-        duration_s=duration,
-        source="app",
-        run_id=uuid.uuid4().hex,
-    )
-    RunLog.default().append([record])
+    append_run(RunLog.default(), table.report, scores, bundle.card.raw, "app", started, duration, uuid.uuid4().hex)
 
 
 def show_later(window: MainWindow, milliseconds: int = 0) -> None:
