@@ -131,19 +131,16 @@ def _score(args: argparse.Namespace, bundle: Bundle) -> int:
     import uuid
 
     from app.core.output import score_to_csv
-    from app.core.runlog import RowLogger, RunLog, ScoreAccumulator, append_run
+    from app.core.runlog import RowLogger, RunLog, append_run
 
-    threshold = bundle.card.threshold if args.threshold is None else args.threshold
-    scores = ScoreAccumulator(threshold)
     run_id = uuid.uuid4().hex
     log = RunLog.default()
-    sinks = [scores]
-    if args.log_rows and not args.no_log:
-        sinks.append(RowLogger(log, run_id, bundle.card.raw))
+    sinks = [RowLogger(log, run_id, bundle.card.raw)] if args.log_rows and not args.no_log else []
     started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
-    result = score_to_csv(args.input, args.output, bundle, threshold, sinks=sinks, explain=args.explain)
+    result = score_to_csv(args.input, args.output, bundle, args.threshold, sinks=sinks, explain=args.explain)
     if not args.no_log:
-        append_run(log, result.report, scores, bundle.card.raw, "cli", started, time.perf_counter() - clock, run_id)
+        duration = time.perf_counter() - clock
+        append_run(log, result.report, result.scores, bundle.card.raw, "cli", started, duration, run_id)
     report = result.report
     print(
         f"Scored {report.rows} rows of {args.input} into {args.output}: {_status_line(report)};"

@@ -33,18 +33,51 @@ def time_command(command: Sequence[str], repeat: int, cwd: Path = REPO) -> list[
     return times
 
 
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of a process and all its descendants now (Linux /proc), in MB."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = dict(line.split(":", 1) for line in (entry / "status").read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields.get("PPid", "0").strip())
+        rss[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0])
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(rss.get(pid, 0) for pid in tree) / 1024
+
+
 def run_measured(command: Sequence[str], cwd: Path = REPO) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MB) of one run of a command that must succeed."""
-    import os
+    """Wall seconds and peak resident memory (MB, summed over the process and its workers) of one run."""
+    import threading
 
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    peak = [0.0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss_mb(process.pid))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
     seconds = time.perf_counter() - started
-    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(command)} failed: {stderr[-500:]}")
-    return seconds, usage.ru_maxrss / 1024  # Linux reports kilobytes
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed: {stderr.decode(errors='replace')[-500:]}")
+    return seconds, peak[0]
 
 
 def summary(values: Sequence[float]) -> dict[str, float]:

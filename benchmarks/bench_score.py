@@ -46,7 +46,18 @@ def main() -> None:
         winner = _winner(folder)
         source, out = big_file(args.rows), folder / "out.csv"
         commands = {
-            "ours": [PYTHON, "-m", "app", "score", str(source), "-o", str(out), "--model", str(folder / "bundle")],
+            "ours": [
+                PYTHON,
+                "-m",
+                "app",
+                "score",
+                str(source),
+                "-o",
+                str(out),
+                "--model",
+                str(folder / "bundle"),
+                "--no-log",
+            ],
             "sklearn_script": [
                 PYTHON,
                 str(HERE / "baselines" / "sklearn_score.py"),

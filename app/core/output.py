@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -20,7 +20,7 @@ import pandas as pd
 from app.core.bundle import Bundle
 from app.core.checks import STATUS_NAMES
 from app.core.fileio import atomic_path
-from app.core.reading import InputError
+from app.core.reading import Dialect, InputError
 from app.core.report import FileReport
 from app.core.scoring import CancelFn, ProgressFn, ScoredChunk, scan
 
@@ -77,53 +77,48 @@ def output_names(header: list[str]) -> list[str]:
 
 @dataclass
 class ScoreResult:
-    """The report of a scoring run and where the scored file went."""
+    """The report of a scoring run, where the scored file went, and the run's score distribution."""
 
     report: FileReport
     out: Path
     threshold: float
     predicted_positive: int
+    scores: Any  # runlog.ScoreAccumulator: the distribution the run log records
 
 
-class _CsvSink:
-    """Appends scored chunks to ``target`` in the input's dialect, opening it at the first chunk."""
+class RowFormatter:
+    """Output rows of scored chunks: the input neutralised, then probability, prediction, status, issues (reasons)."""
 
-    def __init__(self, target: Path, bundle: Bundle, threshold: float, explain: int = 0) -> None:
-        self.target = target
+    def __init__(self, bundle: Bundle, threshold: float, decimal: str, explain: int = 0) -> None:
         self.bundle = bundle
         self.card = bundle.card
-        self.explain = explain
         self.threshold = threshold
+        self.decimal = decimal
+        self.explain = explain
         self.predicted_positive = 0
-        self._handle: IO[str] | None = None
-        self._writer: Any = None
+        self._labels = np.array([self.card.target.negative_label, self.card.target.positive_label, ""], dtype=object)
 
-    def __call__(self, chunk: ScoredChunk) -> None:
-        dialect = chunk.source.dialect
-        if self._handle is None:
-            header = chunk.source.header or list(chunk.text.columns)
-            # A file that came with a byte-order mark gets one back, so spreadsheets read UTF-8.
-            encoding = "utf-8-sig" if dialect.bom else "utf-8"
-            self._handle = open(self.target, "w", encoding=encoding, newline="")  # noqa: SIM115 closed by close()
-            self._writer = csv.writer(self._handle, delimiter=dialect.separator, lineterminator=dialect.newline)
-            reasons = [f"reason_{k}" for k in range(1, self.explain + 1)]
-            self._writer.writerow([*header, *output_names([*header, *reasons]), *reasons])
+    def header(self, header: list[str]) -> list[str]:
+        """The input's header, then the added columns (renamed if the input already uses a name)."""
+        reasons = [f"reason_{k}" for k in range(1, self.explain + 1)]
+        return [*header, *output_names([*header, *reasons]), *reasons]
+
+    def rows(self, chunk: ScoredChunk) -> Iterator[tuple[Any, ...]]:
+        """One tuple per row of the chunk, ready for csv.writer."""
         probability = chunk.probability
         scored = ~np.isnan(probability)
         positive = scored & (probability >= self.threshold)
         self.predicted_positive += int(positive.sum())
-        labels = np.array([self.card.target.negative_label, self.card.target.positive_label, ""], dtype=object)
         columns = [neutralise_formulas(chunk.text[column]) for column in chunk.text.columns]
         columns += [
-            format_probabilities(probability, dialect.decimal),
-            labels[np.where(scored, positive.astype(np.int8), 2)],
+            format_probabilities(probability, self.decimal),
+            self._labels[np.where(scored, positive.astype(np.int8), 2)],
             np.asarray(STATUS_NAMES, dtype=object)[chunk.assessment.status],
             chunk.assessment.issues,
         ]
         if self.explain:
             columns += self._reasons(chunk)
-        # csv.writer over row tuples: faster than DataFrame.to_csv for text, and it quotes only where needed.
-        self._writer.writerows(zip(*columns, strict=True))
+        return zip(*columns, strict=True)
 
     def _reasons(self, chunk: ScoredChunk) -> list[np.ndarray]:
         """Top reasons per row, as ``feature=value (+0.123)``; empty for rows without a score."""
@@ -145,12 +140,51 @@ class _CsvSink:
                 reasons[rank][row] = f"{names[feature]}={shown} ({effects[position, feature]:+.3f})"
         return reasons
 
+
+def open_output(target: Path, dialect: Dialect) -> tuple[IO[str], Any]:
+    """The output file and a csv.writer in the input's dialect; a file that came with a BOM gets one back."""
+    handle = open(target, "w", encoding="utf-8-sig" if dialect.bom else "utf-8", newline="")  # noqa: SIM115
+    return handle, csv.writer(handle, delimiter=dialect.separator, lineterminator=dialect.newline)
+
+
+def close_output(handle: IO[str]) -> None:
+    """Flush, sync and close."""
+    handle.flush()
+    os.fsync(handle.fileno())
+    handle.close()
+
+
+class _CsvSink:
+    """Appends scored chunks to ``target``, opening it (and writing the header) at the first chunk."""
+
+    def __init__(self, target: Path, bundle: Bundle, threshold: float, explain: int = 0) -> None:
+        self.target = target
+        self.bundle = bundle
+        self.threshold = threshold
+        self.explain = explain
+        self.formatter: RowFormatter | None = None
+        self._handle: IO[str] | None = None
+        self._writer: Any = None
+
+    @property
+    def predicted_positive(self) -> int:
+        """Rows predicted positive so far."""
+        return self.formatter.predicted_positive if self.formatter else 0
+
+    def __call__(self, chunk: ScoredChunk) -> None:
+        if self.formatter is None:
+            assert chunk.source is not None
+            dialect = chunk.source.dialect
+            self.formatter = RowFormatter(self.bundle, self.threshold, dialect.decimal, self.explain)
+            self._handle, self._writer = open_output(self.target, dialect)
+            self._writer.writerow(self.formatter.header(chunk.source.header or list(chunk.text.columns)))
+        # csv.writer over row tuples: faster than DataFrame.to_csv for text, and it quotes only where needed.
+        self._writer.writerows(self.formatter.rows(chunk))
+
     def close(self) -> None:
         """Flush, sync and close the output file."""
         if self._handle is not None:
-            self._handle.flush()
-            os.fsync(self._handle.fileno())
-            self._handle.close()
+            close_output(self._handle)
 
 
 def score_to_csv(
@@ -165,19 +199,23 @@ def score_to_csv(
 ) -> ScoreResult:
     """Score ``path`` into ``out`` atomically: on any error or cancel, ``out`` is not created or changed.
 
-    ``sinks`` also see every chunk (run log, score summary); ``explain`` adds each row's top reasons.
+    ``sinks`` also see every chunk (e.g. the run log's row events); ``explain`` adds each row's top reasons.
     """
+    from app.core.runlog import ScoreAccumulator
+
     path, out = Path(path), Path(out)
     if out.exists() and path.exists() and out.resolve() == path.resolve():
         raise InputError(f"{out}: the output would overwrite the input; choose another -o")
     if out.is_dir():
         raise InputError(f"{out}: is a folder; give a file name for the output")
     threshold = bundle.card.threshold if threshold is None else threshold
+    scores = ScoreAccumulator(threshold)
     with atomic_path(out) as temporary:
         sink = _CsvSink(temporary, bundle, threshold, explain)
 
         def every_sink(chunk: ScoredChunk) -> None:
             sink(chunk)
+            scores.add(chunk.probability)
             for extra in sinks:
                 extra(chunk)
 
@@ -185,4 +223,4 @@ def score_to_csv(
             report = scan(path, bundle, on_chunk=every_sink, progress=progress, cancelled=cancelled)
         finally:
             sink.close()
-    return ScoreResult(report=report, out=out, threshold=threshold, predicted_positive=sink.predicted_positive)
+    return ScoreResult(report, out, threshold, sink.predicted_positive, scores)

@@ -27,6 +27,7 @@ __all__ = [
     "normalise_decimal_comma",
     "normalised_name",
     "open_input",
+    "read_options",
 ]
 
 CHUNK_ROWS = 50_000
@@ -225,25 +226,11 @@ class InputFile:
 
     def chunks(self, rows: int = CHUNK_ROWS) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
         """Yield (text frame with the header's columns, extra fields) chunk by chunk; cells are strings."""
-        extras = [f"{EXTRA_PREFIX}{i}" for i in range(EXTRA_FIELDS)]
-        names = [*self.columns, *extras]
+        extras = extra_names()
         with open(self.path, "rb") as raw:
             text = io.TextIOWrapper(raw, encoding=self.dialect.encoding, newline="")
             try:
-                reader = pd.read_csv(
-                    text,
-                    sep=self.dialect.separator,
-                    header=None,
-                    skiprows=1,
-                    names=names,
-                    dtype=str,
-                    keep_default_na=False,
-                    na_filter=False,
-                    quotechar='"',
-                    skip_blank_lines=True,
-                    chunksize=rows,
-                    engine="c",
-                )
+                reader = pd.read_csv(text, skiprows=1, chunksize=rows, **read_options(self.dialect, self.columns))
                 for chunk in reader:
                     self._position = raw.tell()
                     yield chunk[self.columns], chunk[extras]
@@ -252,6 +239,26 @@ class InputFile:
             except UnicodeDecodeError as error:
                 raise InputError(f"{self.path}: text is not valid {self.dialect.encoding} ({error.reason})") from None
         self._position = self.size
+
+
+def extra_names() -> list[str]:
+    """Names of the padding columns that catch fields beyond the header's width."""
+    return [f"{EXTRA_PREFIX}{i}" for i in range(EXTRA_FIELDS)]
+
+
+def read_options(dialect: Dialect, columns: list[str]) -> dict[str, object]:
+    """The pandas settings every reader uses: all text, nothing converted, room for extra fields."""
+    return {
+        "sep": dialect.separator,
+        "header": None,
+        "names": [*columns, *extra_names()],
+        "dtype": str,
+        "keep_default_na": False,
+        "na_filter": False,
+        "quotechar": '"',
+        "skip_blank_lines": True,
+        "engine": "c",
+    }
 
 
 def _parser_message(error: Exception) -> str:

@@ -114,8 +114,7 @@ class ReportBuilder:
             hits = np.flatnonzero(mask)
             self._counts[key] = self._counts.get(key, 0) + hits.size
             examples = self._examples.setdefault(key, [])
-            if len(examples) < EXAMPLES:
-                examples.extend(int(start + i + 1) for i in hits[: EXAMPLES - len(examples)])
+            examples.extend(int(start + i + 1) for i in hits[: EXAMPLES - len(examples)])
             if key[0] == "missing_value":
                 self._missing[key[1]] += hits.size
         self._status += np.bincount(assessment.status, minlength=len(STATUS_NAMES))

@@ -26,7 +26,9 @@ __all__ = [
     "MissingColumnsError",
     "ProgressFn",
     "ScoredChunk",
+    "open_for_scoring",
     "scan",
+    "score_chunk",
 ]
 
 ProgressFn = Callable[[int, int], None]
@@ -82,6 +84,38 @@ def _malformed(extras: pd.DataFrame) -> np.ndarray:
     return (extras.to_numpy(dtype=object) != "").any(axis=1)
 
 
+def open_for_scoring(
+    path: Path, bundle: Bundle, optional_columns: Sequence[str] = ()
+) -> tuple[InputFile, ColumnMapping, ReportBuilder]:
+    """Open the input and map its columns; raise MissingColumnsError (with a report) when features are absent."""
+    card = bundle.card
+    numeric = [f.name for f in card.features if f.is_numeric]
+    source = open_input(Path(path), numeric_columns=numeric)
+    optional = [*card.id_columns, card.target.column, *card.passthrough, *optional_columns]
+    mapping = map_columns(source.columns, card.feature_names, optional=optional)
+    builder = ReportBuilder(card, str(path), source.dialect, mapping)
+    if mapping.missing:
+        names = ", ".join(repr(m) for m in mapping.missing)
+        hint = "; it has a single column, so it may not be a CSV file" if len(source.columns) == 1 else ""
+        raise MissingColumnsError(f"{path}: missing column(s) the model needs: {names}{hint}", builder.finish())
+    return source, mapping, builder
+
+
+def score_chunk(
+    text: pd.DataFrame, extras: pd.DataFrame, bundle: Bundle, mapping: ColumnMapping, decimal: str, predict: bool = True
+) -> tuple[ChunkAssessment, np.ndarray]:
+    """Checks and probabilities (NaN where invalid or not predicted) for one chunk of text."""
+    card = bundle.card
+    features = pd.DataFrame({name: text[mapping.source_for[name]] for name in card.feature_names})
+    row_masks = {"repeated_header": _repeated_header(text), "malformed_row": _malformed(extras)}
+    assessment = assess_chunk(features, card, row_masks, decimal)
+    probability = np.full(len(text), np.nan)
+    if predict and len(text):
+        probability = bundle.predictor.predict_prepared(assessment.columns)
+        probability[assessment.status == STATUS_INVALID] = np.nan
+    return assessment, probability
+
+
 def scan(
     path: Path,
     bundle: Bundle,
@@ -95,26 +129,12 @@ def scan(
 ) -> FileReport:
     """Read, check and (optionally) score ``path``; hand each chunk to ``on_chunk``; return the report."""
     card = bundle.card
-    numeric = [f.name for f in card.features if f.is_numeric]
-    source = open_input(Path(path), numeric_columns=numeric)
-    optional = [*card.id_columns, card.target.column, *card.passthrough, *optional_columns]
-    mapping = map_columns(source.columns, card.feature_names, optional=optional)
-    builder = ReportBuilder(card, str(path), source.dialect, mapping)
-    if mapping.missing:
-        names = ", ".join(repr(m) for m in mapping.missing)
-        hint = "; it has a single column, so it may not be a CSV file" if len(source.columns) == 1 else ""
-        raise MissingColumnsError(f"{path}: missing column(s) the model needs: {names}{hint}", builder.finish())
+    source, mapping, builder = open_for_scoring(path, bundle, optional_columns)
     id_column = next((mapping.source_for[c] for c in card.id_columns if c in mapping.source_for), None)
     for text, extras in source.chunks(chunk_rows):
         if cancelled is not None and cancelled():
             raise Cancelled(f"{path}: cancelled")
-        features = pd.DataFrame({name: text[mapping.source_for[name]] for name in card.feature_names})
-        row_masks = {"repeated_header": _repeated_header(text), "malformed_row": _malformed(extras)}
-        assessment = assess_chunk(features, card, row_masks, source.dialect.decimal)
-        probability = np.full(len(text), np.nan)
-        if predict and len(text):
-            probability = bundle.predictor.predict_prepared(assessment.columns)
-            probability[assessment.status == STATUS_INVALID] = np.nan
+        assessment, probability = score_chunk(text, extras, bundle, mapping, source.dialect.decimal, predict)
         start = builder.rows
         builder.add(assessment, text[id_column] if id_column else None)
         if on_chunk is not None:
