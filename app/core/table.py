@@ -17,7 +17,7 @@ from pandas.api.types import union_categoricals
 
 from app.core.bundle import Bundle
 from app.core.card import ModelCard
-from app.core.checks import STATUS_NAMES, assess_chunk
+from app.core.checks import assess_chunk
 from app.core.evaluation import find_label_column, label_values
 from app.core.report import FileReport
 from app.core.scoring import CancelFn, ProgressFn, ScoredChunk, scan
@@ -120,10 +120,6 @@ class ScoredTable:
         text = pd.DataFrame({f: self.text[mapping[f]].take(rows) for f in card.feature_names})
         decimal = self.report.dialect.decimal if self.report.dialect else "."
         return assess_chunk(text, card, {}, decimal).prepared
-
-    def status_names(self) -> np.ndarray:
-        """``ok`` / ``warning`` / ``invalid`` per row."""
-        return np.asarray(STATUS_NAMES, dtype=object)[self.status]
 
     def changed_on_disk(self) -> bool:
         """True when the file's size or modification time differs from when it was read."""

@@ -15,7 +15,6 @@ def show_error(parent: QWidget | None, title: str, message: str) -> QMessageBox:
     """A window-modal, non-blocking error box (tests find it; the event loop keeps running)."""
     box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorDialog")
-    box.setTextInteractionFlags(box.textInteractionFlags())
     box.open()
     return box
 
