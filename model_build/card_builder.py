@@ -98,8 +98,12 @@ def _git_version() -> dict[str, Any]:
             ["git", *args], cwd=project_root(), capture_output=True, text=True, check=True
         ).stdout.strip()
 
+    # Dirty means uncommitted code or dependency changes; outputs a build itself rewrites (the bundle,
+    # metrics, dvc.lock) do not count, or every build under `dvc repro` would call itself dirty.
+    code = ("app", "model_build", "pyproject.toml", "requirements.lock", ":(exclude)model_build/metrics")
     try:
-        return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))}
+        dirty = git("status", "--porcelain", "--untracked-files=no", "--", *code)
+        return {"commit": git("rev-parse", "HEAD"), "dirty": bool(dirty)}
     except (OSError, subprocess.CalledProcessError):
         return {"commit": "unknown", "dirty": None}
 
