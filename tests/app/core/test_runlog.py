@@ -104,11 +104,11 @@ def test_a_process_killed_mid_write_cannot_break_reading(tmp_path: Path) -> None
     log = RunLog(tmp_path / LOG_NAME)
     log.append([{"event": {"action": "score"}, "n": 1}])
     writer = (
-        "import os, sys, time\n"
+        "import os, signal, sys\n"
         "fd = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND)\n"
         'os.write(fd, b\'{"event": {"action": "score"}, "n": 2, "big": "\' + b\'y\' * 100000)\n'
         "print('half written', flush=True)\n"
-        "time.sleep(60)\n"
+        "signal.pause()  # hang here, half written, until killed\n"
         "os.write(fd, b'\"}\\n')\n"
     )
     process = subprocess.Popen([sys.executable, "-c", writer, str(log.path)], stdout=subprocess.PIPE, text=True)
