@@ -44,19 +44,32 @@ class ScoreTrend(ChartWidget):
         runs = range(len(history.runs))
         for decile in range(9):
             values = [d[decile] if len(d) > decile else None for d in history.deciles]
-            axes.plot(runs, values, color="#1f6fb2", alpha=0.25 + 0.5 * (decile == 4), linewidth=1 + (decile == 4))
-        axes.plot(runs, history.positive_rate, color="#c0392b", marker="o", label="positive rate")
-        lows = [b["low"] if b else None for b in history.band]
-        highs = [b["high"] if b else None for b in history.band]
-        if any(v is not None for v in lows):
-            axes.fill_between(
+            axes.plot(
                 runs,
-                [v if v is not None else 0 for v in lows],
-                [v if v is not None else 0 for v in highs],
-                color="#c0392b",
-                alpha=0.1,
+                values,
+                color="#1f6fb2",
+                marker="_",
+                markersize=10,
+                alpha=0.25 + 0.5 * (decile == 4),
+                linewidth=1 + (decile == 4),
+            )
+        banded = [(run, band) for run, band in zip(runs, history.band, strict=True) if band]
+        if banded:
+            # Error bars rather than a filled area, so a single run shows its band too.
+            centre = [band["expected"] for _, band in banded]
+            below = [band["expected"] - band["low"] for _, band in banded]
+            above = [band["high"] - band["expected"] for _, band in banded]
+            axes.errorbar(
+                [run for run, _ in banded],
+                centre,
+                yerr=[below, above],
+                fmt="none",
+                ecolor="#c0392b",
+                alpha=0.35,
+                elinewidth=6,
                 label="training band",
             )
+        axes.plot(runs, history.positive_rate, color="#c0392b", marker="o", label="positive rate")
         axes.set_xticks(list(runs), _labels(history), fontsize=7)
         axes.set_ylim(0, 1)
         axes.set_xlabel("run (blue: score deciles, median darker)")
@@ -73,6 +86,7 @@ class IssueTrend(ChartWidget):
                 axes.plot(runs, rates, marker=".", label=code)
         axes.set_xticks(list(runs), _labels(history), fontsize=7)
         axes.set_ylabel("share of rows")
+        axes.set_ylim(bottom=0)
         axes.set_xlabel("run")
         if axes.get_legend_handles_labels()[0]:
             axes.legend(fontsize=7)
@@ -116,7 +130,9 @@ class HistoryPanel(QWidget):
                 f"No scoring runs logged yet. Every file scored here or with `score` is recorded in {log.path}."
             )
             return
-        self.summary.setText(f"The last {len(self.history.runs)} scoring runs on this machine (from {log.path}).")
+        count = len(self.history.runs)
+        runs = "the last scoring run" if count == 1 else f"the last {count} scoring runs"
+        self.summary.setText(f"Showing {runs} on this machine (from {log.path}).")
         for alert in self.history.alerts:
             self.alerts.addItem(f"Run {alert.run + 1}: {alert.message}")
         if not self.history.alerts:

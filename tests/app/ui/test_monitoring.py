@@ -28,7 +28,7 @@ def test_history_panel_shows_the_logged_runs(qtbot, window: MainWindow) -> None:
     panel = window.panels["History"]
     window.tabs.setCurrentWidget(panel)
     assert len(panel.history.runs) == 2
-    assert "last 2 scoring runs" in panel.summary.text()
+    assert "the last 2 scoring runs" in panel.summary.text()
     assert panel.heatmap.figure is not None  # drawn
     assert panel.alerts.count() >= 1
 
