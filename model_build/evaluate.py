@@ -10,15 +10,14 @@ import pandas as pd
 from sklearn.inspection import permutation_importance
 from sklearn.pipeline import Pipeline
 
+from app.core.decisions import realised_curve
 from app.core.metrics import (
     RankedScores,
     calibration_curve,
     classification_summary,
-    expected_value,
     precision_recall_curve,
     roc_curve,
     thin_curve,
-    threshold_grid,
 )
 from app.core.prepare import prepare_features
 from app.core.slices import all_slice_metrics, largest_gap, slice_groups
@@ -46,19 +45,18 @@ class ThresholdChoice:
 
 def choose_threshold(labels: np.ndarray, scores: np.ndarray, config: BuildConfig) -> ThresholdChoice:
     """The grid threshold with the highest expected value under the decision costs (validation only)."""
-    ranked = RankedScores(labels, scores)
     cost, value = config.cost_per_action, config.value_per_true_positive
-    grid = threshold_grid()
-    values = np.array([expected_value(ranked.confusion(t), cost, value) for t in grid])
-    best = int(np.argmax(values))  # first of equals: the lowest threshold reaching the best value
-    threshold = float(grid[best])
+    # The same curve, and the same "best threshold", as the app's Decisions tab.
+    curve = realised_curve(RankedScores(labels, scores), cost, value)
+    threshold = curve.best_threshold  # the lowest threshold reaching the best value
+    best, _ = curve.at(threshold)
     rows = len(labels)
     reason = (
         f"Maximises expected value on the validation set ({rows} rows): acting on a predicted positive costs"
         f" {cost:g} and a true positive is worth {value:g}; at {threshold:.2f} the expected value is"
-        f" {values[best]:,.0f} ({values[best] / rows:,.2f} per row)."
+        f" {best:,.0f} ({best / rows:,.2f} per row)."
     )
-    return ThresholdChoice(threshold, float(values[best]), float(values[best] / rows), rows, reason)
+    return ThresholdChoice(threshold, best, best / rows, rows, reason)
 
 
 def _importances(pipeline: Pipeline, x: pd.DataFrame, y: np.ndarray, seed: int) -> list[dict[str, float]]:

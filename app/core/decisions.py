@@ -13,9 +13,7 @@ import numpy as np
 
 from app.core.metrics import RankedScores, expected_value, threshold_grid
 
-__all__ = ["CELLS", "DecisionCurve", "confusion_mask", "expected_curve", "realised_curve", "usable_rows"]
-
-CELLS = ("tp", "fp", "tn", "fn")
+__all__ = ["DecisionCurve", "confusion_mask", "expected_curve", "realised_curve", "usable_rows"]
 
 
 @dataclass(frozen=True)

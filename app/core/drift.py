@@ -1,7 +1,7 @@
 """Reference distributions and the population stability index (PSI).
 
 The build stores each feature's training distribution with ``reference_for``;
-the app bins new data the same way with ``current_frequencies`` and compares.
+the app bins new data the same way with ``bin_counts`` and compares.
 Missing values are a bin of their own, so a column that suddenly goes empty drifts.
 """
 
@@ -21,7 +21,6 @@ __all__ = [
     "OTHER_BIN",
     "bin_counts",
     "bin_index",
-    "current_frequencies",
     "drift_status",
     "psi",
     "reference_for",
@@ -81,12 +80,6 @@ def _bin_total(reference: Mapping[str, Any]) -> int:
 def bin_counts(values: np.ndarray, reference: Mapping[str, Any], weights: np.ndarray | None = None) -> np.ndarray:
     """Counts of prepared values in the reference's bins (``weights`` counts each value that many times)."""
     return np.bincount(bin_index(values, reference), weights=weights, minlength=_bin_total(reference)).astype(np.int64)
-
-
-def current_frequencies(column: pd.Series, reference: Mapping[str, Any]) -> list[float]:
-    """Frequencies of a raw column in the reference's bins."""
-    values = category_strings(column) if reference["kind"] == "categorical" else numeric_values(column)
-    return (bin_counts(values, reference) / max(len(values), 1)).tolist()
 
 
 def psi(expected: list[float] | np.ndarray, actual: list[float] | np.ndarray) -> float:

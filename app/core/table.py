@@ -105,15 +105,6 @@ class ScoredTable:
         """The text of one cell, as read."""
         return self.text[column].cell(row)
 
-    def row(self, row: int) -> dict[str, str]:
-        """All text cells of one row."""
-        return {column: self.cell(row, column) for column in self.columns}
-
-    def frame(self, rows: np.ndarray, columns: list[str] | None = None) -> pd.DataFrame:
-        """Text of the given rows as a DataFrame (for explanations and the what-if form)."""
-        names = columns or self.columns
-        return pd.DataFrame({c: self.text[c].take(rows) for c in names})
-
     def prepared(self, rows: np.ndarray, card: ModelCard) -> pd.DataFrame:
         """Model inputs for ``rows``, prepared exactly as scoring prepared them."""
         mapping = self.report.mapping.source_for
@@ -163,6 +154,7 @@ class _Collector:
         self.issues: list[np.ndarray] = []
         self.labels: list[np.ndarray] = []
         self.columns: list[str] = []
+        self.label: str | None = None  # the label column, looked up at the first chunk ("" when absent)
 
     def __call__(self, chunk: ScoredChunk) -> None:
         if not self.columns:
@@ -172,8 +164,10 @@ class _Collector:
         self.probability.append(chunk.probability)
         self.status.append(chunk.assessment.status)
         self.issues.append(chunk.assessment.issues)
-        label = find_label_column(self.columns, self.bundle.card.target.column)
-        if label is not None:
+        if self.label is None:
+            self.label = find_label_column(self.columns, self.bundle.card.target.column) or ""
+        label = self.label
+        if label:
             self.labels.append(label_values(chunk.text[label], self.bundle.card))
 
     def table(self, path: Path, stamp: tuple[int, float], report: FileReport) -> ScoredTable:
