@@ -19,7 +19,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from app.core.card import FeatureSpec
 from app.core.metrics import average_precision, brier_score, log_loss, roc_auc
-from app.core.prepare import MISSING_CATEGORY, prepare_features
+from app.core.prepare import prepare_features
 from model_build.config import SELECTION_METRICS, BuildConfig, CandidateConfig
 from model_build.split import Split, labels_of
 
@@ -89,10 +89,9 @@ def build_pipeline(candidate: CandidateConfig, config: BuildConfig) -> Pipeline:
     numeric_steps: list[tuple[str, Any]] = [("impute", SimpleImputer(strategy="median"))]
     if candidate.estimator in _SCALED:
         numeric_steps.append(("scale", StandardScaler()))
-    categorical_steps = [
-        ("impute", SimpleImputer(strategy="most_frequent", missing_values=MISSING_CATEGORY)),
-        ("encode", OneHotEncoder(handle_unknown="ignore", sparse_output=False)),
-    ]
+    # No imputer for categories: an empty one is a level of its own when training saw it, else no level at all.
+    # Imputing strings in ONNX takes some sixty string operators and made scoring several times slower.
+    categorical_steps = [("encode", OneHotEncoder(handle_unknown="ignore", sparse_output=False))]
     transformers = []
     if numeric:
         transformers.append(("numeric", Pipeline(numeric_steps), numeric))

@@ -30,7 +30,7 @@ _TYPES = (
         "row",
         "warning",
         "Missing value",
-        "The cell is empty; the model fills in the training value (median or most frequent).",
+        "The cell is empty; a number gets the training median, a category counts as unseen unless training had gaps.",
     ),
     IssueType(
         "unseen_category",
