@@ -59,11 +59,21 @@ class ChunkAssessment:
         )
 
 
+def _factorize_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct values of a text column; a missing cell (None, from a short row) reads as ""."""
+    # The NA sentinel spares pandas a NaN scan of every cell; cells are strings, so it is rarely used.
+    codes, uniques = pd.factorize(values)
+    if codes.size and codes.min() < 0:
+        uniques = np.append(uniques.astype(object), "")
+        codes = np.where(codes < 0, len(uniques) - 1, codes)
+    return codes, uniques
+
+
 def _feature_masks(
     text: pd.Series, spec: FeatureSpec, card: ModelCard, decimal: str
 ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray | None]:
     """Prepared values, per-code masks and drift bin counts for one feature column."""
-    codes, uniques = pd.factorize(text.to_numpy(dtype=object), use_na_sentinel=False)
+    codes, uniques = _factorize_text(text.to_numpy(dtype=object))
     distinct = pd.Series(uniques, dtype=object).astype(str).str.strip()
     lowered = distinct.str.casefold()
     flags: dict[str, np.ndarray] = {}

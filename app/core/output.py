@@ -7,6 +7,8 @@ apostrophe; the file is written to a temporary name and renamed only when comple
 from __future__ import annotations
 
 import csv
+import functools
+import io
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -20,7 +22,7 @@ import pandas as pd
 from app.core.bundle import Bundle
 from app.core.checks import STATUS_NAMES
 from app.core.fileio import atomic_path
-from app.core.reading import Dialect, InputError
+from app.core.reading import CHUNK_ROWS, Dialect, InputError
 from app.core.report import FileReport
 from app.core.scoring import CancelFn, ProgressFn, ScoredChunk, scan
 
@@ -53,13 +55,23 @@ def neutralise_formulas(column: pd.Series | np.ndarray) -> np.ndarray:
     return values
 
 
-def format_probabilities(probability: np.ndarray, decimal: str = ".") -> np.ndarray:
-    """Six decimals, in the input's decimal mark; empty where there is no score."""
-    text = np.char.mod("%.6f", np.nan_to_num(probability)).astype(object)
-    if decimal != ".":
-        text = np.char.replace(text.astype(str), ".", decimal).astype(object)
-    text[np.isnan(probability)] = ""
-    return text
+def format_probabilities(probability: np.ndarray, decimal: str = ".", prefix: str = "") -> list[str]:
+    """Six decimals, in the input's decimal mark, after ``prefix``; just ``prefix`` where there is no score.
+
+    Digits are computed in numpy rather than formatted one float at a time: a million take 0.1 s, not 0.6 s.
+    """
+    scored = ~np.isnan(probability)
+    millionths = np.rint(np.clip(np.nan_to_num(probability), 0.0, 1.0) * 1e6).astype(np.int64)
+    lead = len(prefix)
+    digits = np.empty((len(millionths), lead + 8), dtype=np.uint8)
+    digits[:, :lead] = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
+    digits[:, lead] = ord("0") + millionths // 1_000_000
+    digits[:, lead + 1] = ord(decimal)
+    for place in range(6):
+        digits[:, lead + 7 - place] = ord("0") + (millionths // 10**place) % 10
+    text = digits.view(f"S{lead + 8}").ravel().astype(f"U{lead + 8}").astype(object)
+    text[~scored] = prefix
+    return text.tolist()
 
 
 def output_names(header: list[str]) -> list[str]:
@@ -105,20 +117,59 @@ class RowFormatter:
 
     def rows(self, chunk: ScoredChunk) -> Iterator[tuple[Any, ...]]:
         """One tuple per row of the chunk, ready for csv.writer."""
-        probability = chunk.probability
-        scored = ~np.isnan(probability)
-        positive = scored & (probability >= self.threshold)
-        self.predicted_positive += int(positive.sum())
         columns = [neutralise_formulas(chunk.text[column]) for column in chunk.text.columns]
-        columns += [
-            format_probabilities(probability, self.decimal),
-            self._labels[np.where(scored, positive.astype(np.int8), 2)],
+        outcome = self._outcomes(chunk.probability)
+        added = [
+            format_probabilities(chunk.probability, self.decimal),
+            self._labels[outcome],
             np.asarray(STATUS_NAMES, dtype=object)[chunk.assessment.status],
             chunk.assessment.issues,
         ]
         if self.explain:
-            columns += self._reasons(chunk)
-        return zip(*columns, strict=True)
+            added += self._reasons(chunk)
+        return zip(*columns, *added, strict=True)
+
+    def text(self, chunk: ScoredChunk, separator: str, newline: str) -> str | None:
+        """The chunk's output lines, each input row copied as written; None when its rows are not whole lines.
+
+        Copying rows verbatim is much faster than writing every cell again, and keeps the input exactly as it
+        came. Rows that are not copied: those with a formula-like cell (neutralised), and those whose field
+        count differs from the header's (a quoted separator, or a short or long row), written cell by cell.
+        """
+        if chunk.lines is None or chunk.fields is None or self.explain:
+            return None
+        lines = chunk.lines
+        rewrite = np.flatnonzero(chunk.fields != len(chunk.text.columns))
+        rewrite = np.union1d(rewrite, _formula_rows(chunk.text, _formula_candidates(lines, separator)))
+        if rewrite.size:
+            lines = list(lines)
+            for row, line in zip(rewrite.tolist(), _csv_lines(chunk.text.iloc[rewrite], separator), strict=True):
+                lines[row] = line
+        # The rest of each line (prediction, status, issues) takes few distinct values: write each once.
+        outcome = self._outcomes(chunk.probability)
+        issue_codes, issues = pd.factorize(chunk.assessment.issues, use_na_sentinel=False)
+        keys, rest_codes = np.unique(
+            (issue_codes * len(STATUS_NAMES) + chunk.assessment.status) * 3 + outcome, return_inverse=True
+        )
+        rests = [
+            separator.join(
+                _quoted_cells([self._labels[key % 3], STATUS_NAMES[key // 3 % 3], issues[key // 9]], separator)
+            )
+            for key in keys.tolist()
+        ]
+        tails = np.asarray([f"{separator}{rest}{newline}" for rest in rests], dtype=object)[rest_codes]
+        parts: list[str] = [""] * (3 * len(lines))
+        parts[0::3] = lines
+        parts[1::3] = format_probabilities(chunk.probability, self.decimal, prefix=separator)
+        parts[2::3] = tails.tolist()
+        return "".join(parts)
+
+    def _outcomes(self, probability: np.ndarray) -> np.ndarray:
+        """Per row 0 (negative), 1 (positive) or 2 (no score); counts the positives."""
+        scored = ~np.isnan(probability)
+        positive = scored & (probability >= self.threshold)
+        self.predicted_positive += int(positive.sum())
+        return np.where(scored, positive.astype(np.int8), 2)
 
     def _reasons(self, chunk: ScoredChunk) -> list[np.ndarray]:
         """Top reasons per row, as ``feature=value (+0.123)``; empty for rows without a score."""
@@ -139,6 +190,56 @@ class RowFormatter:
                 shown = f"{value:g}" if isinstance(value, float | np.floating) else value
                 reasons[rank][row] = f"{names[feature]}={shown} ({effects[position, feature]:+.3f})"
         return reasons
+
+
+def _quoted_cells(cells: Sequence[str], separator: str) -> list[str]:
+    """Cells as csv.writer writes them: quoted when they hold the separator, a quote or a line end."""
+    special = (separator, '"', "\n", "\r")
+    return ['"' + c.replace('"', '""') + '"' if any(s in c for s in special) else c for c in cells]
+
+
+def _csv_lines(frame: pd.DataFrame, separator: str) -> list[str]:
+    """Rows written cell by cell with formulas neutralised, without line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=separator, lineterminator="\n")
+    writer.writerows(zip(*(neutralise_formulas(frame[column]) for column in frame.columns), strict=True))
+    return buffer.getvalue().split("\n")[:-1]
+
+
+def _formula_candidates(lines: list[str], separator: str) -> np.ndarray:
+    """Rows with a field that starts like a formula (cheap, on the raw text; numbers such as -3 included)."""
+    # Joined with the separator, every field (the first of a line too) follows one: one literal-led pattern
+    # scans at C speed. A quoted field is a candidate when its first character inside the quotes is risky.
+    joined = separator + separator.join(lines)
+    starts = [
+        match.start()
+        for match in _formula_pattern(separator).finditer(joined)
+        if match.group()[-1] != '"' or joined[match.end() : match.end() + 1] in _FORMULA_START
+    ]
+    if not starts:
+        return np.empty(0, dtype=np.int64)
+    line_ends = np.cumsum(np.fromiter(map(len, lines), np.int64, len(lines)) + 1)
+    return np.unique(np.searchsorted(line_ends, starts, side="right"))
+
+
+@functools.cache
+def _formula_pattern(separator: str) -> re.Pattern[str]:
+    risky = re.escape("".join(_FORMULA_START) + '"')
+    return re.compile(f"{re.escape(separator)}[{risky}]")
+
+
+def _formula_rows(text: pd.DataFrame, candidates: np.ndarray) -> np.ndarray:
+    """The candidate rows that really have a cell to neutralise."""
+    if not candidates.size:
+        return candidates
+    cells = text.iloc[candidates]
+    changed = np.zeros(len(candidates), dtype=bool)
+    for column in cells.columns:
+        values = cells[column].to_numpy(dtype=object)
+        fixed = neutralise_formulas(values)
+        if fixed is not values:
+            changed |= fixed != values
+    return candidates[changed]
 
 
 def open_output(target: Path, dialect: Dialect) -> tuple[IO[str], Any]:
@@ -178,8 +279,12 @@ class _CsvSink:
             self.formatter = RowFormatter(self.bundle, self.threshold, dialect.decimal, self.explain)
             self._handle, self._writer = open_output(self.target, dialect)
             self._writer.writerow(self.formatter.header(chunk.source.header or list(chunk.text.columns)))
-        # csv.writer over row tuples: faster than DataFrame.to_csv for text, and it quotes only where needed.
-        self._writer.writerows(self.formatter.rows(chunk))
+        dialect = chunk.source.dialect
+        text = self.formatter.text(chunk, dialect.separator, dialect.newline)
+        if text is not None:
+            self._handle.write(text)
+        else:  # csv.writer over row tuples: faster than DataFrame.to_csv for text, and quotes only where needed
+            self._writer.writerows(self.formatter.rows(chunk))
 
     def close(self) -> None:
         """Flush, sync and close the output file."""
@@ -196,6 +301,7 @@ def score_to_csv(
     cancelled: CancelFn | None = None,
     sinks: Sequence[Callable[[ScoredChunk], None]] = (),
     explain: int = 0,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> ScoreResult:
     """Score ``path`` into ``out`` atomically: on any error or cancel, ``out`` is not created or changed.
 
@@ -220,7 +326,9 @@ def score_to_csv(
                 extra(chunk)
 
         try:
-            report = scan(path, bundle, on_chunk=every_sink, progress=progress, cancelled=cancelled)
+            report = scan(
+                path, bundle, on_chunk=every_sink, progress=progress, cancelled=cancelled, chunk_rows=chunk_rows
+            )
         finally:
             sink.close()
     return ScoreResult(report, out, threshold, sink.predicted_positive, scores)

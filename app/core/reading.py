@@ -10,11 +10,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "Dialect",
     "InputError",
     "InputFile",
+    "TextChunk",
     "map_columns",
     "normalise_decimal_comma",
     "normalised_name",
@@ -173,7 +176,7 @@ def _detect_separator(sample: str) -> str:
     best, best_score = ",", (-1.0, 0)
     for separator in _SEPARATORS:
         try:
-            records = [r for r in csv.reader(io.StringIO(text), delimiter=separator) if r][:50]
+            records = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=separator) if r][:50]
         except csv.Error:
             continue
         if not records:
@@ -189,7 +192,7 @@ def _detect_separator(sample: str) -> str:
 def _header(text: str, separator: str, path: Path) -> tuple[list[str], list[str]]:
     """The header as written, and the same names made unique and stripped for lookups."""
     try:
-        header = next(csv.reader(io.StringIO(text), delimiter=separator), None)
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=separator), None)
     except csv.Error as error:
         raise InputError(f"{path}: the header line cannot be read ({error})") from None
     if not header or not any(h.strip() for h in header):
@@ -209,6 +212,18 @@ def _header(text: str, separator: str, path: Path) -> tuple[list[str], list[str]
 
 
 @dataclass
+class TextChunk:
+    """A block of rows as read: the header's columns and any fields beyond them, as text, and each row's line."""
+
+    text: pd.DataFrame
+    extras: pd.DataFrame
+    # Each row exactly as written, without its line end, when every row of the block is one whole line
+    # (no quoted line breaks, one kind of line end); None otherwise. Lets the output copy rows verbatim.
+    lines: list[str] | None = None
+    fields: np.ndarray | None = None  # per line, separators + 1: the most fields it can hold
+
+
+@dataclass
 class InputFile:
     """An opened input: its dialect, header and a reader of text chunks."""
 
@@ -224,34 +239,130 @@ class InputFile:
         """How far the reader has got, for progress."""
         return self._position
 
-    def chunks(self, rows: int = CHUNK_ROWS) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
-        """Yield (text frame with the header's columns, extra fields) chunk by chunk; cells are strings."""
-        extras = extra_names()
+    def chunks(self, rows: int = CHUNK_ROWS) -> Iterator[TextChunk]:
+        """Yield blocks of about ``rows`` rows, each cut at a record boundary and parsed on its own."""
         with open(self.path, "rb") as raw:
-            text = io.TextIOWrapper(raw, encoding=self.dialect.encoding, newline="")
+            stream = io.TextIOWrapper(raw, encoding=self.dialect.encoding, newline="")
             try:
-                reader = pd.read_csv(text, skiprows=1, chunksize=rows, **read_options(self.dialect, self.columns))
-                for chunk in reader:
+                buffer = stream.read(_SAMPLE_BYTES).lstrip("\ufeff")
+                start = _header_end(buffer, self.dialect.separator)
+                line, row, used = _line_count(buffer, 0, start), 0, 0  # where the next block starts
+                buffer, size, at_end = buffer[start:], _SAMPLE_BYTES, False
+                while buffer or not at_end:
+                    while not at_end and len(buffer) < size:
+                        piece = stream.read(size - len(buffer))
+                        at_end = not piece
+                        buffer += piece
+                    cut = len(buffer) if at_end else _record_cut(buffer)
+                    chunk = self._parse(buffer[:cut], line, row, final=at_end) if cut else None
+                    if chunk is None:  # no whole record yet (a long quoted field): read on
+                        size = max(2 * size, len(buffer) + 1)
+                        continue
+                    line, row, used = line + _line_count(buffer, 0, cut), row + len(chunk.text), used + cut
+                    buffer = buffer[cut:]
                     self._position = raw.tell()
-                    yield chunk[self.columns], chunk[extras]
-            except pd.errors.ParserError as error:
-                raise InputError(f"{self.path}: cannot be read as CSV ({_parser_message(error)})") from None
+                    size = max(4096, rows * used // max(row, 1))  # characters that hold about ``rows`` rows
+                    if len(chunk.text):
+                        yield chunk
             except UnicodeDecodeError as error:
                 raise InputError(f"{self.path}: text is not valid {self.dialect.encoding} ({error.reason})") from None
         self._position = self.size
 
+    def _parse(self, block: str, line: int, row: int, final: bool) -> TextChunk | None:
+        """Parse one block; None when it ends inside a quoted field and more text may close it."""
+        separator = self.dialect.separator
+        lines, fields = _whole_lines(block, self.dialect.newline, separator) or (None, None)
+        widest = int(fields.max()) if fields is not None and len(fields) else 0
+        extra = max(0, widest - len(self.columns)) if fields is not None else EXTRA_FIELDS
+        options = read_options(self.dialect, self.columns, extra)
+        try:
+            frame = pd.read_csv(io.StringIO(block), **options)
+        except pd.errors.ParserError as error:
+            message = _parser_message(error)
+            if "EOF inside string" in message and not final:
+                return None
+            raise InputError(f"{self.path}: cannot be read as CSV ({_offset_message(message, line, row)})") from None
+        if lines is not None and len(lines) != len(frame):
+            lines = fields = None  # the parser joined lines after all: rows are not single lines
+        names = list(frame.columns)
+        return TextChunk(frame[names[: len(self.columns)]], frame[names[len(self.columns) :]], lines, fields)
 
-def extra_names() -> list[str]:
+
+def _header_end(text: str, separator: str) -> int:
+    """Where the header record ends (after its line end) in text that starts with it."""
+    lines = io.StringIO(text, newline="")
+    reader = csv.reader(lines, delimiter=separator)
+    try:
+        next(reader, None)
+        count = reader.line_num
+    except csv.Error:
+        count = 1
+    lines.seek(0)
+    return sum(len(line) for line, _ in zip(lines, range(count), strict=False))
+
+
+def _line_count(text: str, start: int, end: int) -> int:
+    """Physical lines in ``text[start:end]``: CRLF, LF and a lone CR each end one."""
+    if text.find("\r", start, end) < 0:
+        return text.count("\n", start, end)
+    return text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
+
+
+def _line_start(buffer: str, end: int) -> int:
+    """Where the line that ends at ``end`` (just after its line end) starts."""
+    stop = end - 1
+    if stop > 0 and buffer[stop] == "\n" and buffer[stop - 1] == "\r":
+        stop -= 1
+    return max(buffer.rfind("\n", 0, stop), buffer.rfind("\r", 0, stop)) + 1
+
+
+def _record_cut(buffer: str) -> int:
+    """Where to cut ``buffer`` so the block holds whole records: after a line end with an even number of
+    quotes before it (0: none yet). The parser checks the guess; a block ending inside quotes is retried."""
+    end = max(buffer.rfind("\n"), buffer.rfind("\r", 0, len(buffer) - 1)) + 1
+    quotes = buffer.count('"', 0, end)
+    while quotes % 2 and end > 0:
+        start = _line_start(buffer, end)
+        quotes -= buffer.count('"', start, end)
+        end = start
+    return end
+
+
+def _whole_lines(block: str, newline: str, separator: str) -> tuple[list[str], np.ndarray] | None:
+    """The block's non-blank lines and their separator counts + 1, if each line can only be one whole row:
+    one kind of line end, and an even number of quotes on every line. The parser's row count confirms it."""
+    if newline == "\r\n":
+        if not block.count("\r") == block.count("\n") == block.count("\r\n"):
+            return None
+    elif "\r" in block:
+        return None
+    lines = block.split(newline)
+    if lines and not lines[-1]:
+        lines.pop()
+    if '"' in block and any(count % 2 for count in map(str.count, lines, itertools.repeat('"'))):
+        return None
+    fields = np.fromiter(map(str.count, lines, itertools.repeat(separator)), np.int64, len(lines)) + 1
+    # A blank line (the parser skips it) has no separator: only lines with one field need a look.
+    blank_characters = " \t".replace(separator, "")
+    blank = [i for i in np.flatnonzero(fields == 1).tolist() if not lines[i].strip(blank_characters)]
+    if blank:
+        keep = np.ones(len(lines), dtype=bool)
+        keep[blank] = False
+        lines, fields = [line for line, kept in zip(lines, keep.tolist(), strict=True) if kept], fields[keep]
+    return lines, fields
+
+
+def extra_names(count: int = 0) -> list[str]:
     """Names of the padding columns that catch fields beyond the header's width."""
-    return [f"{EXTRA_PREFIX}{i}" for i in range(EXTRA_FIELDS)]
+    return [f"{EXTRA_PREFIX}{i}" for i in range(count)]
 
 
-def read_options(dialect: Dialect, columns: list[str]) -> dict[str, object]:
+def read_options(dialect: Dialect, columns: list[str], extra_fields: int = EXTRA_FIELDS) -> dict[str, object]:
     """The pandas settings every reader uses: all text, nothing converted, room for extra fields."""
     return {
         "sep": dialect.separator,
         "header": None,
-        "names": [*columns, *extra_names()],
+        "names": [*columns, *extra_names(extra_fields)],
         "dtype": str,
         "keep_default_na": False,
         "na_filter": False,
@@ -266,12 +377,18 @@ def _parser_message(error: Exception) -> str:
     return message.replace("Expected", "expected").rstrip(".")
 
 
+def _offset_message(message: str, line: int, row: int) -> str:
+    """The parser counts lines and rows within the block; make them count from the top of the file."""
+    message = re.sub(r"line (\d+)", lambda m: f"line {int(m.group(1)) + line}", message)
+    return re.sub(r"row (\d+)", lambda m: f"row {int(m.group(1)) + row + 1}", message)
+
+
 def _detect_decimal(path: Path, dialect: Dialect, columns: list[str], numeric: Sequence[str]) -> str:
     """Decimal comma when numeric columns hold ``12,5`` and never ``12.5`` (only with non-comma separators)."""
     if dialect.separator == "," or not numeric:
         return "."
     probe = InputFile(path, dialect, columns, 0)
-    first, _ = next(probe.chunks(rows=2000), (pd.DataFrame(columns=columns), None))
+    first = next(probe.chunks(rows=2000), TextChunk(pd.DataFrame(columns=columns), pd.DataFrame())).text
     comma = dot = 0
     for column in numeric:
         if column in first.columns:

@@ -58,6 +58,8 @@ class ScoredChunk:
     probability: np.ndarray
     source: InputFile
     mapping: ColumnMapping
+    lines: list[str] | None = None  # each row as written, when the reader could tell (see TextChunk)
+    fields: np.ndarray | None = None
 
 
 def _repeated_header(chunk: pd.DataFrame) -> np.ndarray:
@@ -131,14 +133,15 @@ def scan(
     card = bundle.card
     source, mapping, builder = open_for_scoring(path, bundle, optional_columns)
     id_column = next((mapping.source_for[c] for c in card.id_columns if c in mapping.source_for), None)
-    for text, extras in source.chunks(chunk_rows):
+    for chunk in source.chunks(chunk_rows):
         if cancelled is not None and cancelled():
             raise Cancelled(f"{path}: cancelled")
-        assessment, probability = score_chunk(text, extras, bundle, mapping, source.dialect.decimal, predict)
+        text = chunk.text
+        assessment, probability = score_chunk(text, chunk.extras, bundle, mapping, source.dialect.decimal, predict)
         start = builder.rows
         builder.add(assessment, text[id_column] if id_column else None)
         if on_chunk is not None:
-            on_chunk(ScoredChunk(start, text, assessment, probability, source, mapping))
+            on_chunk(ScoredChunk(start, text, assessment, probability, source, mapping, chunk.lines, chunk.fields))
         if progress is not None:
             progress(source.bytes_read, source.size)
     if builder.rows == 0:
