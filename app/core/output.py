@@ -211,9 +211,12 @@ def _formula_candidates(lines: list[str], separator: str) -> np.ndarray:
     # Joined with the separator, every field (the first of a line too) follows one: one literal-led pattern
     # scans at C speed. A quoted field is a candidate when its first character inside the quotes is risky.
     joined = separator + separator.join(lines)
+    present = "".join(c for c in (*_FORMULA_START, '"') if c in joined)  # one-character searches are fast
+    if not present:
+        return np.empty(0, dtype=np.int64)
     starts = [
         match.start()
-        for match in _formula_pattern(separator).finditer(joined)
+        for match in _formula_pattern(separator, present).finditer(joined)
         if match.group()[-1] != '"' or joined[match.end() : match.end() + 1] in _FORMULA_START
     ]
     if not starts:
@@ -223,9 +226,8 @@ def _formula_candidates(lines: list[str], separator: str) -> np.ndarray:
 
 
 @functools.cache
-def _formula_pattern(separator: str) -> re.Pattern[str]:
-    risky = re.escape("".join(_FORMULA_START) + '"')
-    return re.compile(f"{re.escape(separator)}[{risky}]")
+def _formula_pattern(separator: str, starts: str) -> re.Pattern[str]:
+    return re.compile(f"{re.escape(separator)}[{re.escape(starts)}]")
 
 
 def _formula_rows(text: pd.DataFrame, candidates: np.ndarray) -> np.ndarray:

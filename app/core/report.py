@@ -90,6 +90,14 @@ def _row_message(code: str, column: str, count: int) -> str:
     return f"{CATALOGUE[code].title}{where}: {count} row{'s' if count != 1 else ''}"
 
 
+def _stripped(values: np.ndarray) -> np.ndarray:
+    """Cells without surrounding spaces (a missing cell reads as "")."""
+    try:
+        return np.fromiter(map(str.strip, values), dtype=object, count=len(values))
+    except TypeError:  # not all strings
+        return np.fromiter((v.strip() if isinstance(v, str) else "" for v in values), dtype=object, count=len(values))
+
+
 class ReportBuilder:
     """Accumulates chunk assessments into a file report."""
 
@@ -122,8 +130,7 @@ class ReportBuilder:
             current = self._bins.get(name)
             self._bins[name] = counts if current is None or current.size == 0 else current + counts
         if ids is not None:
-            text = np.strings.strip(ids.to_numpy(dtype=object).astype(np.dtypes.StringDType())).astype(object)
-            self._id_hashes.append(pd.util.hash_array(text))
+            self._id_hashes.append(pd.util.hash_array(_stripped(ids.to_numpy(dtype=object))))
             self._id_starts.append(start)
         self.rows += len(assessment.status)
 

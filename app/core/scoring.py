@@ -65,13 +65,20 @@ class ScoredChunk:
 def _repeated_header(chunk: pd.DataFrame) -> np.ndarray:
     """Rows whose cells mostly repeat their column's name (files pasted together, header and all)."""
     columns = list(chunk.columns)
-    first = _folded(chunk[columns[0]]) == columns[0].strip().casefold()
+    name = columns[0].strip().casefold()
     result = np.zeros(len(chunk), dtype=bool)
+    # Cheap first: only a cell starting with a space or a letter that folds into the name's start can match.
+    initials = chunk[columns[0]].to_numpy(dtype=object).astype("<U1")
+    possible = [c for c in pd.unique(initials) if c.isspace() or name.startswith(c.casefold())]
+    rows = np.flatnonzero(np.isin(initials, possible))
+    if not rows.size:
+        return result
+    first = _folded(chunk[columns[0]].iloc[rows]) == name
     if not first.any():
         return result
-    candidates = chunk[first]
+    candidates = chunk.iloc[rows[first]]
     equal = sum(_folded(candidates[c]) == c.strip().casefold() for c in columns)
-    result[np.flatnonzero(first)] = equal >= max(1, REPEATED_HEADER_SHARE * len(columns))
+    result[rows[first]] = equal >= max(1, REPEATED_HEADER_SHARE * len(columns))
     return result
 
 
