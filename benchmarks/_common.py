@@ -55,6 +55,20 @@ def _tree_rss_mb(root: int) -> float:
     return sum(rss.get(pid, 0) for pid in tree) / 1024
 
 
+def compile_bytecode() -> None:
+    """Compile every module the measured commands import, as an installed program has them.
+
+    With PYTHONDONTWRITEBYTECODE set (as on the benchmark machine), each run would otherwise
+    compile pandas, scikit-learn and the app from source again: a second or more per run that
+    no user pays and that would blur the comparison.
+    """
+    import site
+    import sysconfig
+
+    folders = [*site.getsitepackages(), sysconfig.get_paths()["stdlib"], str(REPO / "app")]
+    subprocess.run([PYTHON, "-m", "compileall", "-q", "-j", "0", *folders], check=False, stdout=subprocess.DEVNULL)
+
+
 def run_measured(command: Sequence[str], cwd: Path = REPO) -> tuple[float, float]:
     """Wall seconds and peak resident memory (MB, summed over the process and its workers) of one run."""
     import threading

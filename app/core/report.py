@@ -90,12 +90,13 @@ def _row_message(code: str, column: str, count: int) -> str:
     return f"{CATALOGUE[code].title}{where}: {count} row{'s' if count != 1 else ''}"
 
 
-def _stripped(values: np.ndarray) -> np.ndarray:
-    """Cells without surrounding spaces (a missing cell reads as "")."""
+def _id_hashes(values: np.ndarray) -> np.ndarray:
+    """64-bit hashes of the ids without surrounding spaces (a missing cell reads as ""), in one C-level pass."""
     try:
-        return np.fromiter(map(str.strip, values), dtype=object, count=len(values))
+        return np.fromiter(map(hash, map(str.strip, values)), dtype=np.int64, count=len(values))
     except TypeError:  # not all strings
-        return np.fromiter((v.strip() if isinstance(v, str) else "" for v in values), dtype=object, count=len(values))
+        stripped = (v.strip() if isinstance(v, str) else "" for v in values)
+        return np.fromiter(map(hash, stripped), dtype=np.int64, count=len(values))
 
 
 class ReportBuilder:
@@ -130,7 +131,7 @@ class ReportBuilder:
             current = self._bins.get(name)
             self._bins[name] = counts if current is None or current.size == 0 else current + counts
         if ids is not None:
-            self._id_hashes.append(pd.util.hash_array(_stripped(ids.to_numpy(dtype=object))))
+            self._id_hashes.append(_id_hashes(ids.to_numpy(dtype=object)))
             self._id_starts.append(start)
         self.rows += len(assessment.status)
 
