@@ -34,6 +34,7 @@ __all__ = [
 ]
 
 CHUNK_ROWS = 50_000
+_MIN_BLOCK, _GUESSED_ROW_CHARS = 256, 128  # block size in characters, before the first rows tell better
 EXTRA_FIELDS = 16  # room for rows with more fields than the header; they are flagged, not lost
 EXTRA_PREFIX = "\x00extra"
 _SAMPLE_BYTES = 256 * 1024
@@ -247,21 +248,23 @@ class InputFile:
                 buffer = stream.read(_SAMPLE_BYTES).lstrip("\ufeff")
                 start = _header_end(buffer, self.dialect.separator)
                 line, row, used = _line_count(buffer, 0, start), 0, 0  # where the next block starts
-                buffer, size, at_end = buffer[start:], _SAMPLE_BYTES, False
+                buffer, at_end = buffer[start:], False
+                size = max(_MIN_BLOCK, rows * _GUESSED_ROW_CHARS)  # characters per block, refined as rows come
                 while buffer or not at_end:
                     while not at_end and len(buffer) < size:
                         piece = stream.read(size - len(buffer))
                         at_end = not piece
                         buffer += piece
-                    cut = len(buffer) if at_end else _record_cut(buffer)
-                    chunk = self._parse(buffer[:cut], line, row, final=at_end) if cut else None
-                    if chunk is None:  # no whole record yet (a long quoted field): read on
-                        size = max(2 * size, len(buffer) + 1)
+                    final = at_end and len(buffer) <= size
+                    cut = len(buffer) if final else _record_cut(buffer, size)
+                    chunk = self._parse(buffer[:cut], line, row, final=final) if cut else None
+                    if chunk is None:  # no whole record within the block yet (a long quoted field): take more
+                        size = 2 * size
                         continue
                     line, row, used = line + _line_count(buffer, 0, cut), row + len(chunk.text), used + cut
                     buffer = buffer[cut:]
                     self._position = raw.tell()
-                    size = max(4096, rows * used // max(row, 1))  # characters that hold about ``rows`` rows
+                    size = max(_MIN_BLOCK, rows * used // max(row, 1))
                     if len(chunk.text):
                         yield chunk
             except UnicodeDecodeError as error:
@@ -272,11 +275,15 @@ class InputFile:
         """Parse one block; None when it ends inside a quoted field and more text may close it."""
         separator = self.dialect.separator
         lines, fields = _whole_lines(block, self.dialect.newline, separator) or (None, None)
-        widest = int(fields.max()) if fields is not None and len(fields) else 0
-        extra = max(0, widest - len(self.columns)) if fields is not None else EXTRA_FIELDS
-        options = read_options(self.dialect, self.columns, extra)
         try:
-            frame = pd.read_csv(io.StringIO(block), **options)
+            if fields is not None:
+                widest = int(fields.max()) if len(fields) else 0
+                try:
+                    frame = self._read(block, max(0, widest - len(self.columns)))
+                except pd.errors.ParserError:  # the lines were not rows after all: parse as any block
+                    lines = fields = None
+            if fields is None:
+                frame = self._read(block, EXTRA_FIELDS)
         except pd.errors.ParserError as error:
             message = _parser_message(error)
             if "EOF inside string" in message and not final:
@@ -286,6 +293,9 @@ class InputFile:
             lines = fields = None  # the parser joined lines after all: rows are not single lines
         names = list(frame.columns)
         return TextChunk(frame[names[: len(self.columns)]], frame[names[len(self.columns) :]], lines, fields)
+
+    def _read(self, block: str, extra_fields: int) -> pd.DataFrame:
+        return pd.read_csv(io.StringIO(block), **read_options(self.dialect, self.columns, extra_fields))
 
 
 def _header_end(text: str, separator: str) -> int:
@@ -316,10 +326,12 @@ def _line_start(buffer: str, end: int) -> int:
     return max(buffer.rfind("\n", 0, stop), buffer.rfind("\r", 0, stop)) + 1
 
 
-def _record_cut(buffer: str) -> int:
-    """Where to cut ``buffer`` so the block holds whole records: after a line end with an even number of
-    quotes before it (0: none yet). The parser checks the guess; a block ending inside quotes is retried."""
-    end = max(buffer.rfind("\n"), buffer.rfind("\r", 0, len(buffer) - 1)) + 1
+def _record_cut(buffer: str, limit: int) -> int:
+    """Where to cut ``buffer``, at most ``limit`` characters in, so the block holds whole records: after a line
+    end with an even number of quotes before it (0: none). The parser checks the guess; a block that ends
+    inside quotes is retried larger."""
+    limit = min(limit, len(buffer))
+    end = max(buffer.rfind("\n", 0, limit), buffer.rfind("\r", 0, limit - 1)) + 1  # a CR at the edge may be CRLF
     quotes = buffer.count('"', 0, end)
     while quotes % 2 and end > 0:
         start = _line_start(buffer, end)
