@@ -22,7 +22,6 @@ from app.core.scoring import MissingColumnsError
 __all__ = ["EXIT_BUNDLE", "EXIT_INPUT", "EXIT_OK", "main"]
 
 EXIT_OK, EXIT_INPUT, EXIT_BUNDLE = 0, 2, 3
-COMMANDS = ("score", "check", "evaluate", "info", "history", "self-test")
 
 
 class _UsageError(Exception):

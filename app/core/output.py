@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import itertools
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -101,13 +102,12 @@ class ScoreResult:
 class RowFormatter:
     """Output rows of scored chunks: the input neutralised, then probability, prediction, status, issues (reasons)."""
 
-    def __init__(self, bundle: Bundle, threshold: float, decimal: str, explain: int = 0) -> None:
+    def __init__(self, bundle: Bundle, threshold: float, dialect: Dialect, explain: int = 0) -> None:
         self.bundle = bundle
         self.card = bundle.card
         self.threshold = threshold
-        self.decimal = decimal
+        self.dialect = dialect
         self.explain = explain
-        self.predicted_positive = 0
         self._labels = np.array([self.card.target.negative_label, self.card.target.positive_label, ""], dtype=object)
 
     def header(self, header: list[str]) -> list[str]:
@@ -118,10 +118,9 @@ class RowFormatter:
     def rows(self, chunk: ScoredChunk) -> Iterator[tuple[Any, ...]]:
         """One tuple per row of the chunk, ready for csv.writer."""
         columns = [neutralise_formulas(chunk.text[column]) for column in chunk.text.columns]
-        outcome = self._outcomes(chunk.probability)
         added = [
-            format_probabilities(chunk.probability, self.decimal),
-            self._labels[outcome],
+            format_probabilities(chunk.probability, self.dialect.decimal),
+            self._labels[self._outcomes(chunk.probability)],
             np.asarray(STATUS_NAMES, dtype=object)[chunk.assessment.status],
             chunk.assessment.issues,
         ]
@@ -129,7 +128,7 @@ class RowFormatter:
             added += self._reasons(chunk)
         return zip(*columns, *added, strict=True)
 
-    def text(self, chunk: ScoredChunk, separator: str, newline: str) -> str | None:
+    def text(self, chunk: ScoredChunk) -> str | None:
         """The chunk's output lines, each input row copied as written; None when its rows are not whole lines.
 
         Copying rows verbatim is much faster than writing every cell again, and keeps the input exactly as it
@@ -138,38 +137,36 @@ class RowFormatter:
         """
         if chunk.lines is None or chunk.fields is None or self.explain:
             return None
+        separator, newline = self.dialect.separator, self.dialect.newline
         lines = chunk.lines
         rewrite = np.flatnonzero(chunk.fields != len(chunk.text.columns))
         rewrite = np.union1d(rewrite, _formula_rows(chunk.text, _formula_candidates(lines, separator)))
         if rewrite.size:
             lines = list(lines)
-            for row, line in zip(rewrite.tolist(), _csv_lines(chunk.text.iloc[rewrite], separator), strict=True):
+            cells = chunk.text.iloc[rewrite]
+            rewritten = zip(*(neutralise_formulas(cells[column]) for column in cells.columns), strict=True)
+            for row, line in zip(rewrite.tolist(), _csv_lines(rewritten, self.dialect), strict=True):
                 lines[row] = line
         # The rest of each line (prediction, status, issues) takes few distinct values: write each once.
-        outcome = self._outcomes(chunk.probability)
         issue_codes, issues = pd.factorize(chunk.assessment.issues, use_na_sentinel=False)
+        shape = (len(issues), len(STATUS_NAMES), len(self._labels))
         keys, rest_codes = np.unique(
-            (issue_codes * len(STATUS_NAMES) + chunk.assessment.status) * 3 + outcome, return_inverse=True
+            np.ravel_multi_index((issue_codes, chunk.assessment.status, self._outcomes(chunk.probability)), shape),
+            return_inverse=True,
         )
-        rests = [
-            separator.join(
-                _quoted_cells([self._labels[key % 3], STATUS_NAMES[key // 3 % 3], issues[key // 9]], separator)
-            )
-            for key in keys.tolist()
-        ]
-        tails = np.asarray([f"{separator}{rest}{newline}" for rest in rests], dtype=object)[rest_codes]
+        issue, status, outcome = np.unravel_index(keys, shape)
+        rests = zip(self._labels[outcome], np.asarray(STATUS_NAMES)[status], issues[issue], strict=True)
+        tails = np.asarray([f"{separator}{rest}{newline}" for rest in _csv_lines(rests, self.dialect)], dtype=object)
         parts: list[str] = [""] * (3 * len(lines))
         parts[0::3] = lines
-        parts[1::3] = format_probabilities(chunk.probability, self.decimal, prefix=separator)
-        parts[2::3] = tails.tolist()
+        parts[1::3] = format_probabilities(chunk.probability, self.dialect.decimal, prefix=separator)
+        parts[2::3] = tails[rest_codes].tolist()
         return "".join(parts)
 
     def _outcomes(self, probability: np.ndarray) -> np.ndarray:
-        """Per row 0 (negative), 1 (positive) or 2 (no score); counts the positives."""
+        """Per row 0 (negative), 1 (positive) or 2 (no score): an index into the labels."""
         scored = ~np.isnan(probability)
-        positive = scored & (probability >= self.threshold)
-        self.predicted_positive += int(positive.sum())
-        return np.where(scored, positive.astype(np.int8), 2)
+        return np.where(scored, (scored & (probability >= self.threshold)).astype(np.int8), 2)
 
     def _reasons(self, chunk: ScoredChunk) -> list[np.ndarray]:
         """Top reasons per row, as ``feature=value (+0.123)``; empty for rows without a score."""
@@ -192,18 +189,13 @@ class RowFormatter:
         return reasons
 
 
-def _quoted_cells(cells: Sequence[str], separator: str) -> list[str]:
-    """Cells as csv.writer writes them: quoted when they hold the separator, a quote or a line end."""
-    special = (separator, '"', "\n", "\r")
-    return ['"' + c.replace('"', '""') + '"' if any(s in c for s in special) else c for c in cells]
-
-
-def _csv_lines(frame: pd.DataFrame, separator: str) -> list[str]:
-    """Rows written cell by cell with formulas neutralised, without line ends."""
+def _csv_lines(rows: Iterable[Sequence[Any]], dialect: Dialect) -> list[str]:
+    """Rows as csv.writer writes them in the output's dialect (quotes only where needed), without line ends."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=separator, lineterminator="\n")
-    writer.writerows(zip(*(neutralise_formulas(frame[column]) for column in frame.columns), strict=True))
-    return buffer.getvalue().split("\n")[:-1]
+    writer = csv.writer(buffer, delimiter=dialect.separator, lineterminator=dialect.newline)
+    lengths = [writer.writerow(row) for row in rows]  # a cell may hold a line break: cut by length, not by line
+    text, ends = buffer.getvalue(), itertools.accumulate(lengths)
+    return [text[end - length : end - len(dialect.newline)] for end, length in zip(ends, lengths, strict=True)]
 
 
 def _formula_candidates(lines: list[str], separator: str) -> np.ndarray:
@@ -269,20 +261,13 @@ class _CsvSink:
         self._handle: IO[str] | None = None
         self._writer: Any = None
 
-    @property
-    def predicted_positive(self) -> int:
-        """Rows predicted positive so far."""
-        return self.formatter.predicted_positive if self.formatter else 0
-
     def __call__(self, chunk: ScoredChunk) -> None:
         if self.formatter is None:
-            assert chunk.source is not None
             dialect = chunk.source.dialect
-            self.formatter = RowFormatter(self.bundle, self.threshold, dialect.decimal, self.explain)
+            self.formatter = RowFormatter(self.bundle, self.threshold, dialect, self.explain)
             self._handle, self._writer = open_output(self.target, dialect)
             self._writer.writerow(self.formatter.header(chunk.source.header or list(chunk.text.columns)))
-        dialect = chunk.source.dialect
-        text = self.formatter.text(chunk, dialect.separator, dialect.newline)
+        text = self.formatter.text(chunk)
         if text is not None:
             self._handle.write(text)
         else:  # csv.writer over row tuples: faster than DataFrame.to_csv for text, and quotes only where needed
@@ -333,4 +318,4 @@ def score_to_csv(
             )
         finally:
             sink.close()
-    return ScoreResult(report, out, threshold, sink.predicted_positive, scores)
+    return ScoreResult(report, out, threshold, scores.positive, scores)

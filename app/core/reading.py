@@ -275,20 +275,23 @@ class InputFile:
         """Parse one block; None when it ends inside a quoted field and more text may close it."""
         separator = self.dialect.separator
         lines, fields = _whole_lines(block, self.dialect.newline, separator) or (None, None)
-        try:
-            if fields is not None:
-                widest = int(fields.max()) if len(fields) else 0
-                try:
-                    frame = self._read(block, max(0, widest - len(self.columns)))
-                except pd.errors.ParserError:  # the lines were not rows after all: parse as any block
-                    lines = fields = None
-            if fields is None:
+        frame = None
+        if fields is not None:
+            widest = int(fields.max()) if len(fields) else 0
+            try:
+                frame = self._read(block, max(0, widest - len(self.columns)))
+            except pd.errors.ParserError as error:
+                if self._unfinished(error, final):
+                    return None
+                lines = fields = None  # the lines were not rows after all: parse it as any block
+        if frame is None:
+            try:
                 frame = self._read(block, EXTRA_FIELDS)
-        except pd.errors.ParserError as error:
-            message = _parser_message(error)
-            if "EOF inside string" in message and not final:
-                return None
-            raise InputError(f"{self.path}: cannot be read as CSV ({_offset_message(message, line, row)})") from None
+            except pd.errors.ParserError as error:
+                if self._unfinished(error, final):
+                    return None
+                message = _offset_message(_parser_message(error), line, row)
+                raise InputError(f"{self.path}: cannot be read as CSV ({message})") from None
         if lines is not None and len(lines) != len(frame):
             lines = fields = None  # the parser joined lines after all: rows are not single lines
         names = list(frame.columns)
@@ -296,6 +299,11 @@ class InputFile:
 
     def _read(self, block: str, extra_fields: int) -> pd.DataFrame:
         return pd.read_csv(io.StringIO(block), **read_options(self.dialect, self.columns, extra_fields))
+
+    @staticmethod
+    def _unfinished(error: pd.errors.ParserError, final: bool) -> bool:
+        """The block ends inside a quoted field that more text may close."""
+        return not final and "EOF inside string" in str(error)
 
 
 def _header_end(text: str, separator: str) -> int:
