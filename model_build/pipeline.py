@@ -126,6 +126,7 @@ class _Build:
         self.artifacts = options.work_dir / config.name
         self.results: dict[str, Any] = {}
         self.snapshot: Snapshot | None = None
+        self._card: dict[str, Any] | None = None
 
     # Each stage: compute from earlier results, persist, return.
     def ingest(self) -> Snapshot:
@@ -176,7 +177,6 @@ class _Build:
         self._save_json("evaluation.json", result)
         # The headline numbers, flat, for `dvc metrics show` and `dvc metrics diff`.
         metrics = {k: v for k, v in result["metrics"].items() if isinstance(v, int | float) or v is None}
-        self._save_json("metrics.json", metrics)
         if self.options.metrics_path is not None:
             atomic_write_text(self.options.metrics_path, json.dumps(metrics, indent=1, sort_keys=True) + "\n")
         return result
@@ -235,7 +235,12 @@ class _Build:
         return self.options.out_dir
 
     def card(self) -> dict[str, Any]:
-        """The model card from every stage's results (written only when the gates pass)."""
+        """The model card from every stage's results (written only when the gates pass), built once per run."""
+        if self._card is None:
+            self._card = self._build_card()
+        return self._card
+
+    def _build_card(self) -> dict[str, Any]:
         model = self.results["export"]
         split = self.results["split"]
         predictor = OnnxPredictor(model, feature_specs(self.config), PROBABILITY_OUTPUT)
@@ -341,9 +346,9 @@ def _track(options: BuildOptions, build: _Build, outcome: BuildOutcome, gates_pa
 
     options.echo(f"[mlflow] logging the build to {options.tracking_uri}")
     try:
-        card = build.card() if "bundle" not in outcome.results or gates_passed else None
+        export = outcome.results.get("export")
         outcome.results["tracking"] = log_build(
-            options.tracking_uri, outcome.config, outcome.results, card, outcome.results.get("export"), gates_passed
+            options.tracking_uri, outcome.config, outcome.results, build.card(), export, gates_passed
         )
     except TrackingError as error:
         outcome.results["tracking"] = {"error": str(error)}

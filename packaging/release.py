@@ -9,7 +9,6 @@ Artifact names carry both versions: scoredesk-<app>-model-<model>-<os>-<arch>.ta
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -20,6 +19,10 @@ import tarfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from app import __version__  # noqa: E402
+from app.core.fileio import sha256_file  # noqa: E402
+
 NAME = "ScoreDesk"
 SLUG = "scoredesk"
 DEB_ARCH = {"x86_64": "amd64", "aarch64": "arm64"}
@@ -29,16 +32,12 @@ DEB_DEPENDS = "libc6, libfontconfig1, libfreetype6, libgl1, libegl1, libxkbcommo
 
 def versions() -> tuple[str, str]:
     """(app version, model version), from the package and the shipped model card."""
-    sys.path.insert(0, str(ROOT))
-    from app import __version__
-
     card = json.loads((ROOT / "resources" / "model" / "model_card.json").read_text(encoding="utf-8"))
     return __version__, card["model"]["version"]
 
 
-def artifact_stem() -> str:
+def artifact_stem(app_version: str, model_version: str) -> str:
     """e.g. ``scoredesk-0.1.0-model-1.0.0-linux-x86_64``."""
-    app_version, model_version = versions()
     system = {"win32": "windows", "darwin": "macos"}.get(sys.platform, sys.platform)
     return f"{SLUG}-{app_version}-model-{model_version}-{system}-{platform.machine().lower()}"
 
@@ -72,17 +71,16 @@ def self_test(folder: Path) -> None:
     subprocess.run([str(executable), "self-test"], check=True, env=environment)
 
 
-def make_tarball(folder: Path, out: Path) -> Path:
+def make_tarball(folder: Path, out: Path, stem: str) -> Path:
     """The build folder as ``<stem>/...`` in a gzip tarball."""
-    target = out / f"{artifact_stem()}.tar.gz"
+    target = out / f"{stem}.tar.gz"
     with tarfile.open(target, "w:gz", compresslevel=6) as archive:
-        archive.add(folder, arcname=artifact_stem())
+        archive.add(folder, arcname=stem)
     return target
 
 
-def make_deb(folder: Path, out: Path, staging: Path) -> Path:
+def make_deb(folder: Path, out: Path, staging: Path, app_version: str, model_version: str) -> Path:
     """A Debian package installing to /opt/scoredesk with a launcher, a desktop entry and the icon."""
-    app_version, model_version = versions()
     root = staging / "deb"
     shutil.rmtree(root, ignore_errors=True)
     shutil.copytree(folder, root / "opt" / SLUG, symlinks=True)
@@ -115,7 +113,7 @@ def make_deb(folder: Path, out: Path, staging: Path) -> Path:
         " checks them against the training data and shows the model's quality and decisions.\n",
         encoding="utf-8",
     )
-    target = out / f"{artifact_stem()}.deb"
+    target = out / f"{artifact_stem(app_version, model_version)}.deb"
     subprocess.run(
         ["dpkg-deb", "--root-owner-group", "-Zgzip", "--build", str(root), str(target)],
         check=True,
@@ -126,13 +124,7 @@ def make_deb(folder: Path, out: Path, staging: Path) -> Path:
 
 def write_checksums(files: list[Path], out: Path) -> Path:
     """SHA256SUMS in the format `sha256sum -c` reads."""
-    lines = []
-    for path in files:
-        digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            while block := handle.read(1 << 20):
-                digest.update(block)
-        lines.append(f"{digest.hexdigest()}  {path.name}\n")
+    lines = [f"{sha256_file(path)}  {path.name}\n" for path in files]
     target = out / "SHA256SUMS"
     target.write_text("".join(lines), encoding="utf-8")
     return target
@@ -148,9 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     folder = dist / NAME if args.skip_build else build(dist, work)
     self_test(folder)
     args.out.mkdir(parents=True, exist_ok=True)
-    artifacts = [make_tarball(folder, args.out)]
+    app_version, model_version = versions()
+    artifacts = [make_tarball(folder, args.out, artifact_stem(app_version, model_version))]
     if sys.platform.startswith("linux") and shutil.which("dpkg-deb"):
-        artifacts.append(make_deb(folder, args.out, args.build_dir))
+        artifacts.append(make_deb(folder, args.out, args.build_dir, app_version, model_version))
     sums = write_checksums(artifacts, args.out)
     for path in [*artifacts, sums]:
         print(path)
