@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QSizePolicy, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from app.core.explain import Contribution
 
 __all__ = [
     "CalibrationChart",
@@ -195,6 +198,11 @@ class ImportanceChart(ChartWidget):
 class ExplanationChart(ChartWidget):
     """Features that pushed a probability up (red) or down (blue)."""
 
+    def show_contributions(self, contributions: Sequence[Contribution], limit: int = 10) -> None:
+        """The ``limit`` largest contributions, each labelled ``feature = value``."""
+        top = contributions[:limit]
+        self.redraw([f"{c.feature} = {_shown(c.value)}" for c in top], [c.effect for c in top])
+
     def draw_chart(self, axes: Any, names: Sequence[str], effects: Sequence[float], xlabel: str = "") -> None:
         colors = ["#c0392b" if e > 0 else "#1f6fb2" for e in effects]
         axes.barh(range(len(names)), effects, color=colors)
@@ -205,3 +213,8 @@ class ExplanationChart(ChartWidget):
         reach = max([0.05, *(abs(e) * 1.1 for e in effects)])
         axes.set_xlim(-reach, reach)
         axes.set_xlabel(xlabel or "change in probability against the training reference")
+
+
+def _shown(value: object) -> str:
+    """A feature value as people write it (float32 noise rounded away)."""
+    return f"{value:.6g}" if isinstance(value, float) else str(value)

@@ -59,9 +59,15 @@ class DecisionsPanel(QWidget):
         self.value.valueChanged.connect(self._costs_edited)
         self.use_best.clicked.connect(self._use_best)
         self._best: float | None = None
+        self._curves: list[dict[str, Any]] | None = None
         self._update = WhenVisible(self, self.refresh)
-        for signal in (state.bundleChanged, state.tableChanged, state.costsChanged, state.thresholdChanged):
-            signal.connect(self._update)
+        for signal in (state.bundleChanged, state.tableChanged, state.costsChanged):
+            signal.connect(self._data_changed)
+        state.thresholdChanged.connect(self._update)  # moving the threshold changes no curve
+        self._update()
+
+    def _data_changed(self) -> None:
+        self._curves = None  # recomputed when next shown
         self._update()
 
     def _costs_edited(self) -> None:
@@ -73,6 +79,11 @@ class DecisionsPanel(QWidget):
 
     def curves(self) -> list[dict[str, Any]]:
         """Value curves: realised on the card's test set and (with labels) the file; expected on the file."""
+        if self._curves is None:
+            self._curves = self._compute_curves()
+        return self._curves
+
+    def _compute_curves(self) -> list[dict[str, Any]]:
         from app.core.decisions import expected_curve, realised_curve
 
         state = self.state
@@ -122,7 +133,7 @@ class DecisionsPanel(QWidget):
         lines = []
         if state.table is not None:
             expected, acted = main.at(state.threshold)
-            scored = int((~np.isnan(state.table.probability)).sum())
+            scored = curves[-1]["rows"]
             best_value, _ = main.at(self._best)
             lines.append(
                 f"At threshold {state.threshold:.2f} the model says to act on <b>{acted:,}</b> of {scored:,}"

@@ -17,13 +17,15 @@ __all__ = ["DriftPanel", "bin_labels"]
 
 def bin_labels(reference: dict) -> list[str]:
     """Readable labels for a reference's bins."""
+    from app.core.drift import MISSING_BIN  # not at import: the core pulls in pandas, start-up does not need it
+
     if reference["kind"] == "categorical":
         return list(reference["bins"])
     edges = [f"{e:g}" for e in reference["edges"]]
     if not edges:
-        return ["all", "(missing)"]
+        return ["all", MISSING_BIN]
     labels = [f"≤ {edges[0]}"] + [f"{a}–{b}" for a, b in zip(edges, edges[1:], strict=False)] + [f"> {edges[-1]}"]
-    return [*labels, "(missing)"]
+    return [*labels, MISSING_BIN]
 
 
 class DriftPanel(QWidget):

@@ -136,8 +136,10 @@ class HistoryPanel(QWidget):
         for alert in self.history.alerts:
             self.alerts.addItem(f"Run {alert.run + 1}: {alert.message}")
         if not self.history.alerts:
+            from app.core.drift import PSI_ALERT
+
             self.alerts.addItem(
-                "No alerts: no feature crossed PSI 0.25 and the positive rate stayed in its training band."
+                f"No alerts: no feature crossed PSI {PSI_ALERT:g} and the positive rate stayed in its training band."
             )
         self.heatmap.redraw(self.history)
         self.scores.redraw(self.history)

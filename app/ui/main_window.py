@@ -233,7 +233,6 @@ class MainWindow(QMainWindow):
         for sample in sorted(samples_dir().glob("*.csv")):
             action = self.samples_menu.addAction(sample.name)
             action.triggered.connect(lambda _=False, s=sample: self.open_file(s))
-        self.samples_menu.setEnabled(not self.samples_menu.isEmpty())
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -337,7 +336,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         ready = self.state.bundle is not None and not self.jobs.busy
         self.open_action.setEnabled(ready)
-        self.samples_menu.setEnabled(ready)
+        self.samples_menu.setEnabled(ready and not self.samples_menu.isEmpty())
         self.recent_menu.setEnabled(ready)
         self.export_action.setEnabled(ready and self.state.table is not None)
 

@@ -139,7 +139,6 @@ class ResultsPanel(QWidget):
         self.model.set_threshold(threshold)
         if self.prediction_filter.currentIndex() > 0:
             self.apply_filters()
-        self.view.viewport().update()
 
     def visible_mask(self) -> np.ndarray:
         """Rows that pass the status, prediction, text and requested-rows filters."""
@@ -244,10 +243,4 @@ class ResultsPanel(QWidget):
 
         prepared = table.prepared(np.array([row]), bundle.card)
         (contributions,) = explain_rows(bundle.predictor, prepared, reference_values(bundle.card))
-        top = contributions[:_EXPLAINED_FEATURES]
-        self.explanation.redraw([f"{c.feature} = {_shown(c.value)}" for c in top], [c.effect for c in top])
-
-
-def _shown(value: object) -> str:
-    """A feature value as people write it (float32 noise rounded away)."""
-    return f"{value:.6g}" if isinstance(value, float) else str(value)
+        self.explanation.show_contributions(contributions, _EXPLAINED_FEATURES)

@@ -29,12 +29,14 @@ class ResultsModel(QAbstractTableModel):
         self.threshold = 0.5
         self.labels = ("No", "Yes")
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._columns = list(FIXED_COLUMNS)
 
     def set_table(self, table: ScoredTable | None, labels: tuple[str, str] = ("No", "Yes")) -> None:
         """Show a new table, unfiltered."""
         self.beginResetModel()
         self.table = table
         self.labels = labels
+        self._columns = [*FIXED_COLUMNS, *(table.columns if table is not None else [])]
         self.view = np.arange(len(table)) if table is not None else np.empty(0, dtype=np.int64)
         self._sort = None
         self.endResetModel()
@@ -48,15 +50,15 @@ class ResultsModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_threshold(self, threshold: float) -> None:
-        """Predictions depend on the threshold: repaint that column."""
+        """Predictions and the probability bars' colours depend on the threshold: repaint those columns."""
         self.threshold = threshold
         if self.rowCount():
-            column = FIXED_COLUMNS.index("prediction")
-            self.dataChanged.emit(self.index(0, column), self.index(self.rowCount() - 1, column))
+            first, last = FIXED_COLUMNS.index("probability"), FIXED_COLUMNS.index("prediction")
+            self.dataChanged.emit(self.index(0, first), self.index(self.rowCount() - 1, last))
 
     def columns(self) -> list[str]:
         """Header labels: the fixed columns, then the file's own."""
-        return [*FIXED_COLUMNS, *(self.table.columns if self.table is not None else [])]
+        return self._columns
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else int(self.view.size)

@@ -35,6 +35,7 @@ class WhatIfPanel(QWidget):
         super().__init__(parent)
         self.state = state
         self.editors: dict[str, QComboBox | QDoubleSpinBox] = {}
+        self._importance_stale = True  # the card's importances: drawn once per bundle
         self.result = QLabel(objectName="whatIfResult")
         self.result.setStyleSheet("font-size:16px; padding:6px;")
         self.flags = QLabel(objectName="whatIfFlags", wordWrap=True)
@@ -74,6 +75,7 @@ class WhatIfPanel(QWidget):
         while self.form.rowCount():
             self.form.removeRow(0)
         self.editors.clear()
+        self._importance_stale = True
         bundle = self.state.bundle
         if bundle is None:
             return
@@ -189,11 +191,7 @@ class WhatIfPanel(QWidget):
             if spec.is_numeric:
                 prepared[spec.name] = prepared[spec.name].astype("float32")
         (contributions,) = explain_rows(bundle.predictor, prepared, reference_values(bundle.card))
-        top = contributions[:10]
-        self.explanation.redraw([f"{c.feature} = {_shown(c.value)}" for c in top], [c.effect for c in top])
-        self.importance.redraw(bundle.card.section("importances") or [])
-
-
-def _shown(value: object) -> str:
-    """A feature value as people write it (float32 noise rounded away)."""
-    return f"{value:.6g}" if isinstance(value, float) else str(value)
+        self.explanation.show_contributions(contributions)
+        if self._importance_stale:  # it changes with the bundle only, not with each edit of the form
+            self.importance.redraw(bundle.card.section("importances") or [])
+            self._importance_stale = False
