@@ -11,7 +11,7 @@ import pandas as pd
 from app.core.bundle import Bundle
 from app.core.card import ModelCard
 from app.core.metrics import classification_summary, roc_curve, thin_curve
-from app.core.reading import InputError, normalised_name
+from app.core.reading import InputError
 from app.core.report import EXAMPLES, FileReport
 from app.core.scoring import CancelFn, ProgressFn, ScoredChunk, scan
 from app.core.slices import all_slice_metrics
@@ -38,14 +38,6 @@ def label_values(text: pd.Series, card: ModelCard) -> np.ndarray:
     return result
 
 
-def find_label_column(columns: list[str], label: str) -> str | None:
-    """The file column holding ``label``: exact name first, then ignoring case, spaces and underscores."""
-    if label in columns:
-        return label
-    key = normalised_name(label)
-    return next((c for c in columns if normalised_name(c) == key), None)
-
-
 class LabelCollector:
     """A scan sink keeping probabilities, labels and sensitive-attribute values."""
 
@@ -58,7 +50,7 @@ class LabelCollector:
         self.unknown: dict[str, list[int]] = {}
 
     def __call__(self, chunk: ScoredChunk) -> None:
-        column = find_label_column(list(chunk.text.columns), self.label)
+        column = chunk.mapping.source_for.get(self.label)  # scan maps it, like any column the card names
         if column is None:
             raise InputError(f"{chunk.source.path}: no label column {self.label!r}; name it with --label")
         labels = label_values(chunk.text[column], self.card)

@@ -18,7 +18,7 @@ from pandas.api.types import union_categoricals
 from app.core.bundle import Bundle
 from app.core.card import ModelCard
 from app.core.checks import assess_chunk
-from app.core.evaluation import find_label_column, label_values
+from app.core.evaluation import label_values
 from app.core.report import FileReport
 from app.core.scoring import CancelFn, ProgressFn, ScoredChunk, scan
 
@@ -165,7 +165,7 @@ class _Collector:
         self.status.append(chunk.assessment.status)
         self.issues.append(chunk.assessment.issues)
         if self.label is None:
-            self.label = find_label_column(self.columns, self.bundle.card.target.column) or ""
+            self.label = chunk.mapping.source_for.get(self.bundle.card.target.column, "")
         label = self.label
         if label:
             self.labels.append(label_values(chunk.text[label], self.bundle.card))
