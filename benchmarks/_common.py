@@ -95,9 +95,27 @@ def run_measured(command: Sequence[str], cwd: Path = REPO) -> tuple[float, float
     return seconds, peak[0]
 
 
-def summary(values: Sequence[float]) -> dict[str, float]:
-    """Median, min and max of a sample."""
-    return {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": len(values)}
+def summary(values: Sequence[float], digits: int | None = None) -> dict[str, float]:
+    """Median, min and max of a sample (rounded to ``digits`` if given), and its size."""
+    figures = {"median": statistics.median(values), "min": min(values), "max": max(values)}
+    if digits is not None:
+        figures = {name: round(value, digits) for name, value in figures.items()}
+    return {**figures, "runs": len(values)}
+
+
+def build_telco_model(folder: Path) -> Any:
+    """Build the telco model into ``folder`` (bundle/, work/, samples/), as the baselines need it."""
+    from model_build.pipeline import BuildOptions, run_build
+
+    return run_build(
+        BuildOptions(
+            config_path=REPO / "model_build" / "configs" / "telco_churn.toml",
+            out_dir=folder / "bundle",
+            work_dir=folder / "work",
+            samples_dir=folder / "samples",
+            echo=lambda _: None,
+        )
+    )
 
 
 def record(name: str, result: dict[str, Any]) -> Path:

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import PYTHON, REPO, record
+from _common import PYTHON, REPO, record, summary
 from datasets import big_file
 
 GOAL_STARTUP_S, GOAL_STALL_MS = 0.5, 100.0
@@ -87,12 +87,7 @@ def main() -> None:
     times = startup_seconds([PYTHON, "-m", "app"], args.repeat)
     stall = longest_stall(args.rows)
     result = {
-        "startup_seconds": {
-            "median": round(statistics.median(times), 3),
-            "min": round(min(times), 3),
-            "max": round(max(times), 3),
-            "runs": len(times),
-        },
+        "startup_seconds": summary(times, digits=3),
         "stall": stall,
         "goals": {"startup_median_s": GOAL_STARTUP_S, "longest_stall_ms": GOAL_STALL_MS},
     }

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _common import REPO, record
+from _common import REPO, build_telco_model, record
 
 GOAL_SPEEDUP, GOAL_P50_MS = 50.0, 0.1
 
@@ -35,17 +35,9 @@ def main() -> None:
     args = parser.parse_args()
     from app.core.bundle import load_bundle
     from app.core.prepare import prepare_features
-    from model_build.pipeline import BuildOptions, run_build
 
     with tempfile.TemporaryDirectory() as folder:
-        outcome = run_build(
-            BuildOptions(
-                config_path=REPO / "model_build" / "configs" / "telco_churn.toml",
-                out_dir=Path(folder) / "bundle",
-                work_dir=Path(folder) / "work",
-                echo=lambda _: None,
-            )
-        )
+        outcome = build_telco_model(Path(folder))
         bundle = load_bundle(Path(folder) / "bundle")
     pipeline = outcome.results["train"].pipeline
     sample = pd.read_csv(REPO / "resources" / "samples" / "telco_churn_to_score.csv", dtype=str, keep_default_na=False)

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import REPO, record
+from _common import REPO, record, summary
 from bench_app import startup_seconds
 
 GOAL_SIZE_SHARE, GOAL_STARTUP_S = 0.45, 0.7
@@ -71,12 +71,7 @@ def main() -> None:
     share = sizes["ours"]["megabytes"] / sizes["naive"]["megabytes"]
     result = {
         "size": sizes | {"share_of_naive": round(share, 3)},
-        "frozen_startup_seconds": {
-            "median": round(statistics.median(startup), 3),
-            "min": round(min(startup), 3),
-            "max": round(max(startup), 3),
-            "runs": len(startup),
-        },
+        "frozen_startup_seconds": summary(startup, digits=3),
         "frozen_self_test_seconds": {"median": round(statistics.median(self_tests), 2), "runs": len(self_tests)},
         "goals": {"share_of_naive": GOAL_SIZE_SHARE, "frozen_startup_median_s": GOAL_STARTUP_S},
     }

@@ -15,26 +15,10 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from _common import PYTHON, REPO, compile_bytecode, record, run_measured
+from _common import PYTHON, build_telco_model, compile_bytecode, record, run_measured
 from datasets import big_file
 
 HERE = Path(__file__).resolve().parent
-
-
-def _winner(folder: Path) -> Path:
-    """Build the telco model here so the baseline script scores with the same fitted pipeline."""
-    from model_build.pipeline import BuildOptions, run_build
-
-    run_build(
-        BuildOptions(
-            config_path=REPO / "model_build" / "configs" / "telco_churn.toml",
-            out_dir=folder / "bundle",
-            work_dir=folder / "work",
-            samples_dir=folder / "samples",
-            echo=lambda _: None,
-        )
-    )
-    return folder / "work" / "telco_churn" / "winner.joblib"
 
 
 def main() -> None:
@@ -45,7 +29,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        winner = _winner(folder)
+        build_telco_model(folder)
+        winner = folder / "work" / "telco_churn" / "winner.joblib"  # the same fitted pipeline as the bundle
         source, out = big_file(args.rows), folder / "out.csv"
         commands = {
             "ours": [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import io
 import itertools
 import re
@@ -409,8 +410,10 @@ def _detect_decimal(path: Path, dialect: Dialect, columns: list[str], numeric: S
     if dialect.separator == "," or not numeric:
         return "."
     probe = InputFile(path, dialect, columns, 0)
-    first = next(probe.chunks(rows=2000), TextChunk(pd.DataFrame(columns=columns), pd.DataFrame())).text
-    comma = dot = 0
+    chunk = next(probe.chunks(rows=2000), None)
+    if chunk is None:
+        return "."
+    first, comma, dot = chunk.text, 0, 0
     for column in numeric:
         if column in first.columns:
             values = first[column].astype("string")
@@ -443,8 +446,7 @@ def open_input(path: Path, numeric_columns: Sequence[str] = ()) -> InputFile:
     newline = "\r\n" if "\r\n" in sample else "\n"
     header, columns = _header(sample, separator, path)
     dialect = Dialect(encoding=encoding, bom=bom, separator=separator, newline=newline)
-    numeric_in_file = [c for c in columns if normalised_name(c) in {normalised_name(n) for n in numeric_columns}]
-    decimal = _detect_decimal(path, dialect, columns, numeric_in_file)
-    if decimal != ".":
-        dialect = Dialect(encoding=encoding, bom=bom, separator=separator, newline=newline, decimal=decimal)
+    numeric_keys = {normalised_name(n) for n in numeric_columns}
+    numeric_in_file = [c for c in columns if normalised_name(c) in numeric_keys]
+    dialect = dataclasses.replace(dialect, decimal=_detect_decimal(path, dialect, columns, numeric_in_file))
     return InputFile(path=path, dialect=dialect, columns=columns, size=size, header=header)
