@@ -14,7 +14,7 @@ from app.ui.quality import ThresholdControl
 if TYPE_CHECKING:
     from app.ui.state import AppState
 
-__all__ = ["FairnessPanel", "card_slices", "file_slices", "tpr_gap_bound"]
+__all__ = ["FairnessPanel", "card_slices", "file_groups", "file_slices", "tpr_gap_bound"]
 
 _RED = QColor("#c0392b")
 _METRICS = ("tpr", "fpr", "precision", "selection_rate")
@@ -41,22 +41,27 @@ def card_slices(card: Any, threshold: float) -> dict[str, Any]:
     }
 
 
-def file_slices(table: Any, card: Any, threshold: float) -> dict[str, Any]:
-    """Slices of a labelled file at ``threshold``."""
+def file_groups(table: Any, card: Any) -> tuple[Any, np.ndarray, np.ndarray]:
+    """A labelled file's usable rows: their sensitive columns, labels and probabilities."""
     import pandas as pd
 
     from app.core.decisions import usable_rows
-    from app.core.slices import all_slice_metrics
 
     usable = np.flatnonzero(usable_rows(table.labels, table.probability))
     mapping = table.report.mapping.source_for
     frame = pd.DataFrame(
         {s.column: table.text[mapping[s.column]].take(usable) for s in card.sensitive if s.column in mapping}
     )
+    return frame, table.labels[usable], table.probability[usable]
+
+
+def file_slices(groups: tuple[Any, np.ndarray, np.ndarray], card: Any, threshold: float) -> dict[str, Any]:
+    """Slices of a labelled file (its ``file_groups``) at ``threshold``."""
+    from app.core.slices import all_slice_metrics
+
+    frame, labels, probability = groups
     min_rows = int(card.section("fairness").get("min_group_rows", 30))
-    return all_slice_metrics(
-        frame, table.labels[usable], table.probability[usable], card.sensitive, threshold, min_rows
-    )
+    return all_slice_metrics(frame, labels, probability, card.sensitive, threshold, min_rows)
 
 
 class _SliceTable(QGroupBox):
@@ -125,9 +130,15 @@ class FairnessPanel(QWidget):
         layout.addWidget(self.threshold)
         layout.addWidget(self.note)
         layout.addLayout(sides, 1)
+        self._file_groups: tuple[Any, np.ndarray, np.ndarray] | None = None
         self._update = WhenVisible(self, self.refresh)
-        for signal in (state.bundleChanged, state.tableChanged, state.thresholdChanged):
-            signal.connect(self._update)
+        for signal in (state.bundleChanged, state.tableChanged):
+            signal.connect(self._data_changed)
+        state.thresholdChanged.connect(self._update)  # the groups stay; only the rates move
+        self._update()
+
+    def _data_changed(self) -> None:
+        self._file_groups = None
         self._update()
 
     def refresh(self) -> None:
@@ -146,9 +157,11 @@ class FairnessPanel(QWidget):
             else "The card declares no gate on the TPR gap."
         )
         self.card_side.show_slices(card_slices(bundle.card, self.state.threshold), bound, "")
-        file_result = (
-            file_slices(table, bundle.card, self.state.threshold) if table is not None and table.has_labels else None
-        )
+        file_result = None
+        if table is not None and table.has_labels:
+            if self._file_groups is None:
+                self._file_groups = file_groups(table, bundle.card)
+            file_result = file_slices(self._file_groups, bundle.card, self.state.threshold)
         self.file_side.show_slices(
             file_result, bound, f"Open a file with a '{bundle.card.target.column}' column to see its groups."
         )
