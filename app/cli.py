@@ -53,8 +53,13 @@ _threshold = _bounded(float, 0.0, 1.0, "threshold")
 _reasons = _bounded(int, 1, 10, "--explain")
 
 
+def _program_name() -> str:
+    """How the user started us: the frozen program's own name, else ``python -m app``."""
+    return Path(sys.executable).name if getattr(sys, "frozen", False) else "python -m app"
+
+
 def _parser() -> _Parser:
-    parser = _Parser(prog="python -m app", description="Score customer files offline with the bundled model.")
+    parser = _Parser(prog=_program_name(), description="Score customer files offline with the bundled model.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     model = argparse.ArgumentParser(add_help=False)
     model.add_argument(

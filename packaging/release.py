@@ -20,14 +20,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from system_libraries import deb_depends  # noqa: E402
+
 from app import __version__  # noqa: E402
 from app.core.fileio import sha256_file  # noqa: E402
 
 NAME = "ScoreDesk"
 SLUG = "scoredesk"
 DEB_ARCH = {"x86_64": "amd64", "aarch64": "arm64"}
-# Shared libraries the frozen build expects from the system (Qt's X11 platform, fonts, GL, D-Bus).
-DEB_DEPENDS = "libc6, libfontconfig1, libfreetype6, libgl1, libegl1, libxkbcommon0, libxkbcommon-x11-0, libdbus-1-3"
 
 
 def versions() -> tuple[str, str]:
@@ -107,7 +107,7 @@ def make_deb(folder: Path, out: Path, staging: Path, app_version: str, model_ver
         f"Package: {SLUG}\nVersion: {app_version}+model{model_version}\n"
         f"Architecture: {DEB_ARCH.get(platform.machine(), platform.machine())}\n"
         "Maintainer: ScoreDesk team <scoredesk@localhost>\n"
-        f"Installed-Size: {size_kb}\nDepends: {DEB_DEPENDS}\nSection: misc\nPriority: optional\n"
+        f"Installed-Size: {size_kb}\nDepends: {deb_depends()}\nSection: misc\nPriority: optional\n"
         f"Description: Offline scoring of customer files with an embedded model\n"
         f" ScoreDesk {app_version} with the model {model_version}: scores CSV files with ONNX Runtime,\n"
         " checks them against the training data and shows the model's quality and decisions.\n",

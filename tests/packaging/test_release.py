@@ -14,7 +14,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "packaging"))
+import elf  # noqa: E402
 import release  # noqa: E402
+from system_libraries import SYSTEM_LIBRARIES, deb_depends  # noqa: E402
 
 pytestmark = pytest.mark.slow
 OFFSCREEN = os.environ | {"QT_QPA_PLATFORM": "offscreen"}
@@ -41,6 +43,7 @@ def _self_test(executable: Path) -> str:
 def test_frozen_self_test_passes(released: dict[str, Path]) -> None:
     output = _self_test(released["build"] / "ScoreDesk")
     assert "desktop window: 9 of 9 tabs rendered offscreen" in output
+    assert "12 of 12 charts drawn" in output  # matplotlib finds its fonts in the frozen tree
     assert "golden rows: 21 rows" in output
 
 
@@ -77,6 +80,11 @@ def test_frozen_cli_reports_errors_like_the_source(released: dict[str, Path], tm
     assert result.returncode == 2
     assert "missing column(s) the model needs" in result.stderr
     assert "Traceback" not in result.stderr
+    usage = subprocess.run(
+        [str(released["build"] / "ScoreDesk"), "frobnicate"], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert usage.returncode == 2
+    assert "ScoreDesk: argument command: invalid choice: 'frobnicate'" in usage.stderr  # its own name, not python's
 
 
 def test_build_leaves_out_what_the_app_does_not_run(released: dict[str, Path]) -> None:
@@ -103,11 +111,28 @@ def test_build_leaves_out_what_the_app_does_not_run(released: dict[str, Path]) -
     files = [p.relative_to(internal).as_posix() for p in internal.rglob("*")]
     assert not [f for f in files if "/translations/" in f]
     assert not [f for f in files if re.search(r"Qt6(Network|Qml|Quick|Pdf|WaylandClient)", f)]
-    platforms = {p.name for p in (internal / "PySide6" / "Qt" / "plugins" / "platforms").iterdir()}
-    assert platforms <= {"libqxcb.so", "libqoffscreen.so", "libqminimal.so"}
+    plugins = internal / "PySide6" / "Qt" / "plugins"
+    assert {p.name for p in (plugins / "platforms").iterdir()} <= {"libqxcb.so", "libqoffscreen.so", "libqminimal.so"}
+    assert {p.name for p in (plugins / "platformthemes").iterdir()} == {"libqxdgdesktopportal.so"}
+    assert not (plugins / "xcbglintegrations").exists()
+    icu_data = next((internal / "PySide6" / "Qt" / "lib").glob("libicudata.so.*"))
+    assert icu_data.stat().st_size < 5 * 2**20  # the English-only subset, not ICU's 30 MB
     assert (internal / "resources" / "model" / "model.onnx").is_file()
     assert (internal / "resources" / "samples" / "telco_churn_labelled.csv").is_file()
     assert (internal / "resources" / "icons" / "scoredesk.png").is_file()
+
+
+def test_every_library_a_bundled_file_needs_is_bundled_or_left_to_the_system(released: dict[str, Path]) -> None:
+    internal = released["build"] / "_internal"
+    bundled = {p.name for p in internal.rglob("*")}
+    assert not bundled & set(SYSTEM_LIBRARIES)
+    missing = {}
+    for library in internal.rglob("*.so*"):
+        if library.is_file() and not library.is_symlink():
+            for name in elf.needed(library):
+                if name not in bundled and name not in SYSTEM_LIBRARIES:
+                    missing.setdefault(name, library.name)
+    assert missing == {}
 
 
 def test_artifacts_are_named_with_both_versions_and_checksummed(released: dict[str, Path]) -> None:
@@ -126,9 +151,15 @@ def test_deb_installs_a_working_program(released: dict[str, Path]) -> None:
     app_version, model_version = release.versions()
     deb = next(released["out"].glob("*.deb"))
     info = subprocess.run(
-        ["dpkg-deb", "-f", str(deb), "Package", "Version"], capture_output=True, text=True, check=True
+        ["dpkg-deb", "-f", str(deb), "Package", "Version", "Depends"], capture_output=True, text=True, check=True
     )
-    assert info.stdout.split() == ["Package:", "scoredesk", "Version:", f"{app_version}+model{model_version}"]
+    assert info.stdout.splitlines() == [
+        "Package: scoredesk",
+        f"Version: {app_version}+model{model_version}",
+        f"Depends: {deb_depends()}",
+    ]
+    assert "libstdc++6" in deb_depends()
+    assert "libx11-6" in deb_depends()
     tree = released["root"] / "extracted"
     subprocess.run(["dpkg-deb", "-x", str(deb), str(tree)], check=True)
     desktop = (tree / "usr" / "share" / "applications" / "scoredesk.desktop").read_text()
