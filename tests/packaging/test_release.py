@@ -126,6 +126,7 @@ def test_every_library_a_bundled_file_needs_is_bundled_or_left_to_the_system(rel
     internal = released["build"] / "_internal"
     bundled = {p.name for p in internal.rglob("*")}
     assert not bundled & set(SYSTEM_LIBRARIES)
+    assert not [p for p in internal.rglob("*") if p.is_symlink() and not p.exists()]  # no dangling links
     missing = {}
     for library in internal.rglob("*.so*"):
         if library.is_file() and not library.is_symlink():
