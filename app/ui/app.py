@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 __all__ = ["STARTUP_PROBE", "run"]
 
@@ -16,8 +17,8 @@ STARTUP_PROBE = "SCOREDESK_STARTUP_PROBE"
 _HEAVY = ("pandas", "matplotlib", "onnxruntime", "sklearn", "scipy")
 
 
-def run(argv: Sequence[str] | None = None) -> int:
-    """Create the application and the main window, then load the model in the background."""
+def run(argv: Sequence[str] | None = None, open_path: Path | None = None) -> int:
+    """Create the application and the main window, then load the model in the background (and open a file)."""
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
@@ -39,7 +40,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if probe:
         QTimer.singleShot(0, lambda: _record_startup(probe, application))
     else:
-        show_later(window)
+        show_later(window, open_path=open_path)
     return application.exec()
 
 

@@ -384,6 +384,14 @@ def _log_run(table: Any, bundle: Bundle, threshold: float, started: dt.datetime)
     append_run(RunLog.default(), table.report, scores, bundle.card.raw, "app", started, duration, uuid.uuid4().hex)
 
 
-def show_later(window: MainWindow, milliseconds: int = 0) -> None:
-    """Load the model right after the window is on screen."""
+def show_later(window: MainWindow, milliseconds: int = 0, open_path: Path | None = None) -> None:
+    """Load the model right after the window is on screen, then open ``open_path`` if one was given."""
+    if open_path is not None:
+
+        def open_after_loading() -> None:  # the first job to end is the model's; the file needs its worker free
+            window.jobs.ended.disconnect(open_after_loading)
+            if window.state.bundle is not None:
+                window.open_file(open_path)
+
+        window.jobs.ended.connect(open_after_loading)
     QTimer.singleShot(milliseconds, window.load_default_bundle)

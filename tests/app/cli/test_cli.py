@@ -200,3 +200,20 @@ print("HEAVY", sorted(m for m in sys.modules if m.split(".")[0] in heavy))
     assert result.returncode == 0, result.stderr
     assert "HEAVY []" in result.stdout
     assert len(read_output(out)) == 200
+
+
+def test_main_sends_commands_to_the_cli_and_a_lone_file_to_the_window(tmp_path: Path, monkeypatch) -> None:
+    import argparse
+
+    from app.__main__ import CLI_COMMANDS, file_to_open
+    from app.cli import _parser
+
+    subcommands = next(action for action in _parser()._actions if isinstance(action, argparse._SubParsersAction))
+    assert set(subcommands.choices) == CLI_COMMANDS
+    assert file_to_open([str(SAMPLE)]) == SAMPLE  # what a file manager's "Open with ScoreDesk" passes
+    assert file_to_open(["score", str(SAMPLE)]) is None
+    assert file_to_open([str(tmp_path / "missing.csv")]) is None  # the CLI then says what is wrong
+    assert file_to_open([str(tmp_path)]) is None
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "info").write_text("a file named like a command")
+    assert file_to_open(["info"]) is None
