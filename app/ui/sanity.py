@@ -8,8 +8,10 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from app.core.catalogue import CATALOGUE
+
 if TYPE_CHECKING:
-    from app.core.report import Issue
+    from app.core.report import FileReport, Issue
     from app.ui.state import AppState
 
 __all__ = ["SanityPanel"]
@@ -52,11 +54,8 @@ class SanityPanel(QWidget):
             self.banner.setStyleSheet("padding:8px;")
             return
         report = table.report
-        drifted = any(i.code == "drift" for i in report.issues)
-        self.banner.setText(_verdict_text(report.verdict, report.status_counts, report.rows, drifted))
+        self.banner.setText(_verdict_text(report))
         self.banner.setStyleSheet(_BANNER_STYLES[report.verdict])
-        from app.core.catalogue import CATALOGUE
-
         for severity in ("error", "warning", "info"):
             issues = [i for i in report.issues if i.severity == severity]
             if not issues:
@@ -106,16 +105,23 @@ class SanityPanel(QWidget):
         return pd.Series(table.issues, dtype=object).str.contains(pattern, regex=True).to_numpy(dtype=bool)
 
 
-def _verdict_text(verdict: str, counts: dict[str, int], rows: int, drifted: bool) -> str:
-    drift = " Some features drifted from the training data." if drifted else ""
-    if verdict == "error":
-        return (
-            f"This file has errors: {counts['invalid']:,} of {rows:,} rows cannot be scored and have no prediction."
-            f"{drift} Click an issue below to see its rows."
-        )
-    if verdict == "warning":
-        return (
-            f"This file can be scored, with warnings: {counts['warning']:,} of {rows:,} rows have a warning.{drift}"
-            " Click an issue below to see its rows."
-        )
+def _verdict_text(report: FileReport) -> str:
+    """The banner: what the rows have, what the file as a whole has, and whether anything drifted."""
+    counts, rows = report.status_counts, report.rows
+    drift = " Some features drifted from the training data." if any(i.code == "drift" for i in report.issues) else ""
+    # File-level findings are not counted in any row's status; name them so the two numbers do not contradict.
+    whole = [
+        CATALOGUE[i.code].title + (f" ({i.rows:,} rows)" if i.rows else "")
+        for i in report.issues
+        if CATALOGUE[i.code].scope == "file" and i.severity != "info" and i.code != "drift"
+    ]
+    about_file = f" About the file as a whole: {', '.join(whole)}." if whole else ""
+    click = " Click an issue below to see its rows."
+    if report.verdict == "error":
+        row_part = f" {counts['invalid']:,} of {rows:,} rows cannot be scored and have no prediction."
+        row_part = row_part if counts["invalid"] else ""
+        return f"This file has errors.{row_part}{about_file}{drift}{click}"
+    if report.verdict == "warning":
+        row_part = f" {counts['warning']:,} of {rows:,} rows have a warning of their own." if counts["warning"] else ""
+        return f"This file can be scored, with warnings.{row_part}{about_file}{drift}{click}"
     return f"No problems found in {rows:,} rows."
