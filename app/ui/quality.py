@@ -144,6 +144,7 @@ class QualityPanel(QWidget):
         """Redraw for the current file and threshold."""
         if self._file_curves is None:
             self._file_curves = self._compute_file_curves()
+            self._draw_calibration()  # does not depend on the threshold
         self._threshold_changed(self.state.threshold)
 
     def _compute_file_curves(self) -> dict[str, Any]:
@@ -158,6 +159,17 @@ class QualityPanel(QWidget):
         fpr, tpr, _ = roc_curve(y, p)
         fpr_points, tpr_points = thin_curve(fpr, tpr, limit=400)
         return {"fpr": fpr_points, "tpr": tpr_points, "auc": roc_auc(y, p), "calibration": calibration_curve(y, p)}
+
+    def _draw_calibration(self) -> None:
+        bundle = self.state.bundle
+        if bundle is None:
+            return
+        card_curve = bundle.card.section("curves")["calibration"]
+        self.card_side.calibration.redraw([{"name": "test set", "color": "#1f6fb2", **card_curve}])
+        if self._file_curves:
+            self.file_side.calibration.redraw(
+                [{"name": "this file", "color": "#d9822b", **self._file_curves["calibration"]}]
+            )
 
     def _threshold_changed(self, threshold: float) -> None:
         bundle = self.state.bundle
@@ -180,7 +192,6 @@ class QualityPanel(QWidget):
                 }
             ]
         )
-        self.card_side.calibration.redraw([{"name": "test set", "color": "#1f6fb2", **curves["calibration"]}])
         file_ranked = self.state.file_ranked()
         self.file_side.setEnabled(file_ranked is not None)
         if file_ranked is None:
@@ -210,9 +221,6 @@ class QualityPanel(QWidget):
                     "color": "#1f6fb2",
                 },
             ]
-        )
-        self.file_side.calibration.redraw(
-            [{"name": "this file", "color": "#d9822b", **self._file_curves["calibration"]}]
         )
 
     def _cell_clicked(self, cell: str) -> None:

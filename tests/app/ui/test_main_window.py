@@ -106,6 +106,17 @@ def test_clicking_a_confusion_cell_shows_those_rows(qtbot, window: MainWindow) -
     assert (table.probability[rows] < window.state.threshold).all()
 
 
+def test_a_threshold_move_redraws_the_roc_point_but_not_the_calibration(qtbot, window: MainWindow) -> None:
+    open_and_wait(qtbot, window, LABELLED)
+    quality = window.panels["Model quality"]
+    window.tabs.setCurrentWidget(quality)
+    calibration = [side.calibration.figure.axes[0] for side in (quality.card_side, quality.file_side)]
+    roc = quality.file_side.roc.figure.axes[0]
+    quality.threshold.spin.setValue(0.5)
+    assert quality.file_side.roc.figure.axes[0] is not roc  # the operating point moved
+    assert [side.calibration.figure.axes[0] for side in (quality.card_side, quality.file_side)] == calibration
+
+
 def test_what_if_form_updates_its_prediction(qtbot, window: MainWindow) -> None:
     whatif = window.panels["What-if"]
     window.tabs.setCurrentWidget(whatif)
