@@ -14,10 +14,13 @@ CLI_COMMANDS = frozenset({"score", "check", "evaluate", "info", "history", "self
 
 
 def file_to_open(arguments: Sequence[str]) -> Path | None:
-    """The file to open in the window when the only argument names one and is no command, else None."""
-    if len(arguments) == 1 and arguments[0] not in CLI_COMMANDS and Path(arguments[0]).is_file():
-        return Path(arguments[0])
-    return None
+    """The file to open in the window when the only argument names one and is no command or option, else None."""
+    if len(arguments) != 1 or arguments[0] in CLI_COMMANDS or arguments[0].startswith("-"):
+        return None
+    try:
+        return Path(arguments[0]) if Path(arguments[0]).is_file() else None
+    except (OSError, ValueError):  # a name too long, or with a NUL: the CLI explains what it expected
+        return None
 
 
 def main() -> int:

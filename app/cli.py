@@ -54,8 +54,8 @@ _reasons = _bounded(int, 1, 10, "--explain")
 
 
 def _program_name() -> str:
-    """How the user started us: the frozen program's own name, else ``python -m app``."""
-    return Path(sys.executable).name if getattr(sys, "frozen", False) else "python -m app"
+    """How the user started us: the frozen program as typed (``scoredesk`` from the .deb), else ``python -m app``."""
+    return Path(sys.argv[0]).name if getattr(sys, "frozen", False) else "python -m app"
 
 
 def _parser() -> _Parser:

@@ -110,12 +110,13 @@ def _verdict_text(report: FileReport) -> str:
     counts, rows = report.status_counts, report.rows
     drift = " Some features drifted from the training data." if any(i.code == "drift" for i in report.issues) else ""
     # File-level findings are not counted in any row's status; name them so the two numbers do not contradict.
-    whole = [
-        CATALOGUE[i.code].title + (f" ({i.rows:,} rows)" if i.rows else "")
-        for i in report.issues
-        if CATALOGUE[i.code].scope == "file" and i.severity != "info" and i.code != "drift"
-    ]
-    about_file = f" About the file as a whole: {', '.join(whole)}." if whole else ""
+    by_kind: dict[str, list[str]] = {}
+    for issue in report.issues:
+        if CATALOGUE[issue.code].scope == "file" and issue.severity != "info" and issue.code != "drift":
+            where = issue.column + (f": {issue.rows:,} rows" if issue.rows else "")
+            by_kind.setdefault(CATALOGUE[issue.code].title, []).append(where)
+    whole = "; ".join(f"{title} ({', '.join(places)})" for title, places in by_kind.items())
+    about_file = f" About the file as a whole: {whole}." if whole else ""
     click = " Click an issue below to see its rows."
     if report.verdict == "error":
         row_part = f" {counts['invalid']:,} of {rows:,} rows cannot be scored and have no prediction."

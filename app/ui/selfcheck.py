@@ -22,7 +22,7 @@ def _without_offscreen_noise() -> Iterator[None]:
     from PySide6.QtCore import qInstallMessageHandler
 
     def handler(_mode: Any, _context: Any, message: str) -> None:
-        if message != _OFFSCREEN_NOISE:
+        if message != _OFFSCREEN_NOISE and sys.stderr is not None:  # a windowed Windows program has no stderr
             sys.stderr.write(message + "\n")
 
     previous = qInstallMessageHandler(handler)
@@ -34,8 +34,8 @@ def _without_offscreen_noise() -> Iterator[None]:
 
 def check_main_window(bundle: Bundle) -> tuple[bool, str]:
     """(passed, detail) after building the window offscreen with a sample file loaded and every chart drawn."""
-    from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QEventLoop, QItemSelectionModel, QTimer
+    from PySide6.QtWidgets import QApplication, QTabWidget
 
     from app.core.paths import samples_dir
     from app.ui.charts import ChartWidget
@@ -60,9 +60,17 @@ def check_main_window(bundle: Bundle) -> tuple[bool, str]:
             loop.exec()
             window.jobs.wait()
             application.processEvents()
+        # The Results panel draws its two charts for a selected row and on its "Overall" sub-tab.
+        results = window.panels["Results"]
+        if results.model.rowCount():
+            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            results.view.selectionModel().setCurrentIndex(results.model.index(0, 0), flags)
+        reasons = results.findChild(QTabWidget, "reasons")
         rendered = 0
         with _without_offscreen_noise():
             window.show()  # panels draw their charts only when shown
+            for index in reversed(range(reasons.count())):
+                reasons.setCurrentIndex(index)
             for index in range(window.tabs.count()):
                 window.tabs.setCurrentIndex(index)
                 application.processEvents()
@@ -70,10 +78,12 @@ def check_main_window(bundle: Bundle) -> tuple[bool, str]:
                     rendered += 1
         rows = len(window.state.table) if window.state.table is not None else 0
         # A deferred redraw that fails is only printed by Qt; drawing each chart here makes it a failure.
-        charts = [chart for chart in window.findChildren(ChartWidget) if chart.canvas is not None]
+        charts = window.findChildren(ChartWidget)
         failures = []
         for chart in charts:
             try:
+                if chart.canvas is None:
+                    raise RuntimeError("never drawn")
                 chart.canvas.draw()
             except Exception as error:  # noqa: BLE001 - any failure to draw fails the self-test
                 failures.append(f"{chart.title}: {type(error).__name__}: {error}")

@@ -214,6 +214,8 @@ def test_main_sends_commands_to_the_cli_and_a_lone_file_to_the_window(tmp_path: 
     assert file_to_open(["score", str(SAMPLE)]) is None
     assert file_to_open([str(tmp_path / "missing.csv")]) is None  # the CLI then says what is wrong
     assert file_to_open([str(tmp_path)]) is None
+    assert file_to_open(["x" * 5000]) is None  # too long a name for the file system: no traceback
+    assert file_to_open(["--help"]) is None
     monkeypatch.chdir(tmp_path)
     (tmp_path / "info").write_text("a file named like a command")
     assert file_to_open(["info"]) is None

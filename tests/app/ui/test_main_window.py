@@ -294,9 +294,10 @@ def test_sanity_banner_tells_row_warnings_from_findings_about_the_whole_file(
     frame = sample_frame()
     frame.loc[1, "contract"] = "Weekly"  # one row with a warning of its own
     frame.loc[5, "customer_id"] = frame.loc[4, "customer_id"]  # a duplicate id: about the file, not a row status
+    frame = frame.rename(columns={"tenure": "Tenure", "contract": "Contract"})  # matched, and said so once
     table = open_and_wait(qtbot, window, write_csv(frame, tmp_path / "customers.csv"))
     warned = table.report.status_counts["warning"]
     assert 1 <= warned < 10  # the duplicate id puts no row in warning
     banner = window.panels["Sanity"].banner.text()
     assert banner.startswith(f"This file can be scored, with warnings. {warned} of 200 rows have a warning of")
-    assert "About the file as a whole: Duplicate id (2 rows)." in banner
+    assert "About the file as a whole: Duplicate id (customer_id: 2 rows); Renamed column (contract, tenure)." in banner
