@@ -11,7 +11,7 @@ import struct
 from pathlib import Path
 from typing import NamedTuple
 
-SHT_DYNSYM, SHT_DYNAMIC = 11, 6
+SHT_DYNSYM, SHT_DYNAMIC, SHT_GNU_VERNEED = 11, 6, 0x6FFFFFFE
 DT_NEEDED, DT_SONAME = 1, 14
 
 
@@ -31,6 +31,8 @@ class Elf:
         if self.data[:6] != b"\x7fELF\x02\x01":
             raise ValueError(f"{path}: not a 64-bit little-endian ELF file")
         section_at, entry_size, count = struct.unpack_from("<Q10xHH", self.data, 0x28)
+        if count == 0:  # nothing to read dependencies from: say so rather than report none
+            raise ValueError(f"{path}: no section headers")
         self.sections = []
         for index in range(count):
             at = section_at + index * entry_size
@@ -60,6 +62,25 @@ class Elf:
         names = self._dynamic(DT_SONAME)
         return names[0] if names else None
 
+    def required_versions(self) -> dict[str, set[str]]:
+        """Symbol versions this file needs, by library: e.g. ``{"libc.so.6": {"GLIBC_2.34", ...}}``."""
+        out: dict[str, set[str]] = {}
+        for section in (s for s in self.sections if s.kind == SHT_GNU_VERNEED):
+            strings = self.sections[section.link]
+            at = section.offset
+            while True:
+                _, count, file_at, aux_at, next_at = struct.unpack_from("<HHIII", self.data, at)
+                names = out.setdefault(self._string(strings, file_at), set())
+                aux = at + aux_at
+                for _ in range(count):
+                    _, _, _, name_at, aux_next = struct.unpack_from("<IHHII", self.data, aux)
+                    names.add(self._string(strings, name_at))
+                    aux += aux_next
+                if not next_at:
+                    break
+                at += next_at
+        return out
+
     def _symbols(self) -> list[tuple[str, int, int, int]]:
         """(name, section index, value, size) of every dynamic symbol."""
         out = []
@@ -73,6 +94,10 @@ class Elf:
     def imported_symbols(self) -> set[str]:
         """Names of the dynamic symbols this file uses but does not define."""
         return {name for name, index, _, _ in self._symbols() if index == 0 and name}
+
+    def defined_symbols(self) -> set[str]:
+        """Names of the dynamic symbols this file defines (exports)."""
+        return {name for name, index, _, _ in self._symbols() if index != 0 and name}
 
     def symbol_data(self, pattern: str) -> tuple[str, bytes]:
         """(name, bytes) of the first defined dynamic data symbol whose name matches ``pattern``."""

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from elf import Elf
 
-QT_ICU_FUNCTIONS = re.compile(r"u_strToLower|u_strToUpper|ucal_\w+|ucnv_\w+|ucol_\w+")
+QT_ICU_FUNCTIONS = re.compile(r"u_strToLower|u_strToUpper|ucal_\w+|ucnv_\w+|UCNV_\w+|ucol_\w+")
 UNUSED_TREES = frozenset({"brkitr", "curr", "lang", "region", "rbnf", "translit", "unit"})
 UNUSED_ITEMS = frozenset({"unames.icu", "confusables.cfu", "uts46.nrm"})
 UNUSED_SUFFIXES = frozenset({"cnv", "spp"})

@@ -107,7 +107,7 @@ def make_deb(folder: Path, out: Path, staging: Path, app_version: str, model_ver
         f"Package: {SLUG}\nVersion: {app_version}+model{model_version}\n"
         f"Architecture: {DEB_ARCH.get(platform.machine(), platform.machine())}\n"
         "Maintainer: ScoreDesk team <scoredesk@localhost>\n"
-        f"Installed-Size: {size_kb}\nDepends: {deb_depends()}\nSection: misc\nPriority: optional\n"
+        f"Installed-Size: {size_kb}\nDepends: {deb_depends(folder)}\nSection: misc\nPriority: optional\n"
         f"Description: Offline scoring of customer files with an embedded model\n"
         f" ScoreDesk {app_version} with the model {model_version}: scores CSV files with ONNX Runtime,\n"
         " checks them against the training data and shows the model's quality and decisions.\n",

@@ -10,6 +10,10 @@ own dependencies (libsystemd, libgcrypt, libpng, brotli, PCRE2...) then fall out
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from elf import Elf
+
 SYSTEM_LIBRARIES = {
     **dict.fromkeys(
         ("ld-linux-x86-64.so.2", "libc.so.6", "libm.so.6", "libdl.so.2", "libpthread.so.0", "librt.so.1"), "libc6"
@@ -36,6 +40,46 @@ SYSTEM_LIBRARIES = {
 }
 
 
-def deb_depends() -> str:
-    """The .deb's Depends field: every package that provides a library the build leaves to the system."""
-    return ", ".join(sorted(set(SYSTEM_LIBRARIES.values())))
+# The libstdc++ symbol version each GCC release introduced; Debian's libstdc++6 carries GCC's version.
+GLIBCXX_GCC = {
+    (3, 4, 28): "10",
+    (3, 4, 29): "11",
+    (3, 4, 30): "12",
+    (3, 4, 31): "13",
+    (3, 4, 32): "13.2",
+    (3, 4, 33): "14",
+}
+
+
+def newest_versions(folder: Path) -> dict[str, tuple[int, ...]]:
+    """The newest GLIBC and GLIBCXX symbol versions any ELF file under ``folder`` needs."""
+    newest: dict[str, tuple[int, ...]] = {}
+    for path in folder.rglob("*"):
+        if path.is_symlink() or not path.is_file():
+            continue
+        with open(path, "rb") as handle:
+            if handle.read(4) != b"\x7fELF":
+                continue
+        for versions in Elf(path).required_versions().values():
+            for version in versions:
+                family, _, number = version.partition("_")
+                if family in ("GLIBC", "GLIBCXX") and number.replace(".", "").isdigit():
+                    newest[family] = max(newest.get(family, ()), tuple(int(part) for part in number.split(".")))
+    return newest
+
+
+def deb_depends(folder: Path) -> str:
+    """The .deb's Depends field: the packages of the libraries left to the system, with the versions needed."""
+    newest = newest_versions(folder)
+    minimum = {}
+    if "GLIBC" in newest:
+        minimum["libc6"] = ".".join(map(str, newest["GLIBC"]))
+    glibcxx = newest.get("GLIBCXX", ())
+    if glibcxx > max(GLIBCXX_GCC):
+        raise ValueError(f"libstdc++ GLIBCXX_{'.'.join(map(str, glibcxx))} is newer than GLIBCXX_GCC knows")
+    if glibcxx >= min(GLIBCXX_GCC):
+        minimum["libstdc++6"] = GLIBCXX_GCC[glibcxx]
+    return ", ".join(
+        f"{package} (>= {minimum[package]})" if package in minimum else package
+        for package in sorted(set(SYSTEM_LIBRARIES.values()))
+    )

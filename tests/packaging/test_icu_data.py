@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -62,7 +63,11 @@ def test_needed_lists_direct_dependencies_only() -> None:
     gui = elf.needed(_qt_lib() / "libQt6Gui.so.6")
     assert "libQt6Core.so.6" in gui
     assert not [name for name in gui if name.startswith("libicu")]  # QtCore's dependency, not QtGui's own
-    assert elf.Elf(_qt_lib() / "libQt6Core.so.6").soname() == "libQt6Core.so.6"
+    core = elf.Elf(_qt_lib() / "libQt6Core.so.6")
+    assert core.soname() == "libQt6Core.so.6"
+    versions = core.required_versions()
+    assert any(version.startswith("GLIBC_2.") for version in versions["libc.so.6"])
+    assert any(version.startswith("GLIBCXX_3.4") for version in versions["libstdc++.so.6"])
 
 
 def test_elf_reader_rejects_other_files(tmp_path: Path) -> None:
@@ -74,10 +79,19 @@ def test_elf_reader_rejects_other_files(tmp_path: Path) -> None:
 
 def test_qt_calls_only_the_icu_functions_the_subset_is_built_for() -> None:
     """A Qt upgrade that starts using another part of ICU must revisit packaging/icu_data.py."""
-    imported = elf.Elf(_qt_lib() / "libQt6Core.so.6").imported_symbols()
-    icu = {name.rsplit("_", 1)[0] for name in imported if name.rsplit("_", 1)[-1].isdigit() and name.startswith("u")}
-    assert "ucol_open" in icu
-    assert {name for name in icu if not icu_data.QT_ICU_FUNCTIONS.fullmatch(name)} == set()
+    libraries = [p for p in _qt_lib().glob("libicu*.so.*") if not p.is_symlink()]
+    icu_exports = set().union(*(elf.Elf(p).defined_symbols() for p in libraries))
+    used = elf.Elf(_qt_lib() / "libQt6Core.so.6").imported_symbols() & icu_exports  # C and C++ API alike
+    functions = {re.sub(r"_\d+$", "", name) for name in used}
+    assert "ucol_open" in functions
+    assert {name for name in functions if not icu_data.QT_ICU_FUNCTIONS.fullmatch(name)} == set()
+
+
+def test_only_qtcore_links_against_icu() -> None:
+    pyside = _qt_lib().parents[1]
+    files = [*pyside.glob("*.so*"), *_qt_lib().glob("*.so*"), *(pyside / "Qt" / "plugins").rglob("*.so")]
+    linking = {p.name for p in files if not p.is_symlink() and any(name.startswith("libicu") for name in elf.needed(p))}
+    assert {name for name in linking if not name.startswith("libicu")} == {"libQt6Core.so.6"}
 
 
 def test_policy_keeps_core_root_and_english_and_drops_the_rest() -> None:
