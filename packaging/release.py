@@ -85,9 +85,8 @@ def make_deb(folder: Path, out: Path, staging: Path, app_version: str, model_ver
     shutil.rmtree(root, ignore_errors=True)
     shutil.copytree(folder, root / "opt" / SLUG, symlinks=True)
     (root / "usr" / "bin").mkdir(parents=True)
-    launcher = root / "usr" / "bin" / SLUG
-    launcher.write_text(f'#!/bin/sh\nexec /opt/{SLUG}/{NAME} "$@"\n', encoding="utf-8")
-    launcher.chmod(0o755)
+    # A relative link: the program then names itself as typed ("scoredesk: ..."), and it works in an extracted tree.
+    (root / "usr" / "bin" / SLUG).symlink_to(Path("..", "..", "opt", SLUG, NAME))
     applications = root / "usr" / "share" / "applications"
     applications.mkdir(parents=True)
     (applications / f"{SLUG}.desktop").write_text(

@@ -169,3 +169,10 @@ def test_deb_installs_a_working_program(released: dict[str, Path]) -> None:
     assert "Exec=/opt/scoredesk/ScoreDesk" in desktop
     assert (tree / "usr" / "share" / "icons" / "hicolor" / "256x256" / "apps" / "scoredesk.png").is_file()
     assert "self-test passed" in _self_test(tree / "opt" / "scoredesk" / "ScoreDesk")
+    launcher = tree / "usr" / "bin" / "scoredesk"
+    assert launcher.is_symlink()
+    card = subprocess.run([str(launcher), "info"], env=OFFSCREEN, capture_output=True, text=True, timeout=120)
+    assert card.returncode == 0, card.stderr
+    assert f" {model_version} (" in card.stdout.splitlines()[0]
+    usage = subprocess.run([str(launcher), "frobnicate"], capture_output=True, text=True, timeout=120, check=False)
+    assert "scoredesk: argument command: invalid choice" in usage.stderr  # named as the user typed it
