@@ -111,9 +111,9 @@ class RowFormatter:
         self._labels = np.array([self.card.target.negative_label, self.card.target.positive_label, ""], dtype=object)
 
     def header(self, header: list[str]) -> list[str]:
-        """The input's header, then the added columns (renamed if the input already uses a name)."""
+        """The input's header, neutralised like any cell, then the added columns (renamed if the input uses a name)."""
         reasons = [f"reason_{k}" for k in range(1, self.explain + 1)]
-        return [*header, *output_names([*header, *reasons]), *reasons]
+        return [*neutralise_formulas(header).tolist(), *output_names([*header, *reasons]), *reasons]
 
     def rows(self, chunk: ScoredChunk) -> Iterator[tuple[Any, ...]]:
         """One tuple per row of the chunk, ready for csv.writer."""
@@ -190,12 +190,23 @@ class RowFormatter:
 
 
 def _csv_lines(rows: Iterable[Sequence[Any]], dialect: Dialect) -> list[str]:
-    """Rows as csv.writer writes them in the output's dialect (quotes only where needed), without line ends."""
+    """Rows as csv.writer writes them in the output's dialect (quotes only where needed), without line ends.
+
+    csv.writer quotes a cell holding a character of its line terminator and no other: with ``\n`` it would leave
+    a lone CR unquoted, which spreadsheets and readers take for a record end. Writing with ``\r\n`` quotes every
+    cell holding CR or LF, whatever line end the file uses; the terminator is cut off again here.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=dialect.separator, lineterminator=dialect.newline)
+    writer = csv.writer(buffer, delimiter=dialect.separator, lineterminator="\r\n")
     lengths = [writer.writerow(row) for row in rows]  # a cell may hold a line break: cut by length, not by line
     text, ends = buffer.getvalue(), itertools.accumulate(lengths)
-    return [text[end - length : end - len(dialect.newline)] for end, length in zip(ends, lengths, strict=True)]
+    return [text[end - length : end - 2] for end, length in zip(ends, lengths, strict=True)]
+
+
+def _csv_text(rows: Iterable[Sequence[Any]], dialect: Dialect) -> str:
+    """Rows as whole output lines, each ended with the input's line end."""
+    lines = _csv_lines(rows, dialect)
+    return dialect.newline.join(lines) + dialect.newline if lines else ""
 
 
 def _formula_candidates(lines: list[str], separator: str) -> np.ndarray:
@@ -236,10 +247,9 @@ def _formula_rows(text: pd.DataFrame, candidates: np.ndarray) -> np.ndarray:
     return candidates[changed]
 
 
-def open_output(target: Path, dialect: Dialect) -> tuple[IO[str], Any]:
-    """The output file and a csv.writer in the input's dialect; a file that came with a BOM gets one back."""
-    handle = open(target, "w", encoding="utf-8-sig" if dialect.bom else "utf-8", newline="")  # noqa: SIM115
-    return handle, csv.writer(handle, delimiter=dialect.separator, lineterminator=dialect.newline)
+def open_output(target: Path, dialect: Dialect) -> IO[str]:
+    """The output file; a file that came with a BOM gets one back."""
+    return open(target, "w", encoding="utf-8-sig" if dialect.bom else "utf-8", newline="")  # noqa: SIM115
 
 
 def close_output(handle: IO[str]) -> None:
@@ -259,19 +269,17 @@ class _CsvSink:
         self.explain = explain
         self.formatter: RowFormatter | None = None
         self._handle: IO[str] | None = None
-        self._writer: Any = None
 
     def __call__(self, chunk: ScoredChunk) -> None:
-        if self.formatter is None:
-            dialect = chunk.source.dialect
+        dialect = chunk.source.dialect
+        if self.formatter is None or self._handle is None:
             self.formatter = RowFormatter(self.bundle, self.threshold, dialect, self.explain)
-            self._handle, self._writer = open_output(self.target, dialect)
-            self._writer.writerow(self.formatter.header(chunk.source.header or list(chunk.text.columns)))
+            self._handle = open_output(self.target, dialect)
+            self._handle.write(_csv_text([self.formatter.header(chunk.source.header or list(chunk.text.columns))], dialect))
         text = self.formatter.text(chunk)
-        if text is not None:
-            self._handle.write(text)
-        else:  # csv.writer over row tuples: faster than DataFrame.to_csv for text, and quotes only where needed
-            self._writer.writerows(self.formatter.rows(chunk))
+        if text is None:  # csv.writer over row tuples: faster than DataFrame.to_csv for text, and quotes only where needed
+            text = _csv_text(self.formatter.rows(chunk), dialect)
+        self._handle.write(text)
 
     def close(self) -> None:
         """Flush, sync and close the output file."""

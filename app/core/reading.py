@@ -75,7 +75,7 @@ class Dialect:
         ]
         if self.decimal == ",":
             parts.append("decimal comma")
-        parts.append("CRLF" if self.newline == "\r\n" else "LF")
+        parts.append({"\r\n": "CRLF", "\r": "CR"}.get(self.newline, "LF"))
         return ", ".join(parts)
 
 
@@ -167,6 +167,12 @@ def _detect_encoding(path: Path, head: bytes) -> tuple[str, bool]:
         return "cp1252", False
     except UnicodeDecodeError:
         return "latin-1", False  # decodes any byte; the last resort of spreadsheet exports
+
+
+def _detect_newline(sample: str) -> str:
+    """CRLF, LF or a lone CR (old Mac spreadsheets): the line end the first line uses, written back the same."""
+    first = re.search(r"\r\n|\n|\r", sample)
+    return first.group() if first else "\n"
 
 
 def _detect_separator(sample: str) -> str:
@@ -355,7 +361,7 @@ def _whole_lines(block: str, newline: str, separator: str) -> tuple[list[str], n
     if newline == "\r\n":
         if not block.count("\r") == block.count("\n") == block.count("\r\n"):
             return None
-    elif "\r" in block:
+    elif ("\n" if newline == "\r" else "\r") in block:
         return None
     lines = block.split(newline)
     if lines and not lines[-1]:
@@ -443,7 +449,7 @@ def open_input(path: Path, numeric_columns: Sequence[str] = ()) -> InputFile:
     if not sample.strip():
         raise InputError(f"{path}: the file is empty")
     separator = _detect_separator(sample)
-    newline = "\r\n" if "\r\n" in sample else "\n"
+    newline = _detect_newline(sample)
     header, columns = _header(sample, separator, path)
     dialect = Dialect(encoding=encoding, bom=bom, separator=separator, newline=newline)
     numeric_keys = {normalised_name(n) for n in numeric_columns}
