@@ -1,4 +1,4 @@
-"""Writing scored files: the input exactly as it came, then probability, prediction, status and issues.
+"""Writing scored files: the input exactly as it came, then probability, prediction, status, issues and extras.
 
 Text that a spreadsheet would run as a formula is neutralised with a leading
 apostrophe; the file is written to a temporary name and renamed only when complete.
@@ -36,7 +36,8 @@ __all__ = [
     "score_to_csv",
 ]
 
-OUTPUT_COLUMNS = ("probability", "prediction", "row_status", "row_issues")
+# extra_fields: the fields a row has beyond the header's width, as written (a malformed row loses nothing).
+OUTPUT_COLUMNS = ("probability", "prediction", "row_status", "row_issues", "extra_fields")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^\s*[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?\s*$")
 
@@ -123,6 +124,7 @@ class RowFormatter:
             self._labels[self._outcomes(chunk.probability)],
             np.asarray(STATUS_NAMES, dtype=object)[chunk.assessment.status],
             chunk.assessment.issues,
+            _extras(chunk),
         ]
         if self.explain:
             added += self._reasons(chunk)
@@ -135,7 +137,7 @@ class RowFormatter:
         came. Rows that are not copied: those with a formula-like cell (neutralised), and those whose field
         count differs from the header's (a quoted separator, or a short or long row), written cell by cell.
         """
-        if chunk.lines is None or chunk.fields is None or self.explain:
+        if chunk.lines is None or chunk.fields is None or self.explain or (_extras(chunk) != "").any():
             return None
         separator, newline = self.dialect.separator, self.dialect.newline
         lines = chunk.lines
@@ -155,7 +157,9 @@ class RowFormatter:
             return_inverse=True,
         )
         issue, status, outcome = np.unravel_index(keys, shape)
-        rests = zip(self._labels[outcome], np.asarray(STATUS_NAMES)[status], issues[issue], strict=True)
+        rests = zip(
+            self._labels[outcome], np.asarray(STATUS_NAMES)[status], issues[issue], [""] * len(keys), strict=True
+        )
         tails = np.asarray([f"{separator}{rest}{newline}" for rest in _csv_lines(rests, self.dialect)], dtype=object)
         parts: list[str] = [""] * (3 * len(lines))
         parts[0::3] = lines
@@ -187,6 +191,13 @@ class RowFormatter:
                 shown = f"{value:g}" if isinstance(value, float | np.floating) else value
                 reasons[rank][row] = f"{names[feature]}={shown} ({effects[position, feature]:+.3f})"
         return reasons
+
+
+def _extras(chunk: ScoredChunk) -> np.ndarray:
+    """The fields beyond the header's width per row ("" for most), for the ``extra_fields`` column."""
+    if chunk.extras is None:
+        return np.full(len(chunk.text), "", dtype=object)
+    return chunk.extras
 
 
 def _csv_lines(rows: Iterable[Sequence[Any]], dialect: Dialect) -> list[str]:

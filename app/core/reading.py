@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import dataclasses
+import functools
 import io
 import itertools
 import re
@@ -39,6 +40,7 @@ _MIN_BLOCK, _GUESSED_ROW_CHARS = 256, 128  # block size in characters, before th
 EXTRA_FIELDS = 16  # room for rows with more fields than the header; they are flagged, not lost
 EXTRA_PREFIX = "\x00extra"
 _SAMPLE_BYTES = 256 * 1024
+HEADER_LIMIT = 64 * 2**20  # characters: a longer header is refused, never cut
 _SEPARATORS = (",", ";", "\t", "|")
 _SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _BINARY_SIGNATURES = (
@@ -169,6 +171,23 @@ def _detect_encoding(path: Path, head: bytes) -> tuple[str, bool]:
         return "latin-1", False  # decodes any byte; the last resort of spreadsheet exports
 
 
+def _long_header(path: Path, encoding: str, separator: str) -> str:
+    """The start of a file whose header goes on past the sample, read until the header ends."""
+    with open(path, encoding=encoding, errors="ignore", newline="") as handle:
+        text = handle.read(_SAMPLE_BYTES)
+        while _header_end(text, separator) == len(text):
+            if len(text) >= HEADER_LIMIT:
+                raise InputError(
+                    f"{path}: the header line is longer than {HEADER_LIMIT // 2**20} MiB of text; a header that long"
+                    " is not a table's column names (is the file one line, or not CSV?)"
+                )
+            more = handle.read(len(text))
+            if not more:
+                break
+            text += more
+    return text.lstrip("\ufeff")
+
+
 def _detect_newline(sample: str) -> str:
     """CRLF, LF or a lone CR (old Mac spreadsheets): the line end the first line uses, written back the same."""
     first = re.search(r"\r\n|\n|\r", sample)
@@ -221,10 +240,12 @@ def _header(text: str, separator: str, path: Path) -> tuple[list[str], list[str]
 
 @dataclass
 class TextChunk:
-    """A block of rows as read: the header's columns and any fields beyond them, as text, and each row's line."""
+    """A block of rows as read: the header's columns as text, the text beyond them, and each row's line."""
 
     text: pd.DataFrame
-    extras: pd.DataFrame
+    # Per row, the fields beyond the header's width as written ("" for most rows), never split into columns:
+    # a row of ten million fields costs one string, not ten million cells.
+    extras: np.ndarray
     # Each row exactly as written, without its line end, when every row of the block is one whole line
     # (no quoted line breaks, one kind of line end); None otherwise. Lets the output copy rows verbatim.
     lines: list[str] | None = None
@@ -252,7 +273,13 @@ class InputFile:
         with open(self.path, "rb") as raw:
             stream = io.TextIOWrapper(raw, encoding=self.dialect.encoding, newline="")
             try:
-                buffer = stream.read(_SAMPLE_BYTES).lstrip("\ufeff")
+                buffer = stream.read(_SAMPLE_BYTES)
+                while _header_end(buffer, self.dialect.separator) == len(buffer) and len(buffer) < HEADER_LIMIT:
+                    more = stream.read(len(buffer))  # a header longer than the sample: read it whole
+                    if not more:
+                        break
+                    buffer += more
+                buffer = buffer.lstrip("\ufeff")
                 start = _header_end(buffer, self.dialect.separator)
                 line, row, used = _line_count(buffer, 0, start), 0, 0  # where the next block starts
                 buffer, at_end = buffer[start:], False
@@ -280,29 +307,40 @@ class InputFile:
 
     def _parse(self, block: str, line: int, row: int, final: bool) -> TextChunk | None:
         """Parse one block; None when it ends inside a quoted field and more text may close it."""
-        separator = self.dialect.separator
-        lines, fields = _whole_lines(block, self.dialect.newline, separator) or (None, None)
-        frame = None
-        if fields is not None:
-            widest = int(fields.max()) if len(fields) else 0
+        separator, width = self.dialect.separator, len(self.columns)
+        whole = _whole_lines(block, self.dialect.newline, separator)
+        if whole is not None:
+            lines, fields, kept = whole
+            parsed, tails = _trim_lines(block, self.dialect.newline, lines, fields, kept, separator, width)
             try:
-                frame = self._read(block, max(0, widest - len(self.columns)))
+                frame = self._read(parsed, 0 if tails is not None else max(0, int(fields.max(initial=0)) - width))
             except pd.errors.ParserError as error:
                 if self._unfinished(error, final):
                     return None
-                lines = fields = None  # the lines were not rows after all: parse it as any block
-        if frame is None:
+            else:
+                if len(lines) == len(frame):
+                    names = list(frame.columns)
+                    if tails is None:
+                        tails = _joined_extras(frame[names[width:]], self.dialect)
+                    return TextChunk(frame[names[:width]], tails, lines, fields)
+            # The lines were not rows after all (the parser joined some): parse it as any block.
+        try:
+            frame = self._read(block, EXTRA_FIELDS)
+        except pd.errors.ParserError as error:
+            if self._unfinished(error, final):
+                return None
+            # More fields than the header and the padding hold: cut every record at the header's width.
+            trimmed, tails = _trim_records(block, separator, width)
             try:
-                frame = self._read(block, EXTRA_FIELDS)
-            except pd.errors.ParserError as error:
-                if self._unfinished(error, final):
-                    return None
+                frame = self._read(trimmed, 0)
+            except pd.errors.ParserError:
+                frame = None
+            if frame is None or len(frame) != len(tails):
                 message = _offset_message(_parser_message(error), line, row)
                 raise InputError(f"{self.path}: cannot be read as CSV ({message})") from None
-        if lines is not None and len(lines) != len(frame):
-            lines = fields = None  # the parser joined lines after all: rows are not single lines
+            return TextChunk(frame, tails)
         names = list(frame.columns)
-        return TextChunk(frame[names[: len(self.columns)]], frame[names[len(self.columns) :]], lines, fields)
+        return TextChunk(frame[names[:width]], _joined_extras(frame[names[width:]], self.dialect))
 
     def _read(self, block: str, extra_fields: int) -> pd.DataFrame:
         return pd.read_csv(io.StringIO(block), **read_options(self.dialect, self.columns, extra_fields))
@@ -355,9 +393,10 @@ def _record_cut(buffer: str, limit: int) -> int:
     return end
 
 
-def _whole_lines(block: str, newline: str, separator: str) -> tuple[list[str], np.ndarray] | None:
-    """The block's non-blank lines and their separator counts + 1, if each line can only be one whole row:
-    one kind of line end, and an even number of quotes on every line. The parser's row count confirms it."""
+def _whole_lines(block: str, newline: str, separator: str) -> tuple[list[str], np.ndarray, np.ndarray | None] | None:
+    """The block's non-blank lines, their separator counts + 1 and their indexes among all the block's lines, if
+    each line can only be one whole row: one kind of line end, and an even number of quotes on every line. The
+    parser's row count confirms it. The indexes are None when no line is blank."""
     if newline == "\r\n":
         if not block.count("\r") == block.count("\n") == block.count("\r\n"):
             return None
@@ -372,11 +411,143 @@ def _whole_lines(block: str, newline: str, separator: str) -> tuple[list[str], n
     # A blank line (the parser skips it) has no separator: only lines with one field need a look.
     blank_characters = " \t".replace(separator, "")
     blank = [i for i in np.flatnonzero(fields == 1).tolist() if not lines[i].strip(blank_characters)]
+    kept = None
     if blank:
         keep = np.ones(len(lines), dtype=bool)
         keep[blank] = False
+        kept = np.flatnonzero(keep)
         lines, fields = [line for line, kept in zip(lines, keep.tolist(), strict=True) if kept], fields[keep]
-    return lines, fields
+    return lines, fields, kept
+
+
+def _trim_lines(
+    block: str,
+    newline: str,
+    lines: list[str],
+    fields: np.ndarray,
+    kept: np.ndarray | None,
+    separator: str,
+    width: int,
+) -> tuple[str, np.ndarray | None]:
+    """The block with each line cut after its ``width``-th field, and the text beyond per line; the block
+    itself and None when no line has a separator beyond the header's width (the usual case)."""
+    over = np.flatnonzero(fields > width)
+    if not over.size:
+        return block, None
+    tails = np.full(len(lines), "", dtype=object)
+    every_line = block.split(newline)
+    for index in over.tolist():
+        text = lines[index]
+        head_end, tail_start, _ = _cut_record(text, 0, separator, width)
+        if tail_start >= 0:
+            tails[index] = text[tail_start:].rstrip(separator)
+            every_line[index if kept is None else int(kept[index])] = text[:head_end]
+    return newline.join(every_line), tails
+
+
+_QUOTE_OR_END = re.compile(r'["\r\n]')
+
+
+def _cut_record(text: str, start: int, separator: str, width: int) -> tuple[int, int, int]:
+    """The record starting at ``start``: where its ``width``-th field ends, where the text beyond it starts (-1:
+    there is none) and where the record ends (at its line end, or the text's end).
+
+    Quotes are read as the parser reads them: a field that starts with one is quoted up to the closing quote
+    (``""`` inside is a quote), a quote elsewhere is text. Only ``width`` fields are walked one by one; the rest
+    of the record is found by its line end, so a row of millions of fields costs a few searches.
+    """
+    ends = _field_end_pattern(separator)
+    position, length = start, len(text)
+    for field_number in range(1, width + 1):
+        if position < length and text[position] == '"':
+            position = _closing_quote(text, position + 1)
+        found = ends.search(text, position)
+        if found is None:
+            return length, -1, length
+        if found.group() != separator:
+            return found.start(), -1, found.start()
+        if field_number == width:
+            return found.start(), found.end(), _record_end(text, found.end())
+        position = found.end()
+    return position, -1, position
+
+
+def _closing_quote(text: str, position: int) -> int:
+    """Just past the quote that closes a quoted field whose content starts at ``position``."""
+    while True:
+        quote = text.find('"', position)
+        if quote < 0:
+            return len(text)
+        if text.startswith('"', quote + 1):
+            position = quote + 2
+            continue
+        return quote + 1
+
+
+def _record_end(text: str, position: int) -> int:
+    """Where the record that goes on at ``position`` ends: the first line end outside quotes."""
+    inside = False
+    while True:
+        found = _QUOTE_OR_END.search(text, position)
+        if found is None:
+            return len(text)
+        if found.group() == '"':
+            inside = not inside
+        elif not inside:
+            return found.start()
+        position = found.end()
+
+
+@functools.cache
+def _field_end_pattern(separator: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(separator)}\r\n]")
+
+
+def _trim_records(block: str, separator: str, width: int) -> tuple[str, np.ndarray]:
+    """Every record of ``block`` cut after its ``width``-th field, and the text beyond per record."""
+    pieces: list[str] = []
+    tails: list[str] = []
+    position, length = 0, len(block)
+    while position < length:
+        if block[position] in "\r\n":  # a blank line: the parser skips it too
+            pieces.append(block[position])
+            position += 1
+            continue
+        head_end, tail_start, record_end = _cut_record(block, position, separator, width)
+        pieces.append(block[position:head_end])
+        tails.append(block[tail_start:record_end].rstrip(separator) if tail_start >= 0 else "")
+        position = record_end
+        if block.startswith("\r\n", position):
+            pieces.append("\r\n")
+            position += 2
+        elif position < length:
+            pieces.append(block[position])
+            position += 1
+    return "".join(pieces), np.asarray(tails, dtype=object)
+
+
+def _joined_extras(extras: pd.DataFrame, dialect: Dialect) -> np.ndarray:
+    """Per row, the cells the parser found beyond the header, written back as CSV text (trailing empties left
+    out, as for rows cut by ``_trim_records``)."""
+    tails = np.full(len(extras), "", dtype=object)
+    if extras.empty:
+        return tails
+    values = extras.to_numpy(dtype=object)
+    values[pd.isna(values)] = ""
+    rows = np.flatnonzero((values != "").any(axis=1))
+    if not rows.size:
+        return tails
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=dialect.separator, lineterminator="\r\n")  # quotes any CR or LF
+    for row in rows.tolist():
+        cells = list(values[row])
+        while cells and cells[-1] == "":
+            cells.pop()
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(cells)
+        tails[row] = buffer.getvalue()[:-2]
+    return tails
 
 
 def extra_names(count: int = 0) -> list[str]:
@@ -448,6 +619,8 @@ def open_input(path: Path, numeric_columns: Sequence[str] = ()) -> InputFile:
     sample = sample.lstrip("\ufeff")
     if not sample.strip():
         raise InputError(f"{path}: the file is empty")
+    if _header_end(sample, ",") == len(sample) and size > len(head):  # the header goes on past the sample
+        sample = _long_header(path, encoding, ",")
     separator = _detect_separator(sample)
     newline = _detect_newline(sample)
     header, columns = _header(sample, separator, path)

@@ -60,6 +60,7 @@ class ScoredChunk:
     mapping: ColumnMapping
     lines: list[str] | None = None  # each row as written, when the reader could tell (see TextChunk)
     fields: np.ndarray | None = None
+    extras: np.ndarray | None = None  # per row, the fields beyond the header's width as written
 
 
 def _repeated_header(chunk: pd.DataFrame) -> np.ndarray:
@@ -88,9 +89,9 @@ def _folded(column: pd.Series) -> np.ndarray:
     return np.strings.lower(np.strings.strip(text))
 
 
-def _malformed(extras: pd.DataFrame) -> np.ndarray:
-    """Rows with non-empty fields beyond the header's width (a trailing empty field is harmless)."""
-    return (extras.to_numpy(dtype=object) != "").any(axis=1)
+def _malformed(extras: np.ndarray) -> np.ndarray:
+    """Rows with non-empty fields beyond the header's width (trailing empty fields are harmless)."""
+    return np.asarray(extras, dtype=object) != ""
 
 
 def open_for_scoring(
@@ -111,7 +112,7 @@ def open_for_scoring(
 
 
 def score_chunk(
-    text: pd.DataFrame, extras: pd.DataFrame, bundle: Bundle, mapping: ColumnMapping, decimal: str, predict: bool = True
+    text: pd.DataFrame, extras: np.ndarray, bundle: Bundle, mapping: ColumnMapping, decimal: str, predict: bool = True
 ) -> tuple[ChunkAssessment, np.ndarray]:
     """Checks and probabilities (NaN where invalid or not predicted) for one chunk of text."""
     card = bundle.card
@@ -148,7 +149,11 @@ def scan(
         start = builder.rows
         builder.add(assessment, text[id_column] if id_column else None)
         if on_chunk is not None:
-            on_chunk(ScoredChunk(start, text, assessment, probability, source, mapping, chunk.lines, chunk.fields))
+            on_chunk(
+                ScoredChunk(
+                    start, text, assessment, probability, source, mapping, chunk.lines, chunk.fields, chunk.extras
+                )
+            )
         if progress is not None:
             progress(source.bytes_read, source.size)
     if builder.rows == 0:

@@ -1,0 +1,82 @@
+"""Rows and headers a hostile or broken export holds: nothing is lost, and the cost stays bounded."""
+
+from __future__ import annotations
+
+import csv
+import tracemalloc
+from pathlib import Path
+
+from app.core.bundle import load_bundle
+from app.core.output import score_to_csv
+from app.core.reading import open_input
+from tests.app.inputs import SAMPLE
+
+BUNDLE = load_bundle()
+HEADER, *ROWS = SAMPLE.read_text(encoding="utf-8").splitlines()
+WIDTH = len(HEADER.split(","))
+csv.field_size_limit(2**31 - 1)  # the output holds a 200 KB cell on purpose
+
+
+def _records(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def _scored(tmp_path: Path, text: str, **options) -> list[list[str]]:
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text(text, encoding="utf-8", newline="")
+    score_to_csv(source, out, BUNDLE, **options)
+    return _records(out)
+
+
+def test_fields_beyond_the_header_are_kept_in_extra_fields(tmp_path: Path) -> None:
+    text = f'{HEADER}\n{ROWS[0]},EXTRA1,EXTRA2\n{ROWS[1]}\n{ROWS[2]},"quoted, with a comma",x\n'
+    header, first, second, third = _scored(tmp_path, text)
+    extra = header.index("extra_fields")
+    assert first[extra] == "EXTRA1,EXTRA2"
+    assert first[header.index("row_issues")] == "malformed_row"
+    assert second[extra] == ""
+    assert third[extra] == '"quoted, with a comma",x'  # as written, quotes included
+    assert first[:WIDTH] == next(csv.reader([ROWS[0]]))
+
+
+def test_extra_fields_survive_blocks_with_quoted_line_breaks(tmp_path: Path) -> None:
+    # A block holding a quoted line break is parsed record by record, with 40 surplus fields on one row.
+    surplus = ",".join(f"e{i}" for i in range(40))
+    first = ROWS[0].split(",", 1)
+    text = f'{HEADER}\n"id\nbroken",{first[1]}\n{ROWS[1]},{surplus}\n{ROWS[2]}\n'
+    header, *rows = _scored(tmp_path, text)
+    assert len(rows) == 3
+    assert rows[1][header.index("extra_fields")] == surplus
+    assert rows[0][0] == "id\nbroken"
+
+
+def test_a_row_of_a_hundred_thousand_fields_costs_memory_for_its_text_not_its_fields(tmp_path: Path) -> None:
+    line = ROWS[0] + ",x" * 100_000  # 200 KB of text in 100k surplus fields
+    source = tmp_path / "wide.csv"
+    source.write_text(f"{HEADER}\n{ROWS[1]}\n{line}\n{ROWS[2]}\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    tracemalloc.start()
+    try:
+        score_to_csv(source, out, BUNDLE)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * len(line)  # parsed into columns it took over 1,000 times the line
+    header, *rows = _records(out)
+    assert len(rows) == 3
+    assert rows[1][header.index("extra_fields")] == ",".join(["x"] * 100_000)
+    assert rows[1][header.index("row_status")] == "invalid"
+
+
+def test_a_header_longer_than_the_sample_is_read_whole(tmp_path: Path) -> None:
+    names = [f"c{i}_" + "x" * 100 for i in range(3_000)]  # 320 KB of header, beyond the 256 KiB sample
+    values = ",".join("v" for _ in names)
+    text = f"{HEADER},{','.join(names)}\n{ROWS[0]},{values}\n{ROWS[1]},{values}\n"
+    source = tmp_path / "in.csv"
+    source.write_text(text, encoding="utf-8")
+    assert open_input(source).columns[-1] == names[-1]
+    header, *rows = _scored(tmp_path, text)
+    assert header[WIDTH : WIDTH + len(names)] == names
+    assert len(rows) == 2
+    assert all(row[header.index("row_status")] != "invalid" for row in rows)
