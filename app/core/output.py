@@ -286,9 +286,13 @@ class _CsvSink:
         if self.formatter is None or self._handle is None:
             self.formatter = RowFormatter(self.bundle, self.threshold, dialect, self.explain)
             self._handle = open_output(self.target, dialect)
-            self._handle.write(_csv_text([self.formatter.header(chunk.source.header or list(chunk.text.columns))], dialect))
+            self._handle.write(
+                _csv_text([self.formatter.header(chunk.source.header or list(chunk.text.columns))], dialect)
+            )
         text = self.formatter.text(chunk)
-        if text is None:  # csv.writer over row tuples: faster than DataFrame.to_csv for text, and quotes only where needed
+        if (
+            text is None
+        ):  # csv.writer over row tuples: faster than DataFrame.to_csv for text, and quotes only where needed
             text = _csv_text(self.formatter.rows(chunk), dialect)
         self._handle.write(text)
 

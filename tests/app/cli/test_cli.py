@@ -32,7 +32,14 @@ def test_score_writes_every_row_with_the_added_columns(tmp_path: Path, capsys) -
     assert "Scored 200 rows" in stdout
     scored = read_output(out)
     original = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)
-    assert list(scored.columns) == [*original.columns, "probability", "prediction", "row_status", "row_issues", "extra_fields"]
+    assert list(scored.columns) == [
+        *original.columns,
+        "probability",
+        "prediction",
+        "row_status",
+        "row_issues",
+        "extra_fields",
+    ]
     pd.testing.assert_frame_equal(scored[original.columns], original)
     assert set(scored["prediction"]) == {"Yes", "No"}
 

@@ -33,7 +33,7 @@ def _score_text(tmp_path: Path, text: str) -> Path:
 def test_a_lone_cr_inside_a_quoted_cell_stays_inside_its_cell(tmp_path: Path) -> None:
     # An LF file whose quoted cell holds a lone CR: unquoted on output, it would start a record with =cmd.
     cell = "Call me\r=cmd|' /C calc'!A0"
-    text = f"{HEADER},notes\n{ROWS[0]},\"{cell}\"\n{ROWS[1]},fine\n"
+    text = f'{HEADER},notes\n{ROWS[0]},"{cell}"\n{ROWS[1]},fine\n'
     records = _records(_score_text(tmp_path, text))
     assert len(records) == 3
     assert records[1][len(HEADER.split(","))] == cell
@@ -41,7 +41,7 @@ def test_a_lone_cr_inside_a_quoted_cell_stays_inside_its_cell(tmp_path: Path) ->
 
 
 def test_a_lone_lf_inside_a_quoted_cell_of_a_cr_file_stays_inside_its_cell(tmp_path: Path) -> None:
-    text = f"{HEADER},notes\r{ROWS[0]},\"two\nlines\"\r{ROWS[1]},fine\r"
+    text = f'{HEADER},notes\r{ROWS[0]},"two\nlines"\r{ROWS[1]},fine\r'
     out = _score_text(tmp_path, text)
     records = _records(out)
     assert len(records) == 3
