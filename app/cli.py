@@ -8,13 +8,18 @@ Exit codes: 0 done (warnings allowed); 2 the input or the arguments cannot be us
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from app.core.bundle import Bundle, BundleError, load_bundle
+from app.core.fileio import OutputError
 from app.core.reading import InputError
 from app.core.report import FileReport
 from app.core.scoring import MissingColumnsError
@@ -44,13 +49,14 @@ def _bounded(convert: type[float] | type[int], low: float, high: float, what: st
             raise argparse.ArgumentTypeError(f"{what} {text!r} is not {kind}") from None
         if not low <= value <= high:
             raise argparse.ArgumentTypeError(f"{what} {value:g} is outside {low:g}..{high:g}")
-        return value
+        return value + 0  # -0.0 becomes 0.0, so it prints as 0.00
 
     return parse
 
 
 _threshold = _bounded(float, 0.0, 1.0, "threshold")
 _reasons = _bounded(int, 1, 10, "--explain")
+_limit = _bounded(int, 1, 10**9, "--limit")
 
 
 def _program_name() -> str:
@@ -88,7 +94,7 @@ def _parser() -> _Parser:
         "history", parents=[model], help="scoring runs over time: drift, scores, issues and alerts"
     )
     history.add_argument("--json", action="store_true")
-    history.add_argument("--limit", type=int, default=50, help="how many recent runs (default 50)")
+    history.add_argument("--limit", type=_limit, default=50, help="how many recent runs (default 50)")
     self_test = commands.add_parser(
         "self-test", parents=[model], help="verify the bundle, its golden rows, the sample file and the window"
     )
@@ -308,6 +314,39 @@ _HANDLERS = {
 }
 
 
+class _Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: unwind like Ctrl+C, so temporary files are removed on the way out."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum: int, _frame: object) -> None:
+    raise _Terminated(signum)
+
+
+@contextlib.contextmanager
+def _terminate_cleanly() -> Iterator[None]:
+    """While a command runs, TERM and HUP unwind the stack instead of killing the process where it stands."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {signum: signal.signal(signum, _raise_terminated) for signum in wanted}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _silence_stdout() -> None:
+    """The reader of our output went away (``score … | head``): send the rest, and Python's final flush, nowhere."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def main(argv: Sequence[str]) -> int:
     """Run one command; never lets a traceback reach the user."""
     try:
@@ -320,17 +359,33 @@ def main(argv: Sequence[str]) -> int:
     except BundleError as error:
         print(f"error: model bundle: {error}", file=sys.stderr)
         return EXIT_BUNDLE
+    if args.model is not None:
+        print(
+            f"note: model bundle {args.model} is unsigned: its hashes catch accidents (truncation, a stray edit),"
+            " not deliberate changes; use it only if you trust where it came from",
+            file=sys.stderr,
+        )
     try:
-        return _HANDLERS[args.command](args, bundle)
-    except InputError as error:
+        with _terminate_cleanly():
+            code = _HANDLERS[args.command](args, bundle)
+            sys.stdout.flush()  # a closed pipe shows here, not at exit as "Exception ignored"
+            return code
+    except (InputError, OutputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INPUT
+    except BrokenPipeError:
+        _silence_stdout()  # the job itself finished; a reader that stopped early is no failure
+        return EXIT_OK
     except OSError as error:
-        print(f"error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        where = error.filename or "input"
+        print(f"error: {where}: {error.strerror or error}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("error: interrupted; no output was written", file=sys.stderr)
         return 130
+    except _Terminated as stop:
+        print(f"error: stopped by signal {stop.signum}; no output was written", file=sys.stderr)
+        return 128 + stop.signum
     except Exception as error:  # the last line of defence: log the details, show one line
         from app.crashlog import log_exception
 

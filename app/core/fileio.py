@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import glob
 import hashlib
 import os
+import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "sha256_bytes", "sha256_file"]
+__all__ = [
+    "OutputError",
+    "atomic_path",
+    "describe_output_error",
+    "output_target",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "sha256_bytes",
+    "sha256_file",
+]
 
 
 def sha256_file(path: Path, chunk_size: int = 1 << 20) -> str:
@@ -27,19 +40,127 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+class OutputError(ValueError):
+    """An output cannot be written; the message names the user's path and what to do."""
+
+
+_STALE_SECONDS = 24 * 3600
+_NAME_KEEP = 40  # characters of the target's name in its temporary name, so that one is never too long
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a folder"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def output_target(target: Path) -> Path:
+    """The path an output will really be written to: refused when it exists and is not a regular file."""
+    target = Path(target)
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        return target
+    except OSError as error:
+        raise OutputError(describe_output_error(target, error)) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise OutputError(f"{target}: is {_kind(info.st_mode)}, not a regular file; give a file name for the output")
+    return Path(os.path.realpath(target))  # a link to a file: write the file, keep the link
+
+
+def describe_output_error(target: Path, error: OSError) -> str:
+    """One line naming ``target`` (never a temporary name), what went wrong and what to do."""
+    folder = target.parent
+    advice = {
+        errno.ENOSPC: "the disk is full; free some space or choose a folder on another disk",
+        errno.EDQUOT: "the disk quota is used up; free some space or choose another folder",
+        errno.EACCES: f"no permission to write in {folder}; choose a folder you can write to",
+        errno.EPERM: f"no permission to write in {folder}; choose a folder you can write to",
+        errno.EROFS: f"{folder} is on a read-only file system; choose another folder",
+        errno.ENAMETOOLONG: "the file name is too long for this file system; choose a shorter name",
+        errno.ELOOP: "the path has a loop of symbolic links; choose another name",
+    }.get(error.errno or 0)
+    if error.errno in (errno.EEXIST, errno.ENOTDIR):
+        blocking = next((p for p in [folder, *folder.parents] if p.exists() and not p.is_dir()), None)
+        if blocking is not None:
+            advice = f"{blocking} is a file, not a folder; choose another folder for the output"
+    return f"{target}: cannot be written: {advice or (error.strerror or str(error)).lower()}"
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system tells it (Linux)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Temporary files of this output left by a run killed a day or more ago."""
+    now = time.time()
+    for stale in target.parent.glob(f".{glob.escape(target.name[:_NAME_KEEP])}.*.part"):
+        with contextlib.suppress(OSError):
+            if now - stale.lstat().st_mtime > _STALE_SECONDS and stale.is_file():
+                stale.unlink()
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents; the ones created, deepest first."""
+    missing = [p for p in [folder, *folder.parents] if not p.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; it replaces ``target`` only if the block succeeds."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(handle)
-    temporary_path = Path(temporary)
+    """Yield a temporary path beside ``target``; it replaces ``target`` only if the block succeeds.
+
+    The file gets the mode of the file it replaces, or the umask's for a new one. On failure, nothing is left:
+    not the temporary file, nor the folders made for it. OS errors about the output name the user's path.
+    """
+    target = output_target(Path(target))
+    created: list[Path] = []
+    temporary_path: Path | None = None
     try:
+        created = _make_folders(target.parent)
+        _remove_stale_temporaries(target)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name[:_NAME_KEEP]}.", suffix=".part", dir=target.parent)
+        os.close(handle)
+        temporary_path = Path(temporary)
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        os.chmod(temporary_path, mode)
         yield temporary_path
         os.replace(temporary_path, target)
+        temporary_path, created = None, []
+    except OSError as error:
+        if error.filename not in (None, str(temporary_path), str(target), str(target.parent)) and error.errno not in (
+            errno.EEXIST,
+            errno.ENOTDIR,
+        ):
+            raise  # about another file (the input, say): not ours to rename
+        raise OutputError(describe_output_error(target, error)) from None
     finally:
-        temporary_path.unlink(missing_ok=True)
+        if temporary_path is not None:
+            temporary_path.unlink(missing_ok=True)
+        for folder in created:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
 
 
 def atomic_write_bytes(target: Path, data: bytes) -> None:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from app.core.bundle import Bundle
 from app.core.checks import STATUS_NAMES
-from app.core.fileio import atomic_path
+from app.core.fileio import atomic_path, output_target
 from app.core.reading import CHUNK_ROWS, Dialect, InputError
 from app.core.report import FileReport
 from app.core.scoring import CancelFn, ProgressFn, ScoredChunk, scan
@@ -322,8 +322,7 @@ def score_to_csv(
     path, out = Path(path), Path(out)
     if out.exists() and path.exists() and out.resolve() == path.resolve():
         raise InputError(f"{out}: the output would overwrite the input; choose another -o")
-    if out.is_dir():
-        raise InputError(f"{out}: is a folder; give a file name for the output")
+    output_target(out)  # refuse a device, FIFO or folder before reading anything
     threshold = bundle.card.threshold if threshold is None else threshold
     scores = ScoreAccumulator(threshold)
     with atomic_path(out) as temporary:

@@ -19,9 +19,10 @@ _PROGRESS_INTERVAL = 0.05  # seconds between progress signals, so the event loop
 def friendly_message(error: BaseException) -> str:
     """The core's own message for expected errors; a logged, plain sentence for anything else."""
     from app.core.bundle import BundleError
+    from app.core.fileio import OutputError
     from app.core.reading import InputError
 
-    if isinstance(error, InputError | BundleError):
+    if isinstance(error, InputError | BundleError | OutputError):
         return str(error)
     if isinstance(error, OSError):
         return f"{error.filename or 'file'}: {error.strerror or error}"
