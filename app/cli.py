@@ -359,6 +359,15 @@ def main(argv: Sequence[str]) -> int:
     except BundleError as error:
         print(f"error: model bundle: {error}", file=sys.stderr)
         return EXIT_BUNDLE
+    except Exception as error:  # a bundle no check foresaw is still a bundle that cannot be used
+        from app.crashlog import log_exception
+
+        where = log_exception(error)
+        print(
+            f"error: model bundle: cannot be loaded ({type(error).__name__}: {error}; details in {where})",
+            file=sys.stderr,
+        )
+        return EXIT_BUNDLE
     if args.model is not None:
         print(
             f"note: model bundle {args.model} is unsigned: its hashes catch accidents (truncation, a stray edit),"

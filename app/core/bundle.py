@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,23 +40,52 @@ class Bundle:
         return self.directory / MODEL_FILE
 
 
+def _require_file(path: Path, directory: Path) -> None:
+    """A bundle file must be a regular file: say what it is when it is missing or something else."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise BundleError(f"model bundle {directory}: {path.name} is missing") from None
+    except OSError as error:
+        raise BundleError(f"model bundle {directory}: {path.name} cannot be read ({error.strerror})") from None
+    if not stat.S_ISREG(mode):
+        kind = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a folder" if stat.S_ISDIR(mode) else "not a file"
+        raise BundleError(f"model bundle {directory}: {path.name} is {kind}, not a regular file")
+
+
 def read_card(directory: Path) -> ModelCard:
     """Parse and validate the card in ``directory``, checking its own digest."""
     path = Path(directory) / CARD_FILE
-    if not path.is_file():
-        raise BundleError(f"model bundle {directory}: {CARD_FILE} is missing")
+    _require_file(path, directory)
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant, parse_float=_finite)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise BundleError(f"model card {path} is not valid JSON ({error}); it may be truncated") from None
+    except RecursionError:
+        raise BundleError(f"model card {path} is nested too deeply to be a model card") from None
+    except ValueError as error:
+        raise BundleError(f"model card {path}: {error}") from None
     try:
         card = ModelCard.from_dict(raw)
     except CardError as error:
         raise BundleError(f"{path}: {error}") from None
-    recorded = raw.get("integrity", {}).get("card_sha256")
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as error:  # a shape no check foresaw
+        raise BundleError(f"{path}: malformed model card ({type(error).__name__}: {error})") from None
+    recorded = raw["integrity"].get("card_sha256") if "integrity" in raw else None
     if recorded != card_digest(raw):
         raise BundleError(f"model card {path} was modified after the build (its digest does not match)")
     return card
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"holds {name}, which is not a number a model card may carry")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"holds the number {text}, too large to be finite")
+    return value
 
 
 def load_bundle(directory: Path | None = None) -> Bundle:
@@ -64,8 +95,7 @@ def load_bundle(directory: Path | None = None) -> Bundle:
         raise BundleError(f"model bundle folder {directory} does not exist")
     card = read_card(directory)
     model_path = directory / MODEL_FILE
-    if not model_path.is_file():
-        raise BundleError(f"model bundle {directory}: {MODEL_FILE} is missing")
+    _require_file(model_path, directory)
     actual = sha256_file(model_path)
     if actual != card.onnx_sha256:
         raise BundleError(

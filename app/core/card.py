@@ -92,6 +92,76 @@ def _get(section: Mapping[str, Any], key: str, where: str) -> Any:
     return section[key]
 
 
+# The type of every section the app reads, so a malformed card is refused at load, not mid-run.
+_SECTION_TYPES: dict[str, type | tuple[type, ...]] = {
+    "model": Mapping,
+    "target": Mapping,
+    "threshold": Mapping,
+    "features": list,
+    "id_columns": list,
+    "passthrough": list,
+    "rules": list,
+    "sensitive_attributes": list,
+    "decision_costs": Mapping,
+    "fairness": Mapping,
+    "metrics": Mapping,
+    "confusion_matrix": Mapping,
+    "curves": Mapping,
+    "slices": Mapping,
+    "importances": list,
+    "comparison": Mapping,
+    "gates": list,
+    "provenance": Mapping,
+    "golden_rows": list,
+    "test_predictions": Mapping,
+    "integrity": Mapping,
+}
+_FEATURE_TYPES: dict[str, type | tuple[type, ...]] = {
+    "name": str,
+    "kind": str,
+    "categories": list,
+    "stats": Mapping,
+    "missing_share": (int, float),
+    "reference": Mapping,
+    "category_shares": Mapping,
+    "rules": list,
+}
+_JSON_NAMES = {Mapping: "an object", list: "a list", str: "text", (int, float): "a number"}
+
+
+def _expect(value: Any, kinds: type | tuple[type, ...], where: str) -> None:
+    if not isinstance(value, kinds) or isinstance(value, bool) and kinds == (int, float):
+        raise CardError(f"model card '{where}' should be {_JSON_NAMES.get(kinds, kinds)}, not {type(value).__name__}")
+
+
+def _check_shape(raw: Mapping[str, Any]) -> None:
+    """Every section and feature field the app reads has the JSON type it expects."""
+    for key, kinds in _SECTION_TYPES.items():
+        if key in raw:
+            _expect(raw[key], kinds, key)
+    for index, feature in enumerate(raw.get("features", ())):
+        _expect(feature, Mapping, f"features[{index}]")
+        for key, kinds in _FEATURE_TYPES.items():
+            if key in feature:
+                _expect(feature[key], kinds, f"features[{index}].{key}")
+        for key in ("min", "max", "mean", "std"):
+            if key in feature.get("stats", {}):
+                _expect(feature["stats"][key], (int, float), f"features[{index}].stats.{key}")
+        for key, value in feature.get("category_shares", {}).items():
+            _expect(value, (int, float), f"features[{index}].category_shares.{key}")
+        for key in ("edges", "bins", "frequencies"):
+            if key in feature.get("reference", {}):
+                _expect(feature["reference"][key], list, f"features[{index}].reference.{key}")
+        if not 0.0 <= feature.get("missing_share", 0.0) <= 1.0:
+            raise CardError(f"model card 'features[{index}].missing_share' is outside 0..1")
+    for index, gate in enumerate(raw.get("gates", ())):
+        _expect(gate, Mapping, f"gates[{index}]")
+        if gate.get("value") is not None:
+            _expect(gate["value"], (int, float), f"gates[{index}].value")
+    for key, value in raw.get("metrics", {}).items():
+        _expect(value, Mapping, f"metrics.{key}")
+
+
 def _feature(raw: Mapping[str, Any]) -> FeatureSpec:
     name = _get(raw, "name", "features[]")
     kind = _get(raw, "kind", f"features[{name}]")
@@ -142,6 +212,7 @@ class ModelCard:
         version = raw.get("schema_version")
         if version != SCHEMA_VERSION:
             raise CardError(f"model card schema version is {version!r}; this app reads version {SCHEMA_VERSION}")
+        _check_shape(raw)
         model = _get(raw, "model", "")
         target = _get(raw, "target", "")
         threshold = _get(raw, "threshold", "")

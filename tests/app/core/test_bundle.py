@@ -117,3 +117,84 @@ def test_missing_files_are_named(bundle_copy: Path, tmp_path: Path) -> None:
         load_bundle(bundle_copy)
     with pytest.raises(BundleError, match="does not exist"):
         load_bundle(tmp_path / "nowhere")
+
+
+def _reseal(directory: Path, change) -> None:
+    """Change the card as an attacker or a broken tool would, then recompute its digest as the code does."""
+    path = directory / CARD_FILE
+    raw = json.loads(path.read_text())
+    change(raw)
+    if isinstance(raw.get("integrity"), dict):
+        raw["integrity"]["card_sha256"] = card_digest(raw)
+    path.write_text(json.dumps(raw))
+
+
+def _set_feature(key: str, value: object):
+    def change(raw: dict) -> None:
+        raw["features"][0][key] = value
+
+    return change
+
+
+MALFORMED = {
+    "missing_share as text": _set_feature("missing_share", "abc"),
+    "stats as a list": _set_feature("stats", [1, 2]),
+    "a stat as text": lambda raw: raw["features"][0]["stats"].__setitem__("min", "low"),
+    "features as a number": lambda raw: raw.__setitem__("features", 5),
+    "a feature as text": lambda raw: raw["features"].__setitem__(0, "tenure"),
+    "gates as text": lambda raw: raw.__setitem__("gates", "all passed"),
+    "a gate value as text": lambda raw: raw["gates"][0].__setitem__("value", "high"),
+    "model as a list": lambda raw: raw.__setitem__("model", []),
+    "metrics.test as a number": lambda raw: raw["metrics"].__setitem__("test", 0.8),
+}
+
+
+@pytest.mark.parametrize("change", MALFORMED.values(), ids=MALFORMED.keys())
+def test_a_malformed_card_is_one_line_and_exit_3(bundle_copy: Path, change, capsys) -> None:
+    from app.cli import EXIT_BUNDLE, main
+
+    _reseal(bundle_copy, change)
+    assert main(["info", "--model", str(bundle_copy)]) == EXIT_BUNDLE
+    err = capsys.readouterr().err
+    assert err.startswith("error: model bundle:")
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        lambda card: card.replace('"integrity": {', '"integrity": [], "x": {', 1),
+        lambda card: card.replace('"value": ', '"value": NaN, "was": ', 1),
+        lambda card: card.replace('"value": ', '"value": 1e999, "was": ', 1),
+        lambda card: card[:-1] + ', "deep": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    ],
+    ids=["integrity as a list", "NaN", "infinity", "deep nesting"],
+)
+def test_a_card_json_no_card_may_hold_is_refused(bundle_copy: Path, text, capsys) -> None:
+    from app.cli import EXIT_BUNDLE, main
+
+    path = bundle_copy / CARD_FILE
+    path.write_text(text(json.dumps(json.loads(path.read_text()))))
+    assert main(["info", "--model", str(bundle_copy)]) == EXIT_BUNDLE
+    err = capsys.readouterr().err
+    assert err.startswith("error: model bundle:") and err.count("\n") == 1, err
+
+
+def test_a_fifo_as_the_model_is_named_as_such(bundle_copy: Path) -> None:
+    import os
+
+    (bundle_copy / MODEL_FILE).unlink()
+    os.mkfifo(bundle_copy / MODEL_FILE)
+    with pytest.raises(BundleError, match="model.onnx is a FIFO"):
+        load_bundle(bundle_copy)
+
+
+def test_a_resealed_bundle_loads_but_the_cli_says_it_is_unsigned(bundle_copy: Path, capsys) -> None:
+    from app.cli import EXIT_OK, main
+
+    _reseal(bundle_copy, lambda raw: raw["threshold"].__setitem__("value", 0.99))
+    assert main(["info", "--model", str(bundle_copy)]) == EXIT_OK
+    captured = capsys.readouterr()
+    assert "threshold 0.99" in captured.out
+    assert f"note: model bundle {bundle_copy} is unsigned" in captured.err
