@@ -178,7 +178,8 @@ def test_a_card_json_no_card_may_hold_is_refused(bundle_copy: Path, text, capsys
     path.write_text(text(json.dumps(json.loads(path.read_text()))))
     assert main(["info", "--model", str(bundle_copy)]) == EXIT_BUNDLE
     err = capsys.readouterr().err
-    assert err.startswith("error: model bundle:") and err.count("\n") == 1, err
+    assert err.startswith("error: model bundle:"), err
+    assert err.count("\n") == 1, err
 
 
 def test_a_fifo_as_the_model_is_named_as_such(bundle_copy: Path) -> None:
