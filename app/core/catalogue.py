@@ -71,6 +71,14 @@ _TYPES = (
         "Too many fields",
         "The row has more fields than the header; a separator inside an unquoted value is the usual cause.",
     ),
+    IssueType(
+        "invalid_bytes",
+        "row",
+        "warning",
+        "Bytes not in the file's encoding",
+        "The file is UTF-8 but for a few bytes (often a cell pasted from another program); they are shown as \ufffd."
+        " Correct that cell in the source, or save the file as UTF-8 again.",
+    ),
     # Per file.
     IssueType("missing_column", "file", "error", "Missing column", "A column the model needs is not in the file."),
     IssueType(

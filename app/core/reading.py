@@ -68,6 +68,7 @@ class Dialect:
     separator: str
     newline: str
     decimal: str = "."
+    replaced: int = 0  # bytes that are not valid in the encoding, read as U+FFFD (reported per row)
 
     def describe(self) -> str:
         """e.g. ``UTF-8 with BOM, semicolon-separated, decimal comma, CRLF``."""
@@ -77,6 +78,8 @@ class Dialect:
         ]
         if self.decimal == ",":
             parts.append("decimal comma")
+        if self.replaced:
+            parts.append(f"{self.replaced:,} invalid byte{'s' if self.replaced != 1 else ''} shown as \ufffd")
         parts.append({"\r\n": "CRLF", "\r": "CR"}.get(self.newline, "LF"))
         return ", ".join(parts)
 
@@ -134,11 +137,12 @@ def normalise_decimal_comma(values: pd.Series) -> pd.Series:
     return result
 
 
-def _detect_encoding(path: Path, head: bytes) -> tuple[str, bool]:
+def _detect_encoding(path: Path, head: bytes) -> tuple[str, bool, int]:
+    """Encoding, byte-order mark, and how many bytes are not valid in that encoding (UTF-8 only)."""
     if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig", True
+        return "utf-8-sig", True, 0
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16", True
+        return "utf-16", True, 0
     for signature, problem in _BINARY_SIGNATURES:
         if head.startswith(signature):
             raise InputError(f"{path}: {problem}")
@@ -147,28 +151,22 @@ def _detect_encoding(path: Path, head: bytes) -> tuple[str, bool]:
         # UTF-16 without a byte-order mark puts a NUL beside every ASCII character.
         even, odd = head[0::2].count(0), head[1::2].count(0)
         if odd > len(head) // 4 and even == 0:
-            return "utf-16-le", False
+            return "utf-16-le", False, 0
         if even > len(head) // 4 and odd == 0:
-            return "utf-16-be", False
+            return "utf-16-be", False, 0
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if controls > max(1, len(head) // 50):  # a stray NUL from a database export is kept as text
         raise InputError(f"{path}: binary content, not a CSV text file")
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with open(path, "rb") as handle:
-            while block := handle.read(1 << 20):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-        return "utf-8", False
-    except UnicodeDecodeError:
-        pass
+    invalid, valid = _utf8_counts(path)
+    if not invalid or valid >= invalid:
+        return "utf-8", False, invalid  # UTF-8, perhaps with a few stray bytes: reported per row
     try:
         with open(path, "rb") as handle:
             while block := handle.read(1 << 20):
                 block.decode("cp1252")
-        return "cp1252", False
+        return "cp1252", False, 0
     except UnicodeDecodeError:
-        return "latin-1", False  # decodes any byte; the last resort of spreadsheet exports
+        return "latin-1", False, 0  # decodes any byte; the last resort of spreadsheet exports
 
 
 def _long_header(path: Path, encoding: str, separator: str) -> str:
@@ -192,6 +190,30 @@ def _detect_newline(sample: str) -> str:
     """CRLF, LF or a lone CR (old Mac spreadsheets): the line end the first line uses, written back the same."""
     first = re.search(r"\r\n|\n|\r", sample)
     return first.group() if first else "\n"
+
+
+_STRAY_BYTE = re.compile("[\udc80-\udcff]")
+_MULTIBYTE = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
+
+def _utf8_counts(path: Path) -> tuple[int, int]:
+    """Bytes that are not valid UTF-8, and valid multi-byte UTF-8 characters, in the whole file.
+
+    A legacy (Windows-1252) file has stray bytes and no valid multi-byte characters; a UTF-8 file that one
+    program re-saved a cell of has a few stray bytes among many valid ones. Telling them apart keeps the
+    second from being read as Windows-1252, which would turn every ``é`` of it into ``Ã©``.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+    invalid = valid = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            if block.isascii():
+                continue
+            text = decoder.decode(block)
+            invalid += len(_STRAY_BYTE.findall(text))
+            valid += len(_MULTIBYTE.findall(text))
+        text = decoder.decode(b"", final=True)
+    return invalid + len(_STRAY_BYTE.findall(text)), valid
 
 
 def _detect_separator(sample: str) -> str:
@@ -271,7 +293,8 @@ class InputFile:
     def chunks(self, rows: int = CHUNK_ROWS) -> Iterator[TextChunk]:
         """Yield blocks of about ``rows`` rows, each cut at a record boundary and parsed on its own."""
         with open(self.path, "rb") as raw:
-            stream = io.TextIOWrapper(raw, encoding=self.dialect.encoding, newline="")
+            errors = "replace" if self.dialect.replaced else "strict"
+            stream = io.TextIOWrapper(raw, encoding=self.dialect.encoding, errors=errors, newline="")
             try:
                 buffer = stream.read(_SAMPLE_BYTES)
                 while _header_end(buffer, self.dialect.separator) == len(buffer) and len(buffer) < HEADER_LIMIT:
@@ -611,7 +634,7 @@ def open_input(path: Path, numeric_columns: Sequence[str] = ()) -> InputFile:
         raise InputError(f"{path}: the file is empty")
     with open(path, "rb") as handle:
         head = handle.read(_SAMPLE_BYTES)
-    encoding, bom = _detect_encoding(path, head)
+    encoding, bom, replaced = _detect_encoding(path, head)
     try:
         sample = head.decode(encoding, errors="ignore")
     except LookupError:
@@ -624,7 +647,7 @@ def open_input(path: Path, numeric_columns: Sequence[str] = ()) -> InputFile:
     separator = _detect_separator(sample)
     newline = _detect_newline(sample)
     header, columns = _header(sample, separator, path)
-    dialect = Dialect(encoding=encoding, bom=bom, separator=separator, newline=newline)
+    dialect = Dialect(encoding=encoding, bom=bom, separator=separator, newline=newline, replaced=replaced)
     numeric_keys = {normalised_name(n) for n in numeric_columns}
     numeric_in_file = [c for c in columns if normalised_name(c) in numeric_keys]
     dialect = dataclasses.replace(dialect, decimal=_detect_decimal(path, dialect, columns, numeric_in_file))

@@ -111,13 +111,30 @@ def open_for_scoring(
     return source, mapping, builder
 
 
+def _replaced_bytes(text: pd.DataFrame, extras: np.ndarray) -> np.ndarray:
+    """Rows holding U+FFFD, where the reader replaced bytes that were not valid in the file's encoding."""
+    found = np.asarray([("\ufffd" in cell) for cell in extras], dtype=bool)
+    for column in text.columns:
+        found |= text[column].astype(str).str.contains("\ufffd", regex=False).to_numpy(dtype=bool)
+    return found
+
+
 def score_chunk(
-    text: pd.DataFrame, extras: np.ndarray, bundle: Bundle, mapping: ColumnMapping, decimal: str, predict: bool = True
+    text: pd.DataFrame,
+    extras: np.ndarray,
+    bundle: Bundle,
+    mapping: ColumnMapping,
+    decimal: str,
+    predict: bool = True,
+    replaced: bool = False,
 ) -> tuple[ChunkAssessment, np.ndarray]:
-    """Checks and probabilities (NaN where invalid or not predicted) for one chunk of text."""
+    """Checks and probabilities (NaN where invalid or not predicted) for one chunk of text; ``replaced``: the
+    reader replaced invalid bytes in this file, so rows holding U+FFFD are flagged."""
     card = bundle.card
     features = pd.DataFrame({name: text[mapping.source_for[name]] for name in card.feature_names})
     row_masks = {"repeated_header": _repeated_header(text), "malformed_row": _malformed(extras)}
+    if replaced:
+        row_masks["invalid_bytes"] = _replaced_bytes(text, extras)
     assessment = assess_chunk(features, card, row_masks, decimal)
     probability = np.full(len(text), np.nan)
     if predict and len(text):
@@ -145,7 +162,9 @@ def scan(
         if cancelled is not None and cancelled():
             raise Cancelled(f"{path}: cancelled")
         text = chunk.text
-        assessment, probability = score_chunk(text, chunk.extras, bundle, mapping, source.dialect.decimal, predict)
+        assessment, probability = score_chunk(
+            text, chunk.extras, bundle, mapping, source.dialect.decimal, predict, bool(source.dialect.replaced)
+        )
         start = builder.rows
         builder.add(assessment, text[id_column] if id_column else None)
         if on_chunk is not None:

@@ -80,3 +80,32 @@ def test_a_header_longer_than_the_sample_is_read_whole(tmp_path: Path) -> None:
     assert header[WIDTH : WIDTH + len(names)] == names
     assert len(rows) == 2
     assert all(row[header.index("row_status")] != "invalid" for row in rows)
+
+
+def test_a_utf8_file_with_one_stray_byte_stays_utf8_and_names_the_row(tmp_path: Path) -> None:
+    from app.core.scoring import scan
+
+    rows = [f"{row},José Müller" for row in ROWS[:30]]
+    rows[27] = rows[27].replace("José Müller", "Caf\udce9")  # one Windows-1252 é, as a re-saved cell leaves it
+    source = tmp_path / "in.csv"
+    source.write_bytes("\n".join([HEADER + ",name", *rows, ""]).encode("utf-8", errors="surrogateescape"))
+    report = scan(source, BUNDLE)
+    assert report.dialect is not None
+    assert report.dialect.encoding == "utf-8"
+    assert "1 invalid byte" in report.dialect.describe()
+    (issue,) = report.issues_of("invalid_bytes")
+    assert issue.examples == (28,)
+    out = tmp_path / "out.csv"
+    score_to_csv(source, out, BUNDLE)
+    header, *scored = _records(out)
+    names = [row[header.index("name")] for row in scored]
+    assert names[:27] == ["José Müller"] * 27
+    assert names[27] == "Caf\ufffd"
+
+
+def test_a_windows_1252_file_is_still_read_as_such(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_bytes("\n".join([HEADER + ",name", *(f"{row},José" for row in ROWS[:5]), ""]).encode("cp1252"))
+    opened = open_input(source)
+    assert opened.dialect.encoding == "cp1252"
+    assert opened.dialect.replaced == 0
