@@ -282,12 +282,19 @@ def _history(args: argparse.Namespace, bundle: Bundle) -> int:
     from app.core.runlog import RunLog
 
     log = RunLog.default()
-    history = summarise_runs(log.read()[-args.limit :])
+    records, skipped = log.read_counted()
+    history = summarise_runs(records, limit=args.limit, skipped=skipped)
     if args.json:
         print(json.dumps(history.to_dict(), indent=1))
         return EXIT_OK
+    skipped = (
+        f"({history.skipped} record{'s' if history.skipped != 1 else ''} of {log.path} skipped: damaged, or not"
+        " from a scoring run)"
+    )
     if not history.runs:
         print(f"No scoring runs logged yet (the log is {log.path}).")
+        if history.skipped:
+            print(skipped)
         return EXIT_OK
     print(f"{'when (UTC)':<20} {'file':<28} {'rows':>9} {'verdict':<8} {'positive':>8} {'band':>9}  largest drift")
     for run, rate, band, psi in zip(history.runs, history.positive_rate, history.band, history.psi, strict=True):
@@ -295,12 +302,15 @@ def _history(args: argparse.Namespace, bundle: Bundle) -> int:
         drifts = [(value, name) for value, name in zip(psi, history.features, strict=True) if value is not None]
         worst = f"{max(drifts)[1]} {max(drifts)[0]:.3f}" if drifts else "-"
         band_text = f"{band['low']:.0%}–{band['high']:.0%}" if band else "-"
+        when, name = str(run.get("@timestamp", "?"))[:19], str(run.get("file", {}).get("name", "?"))[:28]
         print(
-            f"{run['@timestamp'][:19]:<20} {str(run['file']['name'])[:28]:<28} {data['rows']['total']:>9,}"
-            f" {data['verdict']:<8} {_fmt(rate, 3):>8} {band_text:>9}  {worst}"
+            f"{when:<20} {name:<28} {data['rows']['total']:>9,}"
+            f" {str(data.get('verdict', '?')):<8} {_fmt(rate, 3):>8} {band_text:>9}  {worst}"
         )
     for alert in history.alerts:
         print(f"ALERT {alert.kind}: {alert.message}")
+    if history.skipped:
+        print(skipped)
     return EXIT_OK
 
 

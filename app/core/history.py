@@ -8,7 +8,7 @@ from typing import Any
 
 from app.core.drift import PSI_ALERT
 
-__all__ = ["Alert", "RunHistory", "summarise_runs"]
+__all__ = ["Alert", "RunHistory", "summarise_runs", "well_formed"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class RunHistory:
     deciles: list[list[float]] = field(default_factory=list)
     issue_rates: dict[str, list[float]] = field(default_factory=dict)
     alerts: list[Alert] = field(default_factory=list)
+    skipped: int = 0  # log records that are not well-formed score records (another tool's, or edited)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``history --json`` document."""
@@ -56,13 +57,51 @@ class RunHistory:
             "psi": self.psi,
             "issue_rates": self.issue_rates,
             "alerts": [{"run": a.run, "kind": a.kind, "message": a.message} for a in self.alerts],
+            "skipped": self.skipped,
         }
 
 
-def summarise_runs(runs: Sequence[dict[str, Any]]) -> RunHistory:
-    """Series and alerts from ``score`` records (oldest first)."""
-    runs = [r for r in runs if isinstance(r.get("scoredesk"), dict) and "rows" in r["scoredesk"]]
-    history = RunHistory(runs=list(runs))
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _maybe(value: Any, check: Any) -> bool:
+    return value is None or check(value)
+
+
+def well_formed(record: Any) -> bool:
+    """A ``score`` record with every field the history reads, of the type it reads (foreign lines are not)."""
+    if not isinstance(record, dict) or not isinstance(data := record.get("scoredesk"), dict):
+        return False
+    rows, scores, band = data.get("rows"), data.get("scores", {}), data.get("positive_rate_band")
+    model, drift, issues = data.get("model"), data.get("drift", {}), data.get("issues", {})
+    return (
+        isinstance(record.get("@timestamp", ""), str)
+        and isinstance(record.get("file", {}), dict)
+        and isinstance(record.get("event", {}), dict)
+        and isinstance(rows, dict)
+        and _number(rows.get("total"))
+        and isinstance(model, dict)
+        and isinstance(model.get("version"), str | int | float)
+        and isinstance(drift, dict)
+        and all(_maybe(v, _number) for v in drift.values())
+        and isinstance(issues, dict)
+        and all(_number(v) for v in issues.values())
+        and isinstance(scores, dict)
+        and _maybe(scores.get("positive_rate"), _number)
+        and isinstance(scores.get("deciles", []), list)
+        and all(_number(v) for v in scores.get("deciles", []))
+        and _maybe(band, lambda b: isinstance(b, dict) and all(_number(b.get(k)) for k in ("low", "high", "expected")))
+    )
+
+
+def summarise_runs(records: Sequence[Any], limit: int | None = None, skipped: int = 0) -> RunHistory:
+    """Series and alerts from the last ``limit`` well-formed ``score`` records (oldest first); the others are
+    counted in ``skipped`` (with the ``skipped`` lines the log reader already left out), never a reason to fail."""
+    runs = [r for r in records if well_formed(r)]
+    skipped += len(records) - len(runs)
+    history = RunHistory(runs=runs[-limit:] if limit else runs, skipped=skipped)
+    runs = history.runs
     features: list[str] = []
     for run in runs:
         features.extend(name for name in run["scoredesk"].get("drift", {}) if name not in features)

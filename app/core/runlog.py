@@ -7,11 +7,13 @@ asked for (``rows`` events, one per row, after the run's summary line).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import socket
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,15 +61,33 @@ class RunLog:
         if not lines:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        if self.path.exists() and self.path.stat().st_size >= self.max_bytes:
-            self._rotate()
-        prefix = "\n" if self._ends_torn() else ""  # never continue a line a crash left unfinished
-        data = (prefix + "".join(lines)).encode("utf-8")
-        descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        with self._locked():  # another process may be rotating: size check, rotation and append are one step
+            if self.path.exists() and self.path.stat().st_size >= self.max_bytes:
+                self._rotate()
+            prefix = "\n" if self._ends_torn() else ""  # never continue a line a crash left unfinished
+            data = (prefix + "".join(lines)).encode("utf-8")
+            descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(descriptor, data)
+            finally:
+                os.close(descriptor)
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold an exclusive lock on ``runs.jsonl.lock`` (the log itself is renamed by rotation)."""
+        descriptor = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            os.write(descriptor, data)
+            if sys.platform == "win32":
+                import msvcrt
+
+                msvcrt.locking(descriptor, msvcrt.LK_LOCK, 1)  # retries for 10 s, then raises OSError
+            else:
+                import fcntl
+
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+            yield
         finally:
-            os.close(descriptor)
+            os.close(descriptor)  # closing releases the lock
 
     def _ends_torn(self) -> bool:
         if not self.path.exists() or self.path.stat().st_size == 0:
@@ -90,17 +110,26 @@ class RunLog:
 
     def read(self, action: str | None = "score") -> list[dict[str, Any]]:
         """Records, oldest first, optionally only one ``event.action``; unreadable lines are skipped."""
-        records = []
+        return self.read_counted(action)[0]
+
+    def read_counted(self, action: str | None = "score") -> tuple[list[dict[str, Any]], int]:
+        """Records as ``read`` gives them, and how many lines were skipped: torn by a crash, not JSON objects,
+        or without an ``event`` object (another tool's lines)."""
+        records, skipped = [], 0
         for path in self.files():
             with open(path, encoding="utf-8", errors="replace") as handle:
                 for line in handle:
                     try:
                         record = json.loads(line)
-                    except json.JSONDecodeError:
-                        continue  # a torn line from a crash mid-write
-                    if isinstance(record, dict) and (action is None or record.get("event", {}).get("action") == action):
+                    except (json.JSONDecodeError, RecursionError):
+                        skipped += bool(line.strip())  # a torn line from a crash mid-write
+                        continue
+                    if not isinstance(record, dict) or not isinstance(record.get("event", {}), dict):
+                        skipped += 1
+                        continue
+                    if action is None or record.get("event", {}).get("action") == action:
                         records.append(record)
-        return records
+        return records, skipped
 
 
 def _plain(value: Any) -> Any:

@@ -123,7 +123,8 @@ class HistoryPanel(QWidget):
         from app.core.runlog import RunLog
 
         log = RunLog.default()
-        self.history = summarise_runs(log.read()[-50:])
+        records, skipped = log.read_counted()
+        self.history = summarise_runs(records, limit=50, skipped=skipped)
         self.alerts.clear()
         if not self.history.runs:
             self.summary.setText(

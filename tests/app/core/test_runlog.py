@@ -131,3 +131,52 @@ def test_score_accumulator_deciles_match_numpy() -> None:
     np.testing.assert_allclose(summary["deciles"], np.quantile(values, np.arange(1, 10) / 10), atol=1.5e-3)
     assert summary["positive_rate"] == pytest.approx(np.mean(values >= 0.3))
     assert sum(summary["histogram"]["counts"]) == 50_000
+
+
+_WRITER = """
+import sys
+from pathlib import Path
+from app.core.runlog import RunLog
+
+log = RunLog(Path(sys.argv[1]), max_bytes=400, backups=200)
+for index in range(40):
+    log.append([{"writer": int(sys.argv[2]), "index": index, "event": {"action": "score"}, "pad": "x" * 60}])
+"""
+
+
+def test_concurrent_writers_across_rotations_lose_no_record(tmp_path: Path) -> None:
+    # Six processes append at a size that rotates every few records: every record must survive.
+    path = tmp_path / "runs.jsonl"
+    writers = [
+        subprocess.Popen([sys.executable, "-c", _WRITER, str(path), str(n)], stderr=subprocess.PIPE) for n in range(6)
+    ]
+    errors = [writer.communicate(timeout=300)[1] for writer in writers]
+    assert [writer.returncode for writer in writers] == [0] * 6, errors
+    records = RunLog(path, max_bytes=400, backups=200).read()
+    assert sorted((r["writer"], r["index"]) for r in records) == [(w, i) for w in range(6) for i in range(40)]
+
+
+@pytest.mark.parametrize(
+    "foreign",
+    [
+        {"event": "x"},
+        {"event": {"action": "score"}, "scoredesk": {"rows": {"total": "many"}, "model": {"version": "1"}}},
+        {"event": {"action": "score"}, "scoredesk": {"rows": {"total": 5}, "model": {"version": "1"}, "drift": []}},
+        {"event": {"action": "score"}, "scoredesk": {"rows": {"total": 5}, "model": {"version": "1"}, "scores": 3}},
+    ],
+    ids=["event as text", "total as text", "drift as a list", "scores as a number"],
+)
+def test_history_skips_foreign_records_with_a_count(isolated_user_data: Path, tmp_path: Path, capsys, foreign) -> None:
+    _score(SAMPLE, tmp_path / "out.csv")
+    with open(isolated_user_data / LOG_NAME, "a", encoding="utf-8") as log:
+        log.write(json.dumps(foreign) + "\n")
+    _score(SAMPLE, tmp_path / "out.csv")
+    capsys.readouterr()
+    assert main(["history"]) == 0
+    out = capsys.readouterr().out
+    assert out.count(SAMPLE.name) == 2
+    assert "(1 record of" in out
+    assert main(["history", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert len(document["runs"]) == 2
+    assert document["skipped"] == 1
