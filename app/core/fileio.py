@@ -18,6 +18,7 @@ __all__ = [
     "OutputError",
     "atomic_path",
     "describe_output_error",
+    "file_kind",
     "output_target",
     "atomic_write_bytes",
     "atomic_write_text",
@@ -48,7 +49,8 @@ _STALE_SECONDS = 24 * 3600
 _NAME_KEEP = 40  # characters of the target's name in its temporary name, so that one is never too long
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a path that is not a regular file is, in words (``a FIFO (named pipe)``)."""
     for test, name in (
         (stat.S_ISFIFO, "a FIFO (named pipe)"),
         (stat.S_ISCHR, "a character device"),
@@ -71,7 +73,9 @@ def output_target(target: Path) -> Path:
     except OSError as error:
         raise OutputError(describe_output_error(target, error)) from None
     if not stat.S_ISREG(info.st_mode):
-        raise OutputError(f"{target}: is {_kind(info.st_mode)}, not a regular file; give a file name for the output")
+        raise OutputError(
+            f"{target}: is {file_kind(info.st_mode)}, not a regular file; give a file name for the output"
+        )
     return Path(os.path.realpath(target))  # a link to a file: write the file, keep the link
 
 

@@ -38,12 +38,31 @@ __all__ = [
 
 # extra_fields: the fields a row has beyond the header's width, as written (a malformed row loses nothing).
 OUTPUT_COLUMNS = ("probability", "prediction", "row_status", "row_issues", "extra_fields")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^\s*[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?\s*$")
+# What a spreadsheet may run as a formula: = + - @, and the full-width and small forms some of them fold
+# to (＝ ＋ － ＠ ﹦ ﹢ ﹣ ﹫), also after leading blanks, which some importers trim ("Trim spaces" in
+# LibreOffice; Excel drops some of them). Tab and CR lead the list of starts themselves (OWASP).
+_FORMULA_CHARACTERS = "=+-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b"
+_BLANKS = (
+    " \t\r\n\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+_FORMULA_START = tuple(_FORMULA_CHARACTERS + _BLANKS)
+_NUMBER = re.compile(r"^[ \t]*[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)([eE][+-]?[0-9]+)?[ \t]*$")
 
 
-def neutralise_formulas(column: pd.Series | np.ndarray) -> np.ndarray:
-    """Prefix ``'`` to text cells starting with = + - @ tab or CR; numbers such as ``-3`` stay as they are."""
+def _runs_as_formula(cell: str) -> bool:
+    """Whether a cell that starts with a formula character or a blank could run in a spreadsheet."""
+    if _NUMBER.match(cell):
+        return False
+    if cell[0] in "\t\r":
+        return True
+    stripped = cell.lstrip(_BLANKS)
+    return bool(stripped) and stripped[0] in _FORMULA_CHARACTERS
+
+
+def neutralise_formulas(column: pd.Series | np.ndarray | Sequence[str]) -> np.ndarray:
+    """Prefix ``'`` to text cells a spreadsheet could run as a formula (see ``_FORMULA_CHARACTERS``); numbers
+    such as ``-3`` stay as they are."""
     values = np.asarray(column, dtype=object)
     # Cutting every cell to its first character happens in C; only the rare risky cells reach Python.
     risky = np.flatnonzero(np.isin(values.astype("<U1"), _FORMULA_START))
@@ -52,7 +71,7 @@ def neutralise_formulas(column: pd.Series | np.ndarray) -> np.ndarray:
     values = values.copy()
     for index in risky:
         cell = values[index]
-        if not _NUMBER.match(cell):
+        if _runs_as_formula(cell):
             values[index] = "'" + cell
     return values
 

@@ -10,16 +10,21 @@ from __future__ import annotations
 import codecs
 import csv
 import dataclasses
+import errno
 import functools
 import io
 import itertools
+import os
 import re
+import stat
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from app.core.fileio import file_kind
 
 __all__ = [
     "CHUNK_ROWS",
@@ -625,11 +630,21 @@ def _detect_decimal(path: Path, dialect: Dialect, columns: list[str], numeric: S
 def open_input(path: Path, numeric_columns: Sequence[str] = ()) -> InputFile:
     """Detect how ``path`` is written and return a chunk reader; ``numeric_columns`` help spot decimal commas."""
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise InputError(f"{path}: is a symbolic link to {os.readlink(path)}, which does not exist") from None
+        raise InputError(f"{path}: no such file") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise InputError(f"{path}: is a loop of symbolic links, not a file") from None
+        raise InputError(f"{path}: cannot be opened ({error.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
         raise InputError(f"{path}: is a folder, not a CSV file")
-    size = path.stat().st_size
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{path}: is {file_kind(info.st_mode)}, not a file; save the data to a file and score that")
+    size = info.st_size
     if size == 0:
         raise InputError(f"{path}: the file is empty")
     with open(path, "rb") as handle:

@@ -94,3 +94,30 @@ def _csv_line(row: list[str]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerow(row)
     return buffer.getvalue()[:-2]
+
+
+def test_formula_starts_hidden_behind_blanks_or_wide_forms_are_neutralised() -> None:
+    hidden = [
+        "＝1+1",
+        "＋cmd",
+        "－cmd",
+        "＠SUM(A1)",
+        "﹦1+1",
+        "  =1+1",
+        "\u00a0=1+1",
+        "\u200b=1+1",
+        "\x0b=1+1",
+        "\x0c=1+1",
+        "\u2028=1+1",
+        "\n=1+1",
+    ]
+    assert neutralise_formulas(hidden).tolist() == ["'" + cell for cell in hidden]
+    harmless = ["-3", " 42 ", "+1.5", "1e5", "  spaced  ", "a=b", "", "\u00a0text", "São Paulo"]
+    assert neutralise_formulas(harmless).tolist() == harmless
+
+
+def test_hidden_formula_starts_are_neutralised_in_copied_rows(tmp_path: Path) -> None:
+    text = f"{HEADER},notes\n{ROWS[0]},＝1+1\n{ROWS[1]}, =1+1\n{ROWS[2]},fine\n"
+    records = _records(_score_text(tmp_path, text))
+    width = len(HEADER.split(","))
+    assert [record[width] for record in records[1:]] == ["'＝1+1", "' =1+1", "fine"]
