@@ -48,7 +48,8 @@ def _bounded(convert: type[float] | type[int], low: float, high: float, what: st
             kind = "a whole number" if convert is int else "a number"
             raise argparse.ArgumentTypeError(f"{what} {text!r} is not {kind}") from None
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{what} {value:g} is outside {low:g}..{high:g}")
+            limits = f"at least {low:g}" if high == float("inf") else f"within {low:g}..{high:g}"
+            raise argparse.ArgumentTypeError(f"{what} {value:g} is outside the allowed range: {limits}")
         return value + 0  # -0.0 becomes 0.0, so it prints as 0.00
 
     return parse
@@ -56,7 +57,7 @@ def _bounded(convert: type[float] | type[int], low: float, high: float, what: st
 
 _threshold = _bounded(float, 0.0, 1.0, "threshold")
 _reasons = _bounded(int, 1, 10, "--explain")
-_limit = _bounded(int, 1, 10**9, "--limit")
+_limit = _bounded(int, 1, float("inf"), "--limit")
 
 
 def _program_name() -> str:

@@ -99,7 +99,7 @@ def test_failed_score_leaves_an_existing_output_untouched(tmp_path: Path, capsys
 def test_bad_arguments_exit_2_in_one_line(capsys) -> None:
     code, _, err = run(["score", str(SAMPLE), "-o", "x.csv", "--threshold", "1.5"], capsys)
     assert code == EXIT_INPUT
-    assert "outside 0..1" in err
+    assert "threshold 1.5 is outside the allowed range: within 0..1" in err
     assert err.count("\n") == 1
     assert run(["frobnicate"], capsys)[0] == EXIT_INPUT
     code, _, err = run(["score", str(SAMPLE), "-o", str(SAMPLE)], capsys)
@@ -226,3 +226,35 @@ def test_main_sends_commands_to_the_cli_and_a_lone_file_to_the_window(tmp_path: 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "info").write_text("a file named like a command")
     assert file_to_open(["info"]) is None
+
+
+def test_inputs_that_are_no_files_say_what_they_are(tmp_path: Path, capsys) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    loop_a, loop_b = tmp_path / "a.csv", tmp_path / "b.csv"
+    loop_a.symlink_to(loop_b)
+    loop_b.symlink_to(loop_a)
+    dangling = tmp_path / "gone.csv"
+    dangling.symlink_to(tmp_path / "nowhere.csv")
+    expected = {
+        fifo: "is a FIFO (named pipe), not a file",
+        Path("/dev/zero"): "is a character device, not a file",
+        loop_a: "is a loop of symbolic links",
+        dangling: "which does not exist",
+    }
+    for path, fragment in expected.items():
+        code, _, err = run(["check", str(path)], capsys)
+        assert code == EXIT_INPUT
+        assert err == f"error: {path}: {err.split(': ', 2)[2]}"
+        assert fragment in err
+
+
+def test_history_limit_must_be_positive_and_threshold_minus_zero_is_zero(tmp_path: Path, capsys) -> None:
+    code, _, err = run(["history", "--limit", "0"], capsys)
+    assert code == EXIT_INPUT
+    assert "--limit 0 is outside the allowed range: at least 1" in err
+    code, out, _ = run(["score", str(SAMPLE), "-o", str(tmp_path / "out.csv"), "--threshold", "-0", "--no-log"], capsys)
+    assert code == EXIT_OK
+    assert "at threshold 0.00." in out

@@ -63,5 +63,5 @@ def test_explain_adds_each_rows_top_reasons(tmp_path: Path) -> None:
 
 def test_explain_bounds(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["score", str(SAMPLE), "-o", str(tmp_path / "x.csv"), "--explain", "0"]) == 2
-    assert "outside 1..10" in capsys.readouterr().err
+    assert "outside the allowed range: within 1..10" in capsys.readouterr().err
     assert not (tmp_path / "x.csv").exists()
