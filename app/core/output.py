@@ -143,7 +143,7 @@ class RowFormatter:
             self._labels[self._outcomes(chunk.probability)],
             np.asarray(STATUS_NAMES, dtype=object)[chunk.assessment.status],
             chunk.assessment.issues,
-            _extras(chunk),
+            neutralise_formulas(_extras(chunk)),  # surplus text is a cell too: `=cmd,x` must not run
         ]
         if self.explain:
             added += self._reasons(chunk)

@@ -109,3 +109,8 @@ def test_a_windows_1252_file_is_still_read_as_such(tmp_path: Path) -> None:
     opened = open_input(source)
     assert opened.dialect.encoding == "cp1252"
     assert opened.dialect.replaced == 0
+
+
+def test_surplus_text_that_starts_like_a_formula_is_neutralised(tmp_path: Path) -> None:
+    header, row = _scored(tmp_path, f"{HEADER}\n{ROWS[0]},=cmd|' /C calc'!A0,x\n")
+    assert row[header.index("extra_fields")] == "'=cmd|' /C calc'!A0,x"
