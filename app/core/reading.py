@@ -371,7 +371,16 @@ class InputFile:
         return TextChunk(frame[names[:width]], _joined_extras(frame[names[width:]], self.dialect))
 
     def _read(self, block: str, extra_fields: int) -> pd.DataFrame:
-        return pd.read_csv(io.StringIO(block), **read_options(self.dialect, self.columns, extra_fields))
+        options = read_options(self.dialect, self.columns, extra_fields)
+        if self.dialect.newline != "\r" or "\n" in block:
+            return pd.read_csv(io.StringIO(block), **options)
+        # pandas' parser drops a row of empty fields (";") that follows a blank line when lines end in a lone CR.
+        # With no LF in the block, CR can become LF for the parser and LF back to CR in the cells, exactly.
+        frame = pd.read_csv(io.StringIO(block.replace("\r", "\n")), **options)
+        for column in frame.columns:
+            if frame[column].str.contains("\n", regex=False).any():
+                frame[column] = frame[column].str.replace("\n", "\r", regex=False)
+        return frame
 
     @staticmethod
     def _unfinished(error: pd.errors.ParserError, final: bool) -> bool:

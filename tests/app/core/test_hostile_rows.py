@@ -114,3 +114,14 @@ def test_a_windows_1252_file_is_still_read_as_such(tmp_path: Path) -> None:
 def test_surplus_text_that_starts_like_a_formula_is_neutralised(tmp_path: Path) -> None:
     header, row = _scored(tmp_path, f"{HEADER}\n{ROWS[0]},=cmd|' /C calc'!A0,x\n")
     assert row[header.index("extra_fields")] == "'=cmd|' /C calc'!A0,x"
+
+
+def test_a_row_of_empty_fields_after_a_blank_line_survives_in_a_lone_cr_file(tmp_path: Path) -> None:
+    # pandas' parser drops it when lines end in a lone CR; the row must reach the output all the same.
+    empty_row = "," * (WIDTH - 1)
+    header, *rows = _scored(
+        tmp_path, "\r".join([HEADER, ROWS[0], "", empty_row, ROWS[1], '"a\rb"' + ROWS[2][ROWS[2].index(",") :]]) + "\r"
+    )
+    assert len(rows) == 4
+    assert rows[1][:WIDTH] == [""] * WIDTH
+    assert rows[3][0] == "a\rb"
