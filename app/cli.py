@@ -74,7 +74,7 @@ def _parser() -> _Parser:
     )
     score = commands.add_parser("score", parents=[model], help="score a CSV file into a new CSV file")
     score.add_argument("input", type=Path, metavar="IN")
-    score.add_argument("-o", "--output", type=Path, required=True, metavar="OUT")
+    score.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="scored file; - for stdout")
     score.add_argument(
         "--threshold", type=_threshold, default=None, metavar="T", help="decision threshold (default: the card's)"
     )
@@ -148,17 +148,28 @@ def _score(args: argparse.Namespace, bundle: Bundle) -> int:
     log = RunLog.default()
     sinks = [RowLogger(log, run_id, bundle.card.raw)] if args.log_rows and not args.no_log else []
     started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
-    result = score_to_csv(args.input, args.output, bundle, args.threshold, sinks=sinks, explain=args.explain)
+    to_stdout = str(args.output) == "-"  # the rows go to standard output, the summary to stderr
+    summary = sys.stderr if to_stdout else sys.stdout
+    result = score_to_csv(
+        args.input,
+        None if to_stdout else args.output,
+        bundle,
+        args.threshold,
+        sinks=sinks,
+        explain=args.explain,
+        stream=sys.stdout.buffer if to_stdout else None,
+    )
     if not args.no_log:
         duration = time.perf_counter() - clock
         append_run(log, result.report, result.scores, bundle.card.raw, "cli", started, duration, run_id)
     report = result.report
     print(
-        f"Scored {report.rows} rows of {args.input} into {args.output}: {_status_line(report)};"
-        f" {result.predicted_positive} predicted {bundle.card.target.positive_label!r}"
-        f" at threshold {result.threshold:.2f}."
+        f"Scored {report.rows} rows of {args.input} into {'standard output' if to_stdout else args.output}:"
+        f" {_status_line(report)}; {result.predicted_positive} predicted {bundle.card.target.positive_label!r}"
+        f" at threshold {result.threshold:.2f}.",
+        file=summary,
     )
-    print("\n".join(_issue_lines(report, limit=10)))
+    print("\n".join(_issue_lines(report, limit=10)), file=summary)
     return EXIT_OK
 
 

@@ -290,40 +290,45 @@ def close_output(handle: IO[str]) -> None:
 
 
 class _CsvSink:
-    """Appends scored chunks to ``target``, opening it (and writing the header) at the first chunk."""
+    """Appends scored chunks to the output, opening it (and writing the header) at the first chunk."""
 
-    def __init__(self, target: Path, bundle: Bundle, threshold: float, explain: int = 0) -> None:
-        self.target = target
+    def __init__(
+        self, opener: Callable[[Dialect], IO[str]], bundle: Bundle, threshold: float, explain: int = 0
+    ) -> None:
+        self.opener = opener
         self.bundle = bundle
         self.threshold = threshold
         self.explain = explain
         self.formatter: RowFormatter | None = None
-        self._handle: IO[str] | None = None
+        self.handle: IO[str] | None = None
 
     def __call__(self, chunk: ScoredChunk) -> None:
         dialect = chunk.source.dialect
-        if self.formatter is None or self._handle is None:
+        if self.formatter is None or self.handle is None:
             self.formatter = RowFormatter(self.bundle, self.threshold, dialect, self.explain)
-            self._handle = open_output(self.target, dialect)
-            self._handle.write(
+            self.handle = self.opener(dialect)
+            self.handle.write(
                 _csv_text([self.formatter.header(chunk.source.header or list(chunk.text.columns))], dialect)
             )
         text = self.formatter.text(chunk)
-        if (
-            text is None
-        ):  # csv.writer over row tuples: faster than DataFrame.to_csv for text, and quotes only where needed
+        if text is None:  # csv.writer over row tuples: faster than DataFrame.to_csv, and quotes only where needed
             text = _csv_text(self.formatter.rows(chunk), dialect)
-        self._handle.write(text)
+        self.handle.write(text)
 
-    def close(self) -> None:
-        """Flush, sync and close the output file."""
-        if self._handle is not None:
-            close_output(self._handle)
+
+def _stream_opener(stream: IO[bytes]) -> Callable[[Dialect], IO[str]]:
+    """Text output onto a byte stream we do not own (standard output): never closed here."""
+
+    def opener(dialect: Dialect) -> IO[str]:
+        encoding = "utf-8-sig" if dialect.bom else "utf-8"
+        return io.TextIOWrapper(stream, encoding=encoding, newline="", write_through=False)  # type: ignore[arg-type]
+
+    return opener
 
 
 def score_to_csv(
     path: Path,
-    out: Path,
+    out: Path | None,
     bundle: Bundle,
     threshold: float | None = None,
     progress: ProgressFn | None = None,
@@ -331,32 +336,49 @@ def score_to_csv(
     sinks: Sequence[Callable[[ScoredChunk], None]] = (),
     explain: int = 0,
     chunk_rows: int = CHUNK_ROWS,
+    stream: IO[bytes] | None = None,
 ) -> ScoreResult:
     """Score ``path`` into ``out`` atomically: on any error or cancel, ``out`` is not created or changed.
 
-    ``sinks`` also see every chunk (e.g. the run log's row events); ``explain`` adds each row's top reasons.
+    With ``stream`` (and ``out`` None) the rows go there as they are scored, as ``-o -`` sends them to
+    standard output. ``sinks`` also see every chunk (e.g. the run log's row events); ``explain`` adds each
+    row's top reasons.
     """
     from app.core.runlog import ScoreAccumulator
 
-    path, out = Path(path), Path(out)
-    if out.exists() and path.exists() and out.resolve() == path.resolve():
-        raise InputError(f"{out}: the output would overwrite the input; choose another -o")
-    output_target(out)  # refuse a device, FIFO or folder before reading anything
+    path = Path(path)
     threshold = bundle.card.threshold if threshold is None else threshold
     scores = ScoreAccumulator(threshold)
-    with atomic_path(out) as temporary:
-        sink = _CsvSink(temporary, bundle, threshold, explain)
 
+    def run(sink: _CsvSink) -> FileReport:
         def every_sink(chunk: ScoredChunk) -> None:
             sink(chunk)
             scores.add(chunk.probability)
             for extra in sinks:
                 extra(chunk)
 
+        return scan(path, bundle, on_chunk=every_sink, progress=progress, cancelled=cancelled, chunk_rows=chunk_rows)
+
+    if out is None:
+        if stream is None:
+            raise ValueError("score_to_csv needs an output path or a stream")
+        sink = _CsvSink(_stream_opener(stream), bundle, threshold, explain)
         try:
-            report = scan(
-                path, bundle, on_chunk=every_sink, progress=progress, cancelled=cancelled, chunk_rows=chunk_rows
-            )
+            report = run(sink)
         finally:
-            sink.close()
+            if sink.handle is not None:
+                sink.handle.flush()
+                sink.handle.detach()  # type: ignore[attr-defined]
+        return ScoreResult(report, Path("-"), threshold, scores.positive, scores)
+    out = Path(out)
+    if out.exists() and path.exists() and out.resolve() == path.resolve():
+        raise InputError(f"{out}: the output would overwrite the input; choose another -o")
+    output_target(out)  # refuse a device, FIFO or folder before reading anything
+    with atomic_path(out) as temporary:
+        sink = _CsvSink(lambda dialect: open_output(temporary, dialect), bundle, threshold, explain)
+        try:
+            report = run(sink)
+        finally:
+            if sink.handle is not None:
+                close_output(sink.handle)
     return ScoreResult(report, out, threshold, scores.positive, scores)

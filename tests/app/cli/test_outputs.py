@@ -160,3 +160,31 @@ def test_term_and_hup_leave_no_temporary_file(tmp_path: Path, signum: int) -> No
     assert b"no output was written" in err
     assert list(tmp_path.glob(".*.part")) == []
     assert not out.exists()
+
+
+def test_dash_writes_the_scored_rows_to_standard_output(tmp_path: Path) -> None:
+    result = subprocess.run(_cli("score", str(SAMPLE), "-o", "-", "--no-log"), capture_output=True, cwd=tmp_path)
+    assert result.returncode == EXIT_OK, result.stderr
+    assert result.stdout.decode("utf-8").count("\n") == 201
+    assert result.stdout.startswith(b"customer_id,")
+    assert b"into standard output" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no file called "-"
+
+
+@pytest.mark.parametrize(
+    ("code", "advice"),
+    [
+        (errno.EROFS, "/data/out is on a read-only file system; choose another folder"),
+        (errno.EACCES, "no permission to write in /data/out; choose a folder you can write to"),
+        (errno.EDQUOT, "the disk quota is used up"),
+        (errno.ENAMETOOLONG, "the file name is too long for this file system; choose a shorter name"),
+    ],
+)
+def test_write_errors_name_the_output_and_say_what_to_do(code: int, advice: str) -> None:
+    from app.core.fileio import describe_output_error
+
+    error = OSError(code, os.strerror(code), "/data/out/.scored.csv.x1y2.part")  # as the kernel names the file
+    message = describe_output_error(Path("/data/out/scored.csv"), error)
+    assert message.startswith("/data/out/scored.csv: cannot be written: ")
+    assert advice in message
+    assert ".part" not in message
