@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 
 from app.core.bundle import Bundle, BundleError, load_bundle
 from app.core.fileio import OutputError
-from app.core.reading import InputError
+from app.core.reading import InputError, InputOptions
 from app.core.report import FileReport
 from app.core.scoring import MissingColumnsError
 
@@ -72,7 +72,18 @@ def _parser() -> _Parser:
     model.add_argument(
         "--model", type=Path, default=None, metavar="DIR", help="model bundle folder (default: the bundled one)"
     )
-    score = commands.add_parser("score", parents=[model], help="score a CSV file into a new CSV file")
+    reading = argparse.ArgumentParser(add_help=False)
+    reading.add_argument(
+        "--mapping",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="column mapping (TOML) for a file whose columns differ",
+    )
+    reading.add_argument(
+        "--sheet", default=None, metavar="NAME", help="the workbook sheet to read (default: the first)"
+    )
+    score = commands.add_parser("score", parents=[model, reading], help="score a CSV file into a new CSV file")
     score.add_argument("input", type=Path, metavar="IN")
     score.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="scored file; - for stdout")
     score.add_argument(
@@ -81,10 +92,10 @@ def _parser() -> _Parser:
     score.add_argument("--explain", type=_reasons, default=0, metavar="K", help="add each row's top K reasons to OUT")
     score.add_argument("--no-log", action="store_true", help="do not record this run in the run log")
     score.add_argument("--log-rows", action="store_true", help="also log every row's values (off by default: privacy)")
-    check = commands.add_parser("check", parents=[model], help="sanity and drift report for a CSV file")
+    check = commands.add_parser("check", parents=[model, reading], help="sanity and drift report for a CSV file")
     check.add_argument("input", type=Path, metavar="IN")
     check.add_argument("--json", action="store_true")
-    evaluate = commands.add_parser("evaluate", parents=[model], help="metrics on a labelled CSV file")
+    evaluate = commands.add_parser("evaluate", parents=[model, reading], help="metrics on a labelled CSV file")
     evaluate.add_argument("input", type=Path, metavar="IN")
     evaluate.add_argument("--label", default=None, metavar="COLUMN", help="label column (default: the card's target)")
     evaluate.add_argument("--threshold", type=_threshold, default=None, metavar="T")
@@ -136,6 +147,14 @@ def _status_line(report: FileReport) -> str:
     return f"{counts['ok']} ok, {counts['warning']} warning, {counts['invalid']} invalid"
 
 
+def _options(args: argparse.Namespace, bundle: Bundle) -> InputOptions:
+    """The sheet and the column mapping the command was given."""
+    from app.core.mapping_file import load_mapping
+
+    mapping = load_mapping(args.mapping, bundle.card) if args.mapping is not None else None
+    return InputOptions(sheet=args.sheet, mapping=mapping)
+
+
 def _score(args: argparse.Namespace, bundle: Bundle) -> int:
     import datetime as dt
     import time
@@ -158,6 +177,7 @@ def _score(args: argparse.Namespace, bundle: Bundle) -> int:
         sinks=sinks,
         explain=args.explain,
         stream=sys.stdout.buffer if to_stdout else None,
+        options=_options(args, bundle),
     )
     if not args.no_log:
         duration = time.perf_counter() - clock
@@ -177,7 +197,7 @@ def _check(args: argparse.Namespace, bundle: Bundle) -> int:
     from app.core.scoring import scan
 
     try:
-        report = scan(args.input, bundle, predict=False)
+        report = scan(args.input, bundle, predict=False, options=_options(args, bundle))
     except MissingColumnsError as error:
         _print_check(error.report, args.json)
         raise
@@ -200,7 +220,7 @@ def _print_check(report: FileReport, as_json: bool) -> None:
 def _evaluate(args: argparse.Namespace, bundle: Bundle) -> int:
     from app.core.evaluation import evaluate_file
 
-    result, report = evaluate_file(args.input, bundle, args.label, args.threshold)
+    result, report = evaluate_file(args.input, bundle, args.label, args.threshold, options=_options(args, bundle))
     if args.json:
         print(json.dumps(result, indent=1))
         return EXIT_OK

@@ -89,6 +89,14 @@ _TYPES = (
         "A header differs from the model's only in case, spaces or underscores; it was matched.",
     ),
     IssueType("extra_column", "file", "info", "Extra column", "A column the model does not use; it is passed through."),
+    IssueType("mapped_column", "file", "info", "Mapped column", "A column the mapping file says feeds a model column."),
+    IssueType(
+        "duplicate_column",
+        "file",
+        "warning",
+        "Repeated column name",
+        "The header names a column more than once; each copy is passed through in its own position.",
+    ),
     IssueType("duplicate_id", "file", "warning", "Duplicate id", "The same id appears on more than one row."),
     IssueType(
         "missing_share",

@@ -11,7 +11,7 @@ import pandas as pd
 from app.core.bundle import Bundle
 from app.core.card import ModelCard
 from app.core.metrics import classification_summary, roc_curve, thin_curve
-from app.core.reading import InputError
+from app.core.reading import InputError, InputOptions
 from app.core.report import EXAMPLES, FileReport
 from app.core.scoring import CancelFn, ProgressFn, ScoredChunk, scan
 from app.core.slices import all_slice_metrics
@@ -96,6 +96,7 @@ def evaluate_file(
     threshold: float | None = None,
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
+    options: InputOptions | None = None,
 ) -> tuple[dict[str, Any], FileReport]:
     """Score a labelled file and compute its metrics; unusable labels raise InputError naming them."""
     card = bundle.card
@@ -103,7 +104,13 @@ def evaluate_file(
     threshold = card.threshold if threshold is None else threshold
     collector = LabelCollector(card, label)
     report = scan(
-        Path(path), bundle, on_chunk=collector, progress=progress, cancelled=cancelled, optional_columns=[label]
+        Path(path),
+        bundle,
+        on_chunk=collector,
+        progress=progress,
+        cancelled=cancelled,
+        optional_columns=[label],
+        options=options,
     )
     if collector.unknown:
         shown = "; ".join(

@@ -23,7 +23,7 @@ import pandas as pd
 from app.core.bundle import Bundle
 from app.core.checks import STATUS_NAMES
 from app.core.fileio import atomic_path, output_target
-from app.core.reading import CHUNK_ROWS, Dialect, InputError
+from app.core.reading import CHUNK_ROWS, Dialect, InputError, InputOptions
 from app.core.report import FileReport
 from app.core.scoring import CancelFn, ProgressFn, ScoredChunk, scan
 
@@ -337,12 +337,13 @@ def score_to_csv(
     explain: int = 0,
     chunk_rows: int = CHUNK_ROWS,
     stream: IO[bytes] | None = None,
+    options: InputOptions | None = None,
 ) -> ScoreResult:
     """Score ``path`` into ``out`` atomically: on any error or cancel, ``out`` is not created or changed.
 
     With ``stream`` (and ``out`` None) the rows go there as they are scored, as ``-o -`` sends them to
     standard output. ``sinks`` also see every chunk (e.g. the run log's row events); ``explain`` adds each
-    row's top reasons.
+    row's top reasons; ``options`` pick a workbook's sheet and a column mapping.
     """
     from app.core.runlog import ScoreAccumulator
 
@@ -357,7 +358,15 @@ def score_to_csv(
             for extra in sinks:
                 extra(chunk)
 
-        return scan(path, bundle, on_chunk=every_sink, progress=progress, cancelled=cancelled, chunk_rows=chunk_rows)
+        return scan(
+            path,
+            bundle,
+            on_chunk=every_sink,
+            progress=progress,
+            cancelled=cancelled,
+            chunk_rows=chunk_rows,
+            options=options,
+        )
 
     if out is None:
         if stream is None:

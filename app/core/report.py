@@ -17,6 +17,7 @@ from app.core.card import ModelCard
 from app.core.catalogue import CATALOGUE, SEVERITIES, severity_of
 from app.core.checks import STATUS_NAMES, ChunkAssessment
 from app.core.drift import drift_status, psi
+from app.core.mapping_file import MappingFile
 from app.core.reading import ColumnMapping, Dialect
 
 __all__ = ["EXAMPLES", "FileReport", "Issue", "ReportBuilder"]
@@ -61,6 +62,7 @@ class FileReport:
     drift: dict[str, dict[str, Any]]
     extras: dict[str, Any] = field(default_factory=dict)
     drift_counts: dict[str, np.ndarray] = field(default_factory=dict)  # rows per reference bin, per feature
+    mapping_file: dict[str, Any] | None = None  # the mapping used: name, sha256, columns
 
     @property
     def verdict(self) -> str:
@@ -82,6 +84,7 @@ class FileReport:
             "status_counts": self.status_counts,
             "file": self.path,
             "format": self.dialect.describe() if self.dialect else None,
+            "mapping": self.mapping_file,
         }
 
 
@@ -102,8 +105,16 @@ def _id_hashes(values: np.ndarray) -> np.ndarray:
 class ReportBuilder:
     """Accumulates chunk assessments into a file report."""
 
-    def __init__(self, card: ModelCard, path: str, dialect: Dialect | None, mapping: ColumnMapping) -> None:
+    def __init__(
+        self,
+        card: ModelCard,
+        path: str,
+        dialect: Dialect | None,
+        mapping: ColumnMapping,
+        mapping_file: MappingFile | None = None,
+    ) -> None:
         self.card = card
+        self.mapping_file = mapping_file
         self.path = path
         self.dialect = dialect
         self.mapping = mapping
@@ -165,6 +176,20 @@ class ReportBuilder:
         issues: list[Issue] = []
         for name in self.mapping.missing:
             issues.append(Issue("missing_column", name, "error", 0, (), f"the file has no column '{name}'"))
+        for name, source in self.mapping.mapped.items():
+            where = self.mapping_file.name if self.mapping_file else "the mapping"
+            issues.append(Issue("mapped_column", name, "info", 0, (), f"column '{source}' feeds '{name}' ({where})"))
+        for name in self.mapping.duplicates:
+            issues.append(
+                Issue(
+                    "duplicate_column",
+                    name,
+                    "warning",
+                    0,
+                    (),
+                    f"the header names '{name}' more than once; each is passed through in its own position",
+                )
+            )
         for name, source in self.mapping.renamed.items():
             issues.append(Issue("renamed_column", name, "warning", 0, (), f"column '{source}' was read as '{name}'"))
         for source in self.mapping.extra:
@@ -229,4 +254,5 @@ class ReportBuilder:
             drift,
             dict(extras or {}),
             dict(self._bins),
+            self.mapping_file.summary() if self.mapping_file else None,
         )

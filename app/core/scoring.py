@@ -8,7 +8,7 @@ GUI can run it in a worker thread and tests can run it without Qt.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +17,19 @@ import pandas as pd
 
 from app.core.bundle import Bundle
 from app.core.checks import STATUS_INVALID, ChunkAssessment, assess_chunk
-from app.core.reading import CHUNK_ROWS, ColumnMapping, InputError, InputFile, map_columns, open_input
+from app.core.mapping_file import apply_values
+from app.core.reading import (
+    CHUNK_ROWS,
+    CancelFn,
+    Cancelled,
+    ColumnMapping,
+    InputError,
+    InputFile,
+    InputOptions,
+    ProgressFn,
+    map_columns,
+    open_input,
+)
 from app.core.report import FileReport, ReportBuilder
 
 __all__ = [
@@ -31,13 +43,7 @@ __all__ = [
     "score_chunk",
 ]
 
-ProgressFn = Callable[[int, int], None]
-CancelFn = Callable[[], bool]
 REPEATED_HEADER_SHARE = 0.8
-
-
-class Cancelled(Exception):
-    """The user cancelled a long job; nothing was written."""
 
 
 class MissingColumnsError(InputError):
@@ -94,20 +100,54 @@ def _malformed(extras: np.ndarray) -> np.ndarray:
     return np.asarray(extras, dtype=object) != ""
 
 
+def _missing_message(
+    path: Path, bundle: Bundle, mapping: ColumnMapping, source: InputFile, options: InputOptions
+) -> str:
+    card = bundle.card
+    kinds = {f.name: f.kind for f in card.features}
+    names = ", ".join(f"{m!r} ({kinds.get(m, 'column')})" for m in mapping.missing)
+    plural = "s" if len(mapping.missing) > 1 else ""
+    if len(source.columns) == 1:
+        hint = "; it has a single column, so it may not be a CSV file"
+    elif options.mapping is not None:
+        hint = f"; map a file column to {'each' if plural else 'it'} in [columns] of {options.mapping.name}"
+    else:
+        hint = f": map one of the file's columns to {'each' if plural else 'it'} with --mapping"
+    return f"{path}: missing column{plural} {names}{hint}"
+
+
 def open_for_scoring(
-    path: Path, bundle: Bundle, optional_columns: Sequence[str] = ()
+    path: Path,
+    bundle: Bundle,
+    optional_columns: Sequence[str] = (),
+    options: InputOptions | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
 ) -> tuple[InputFile, ColumnMapping, ReportBuilder]:
     """Open the input and map its columns; raise MissingColumnsError (with a report) when features are absent."""
     card = bundle.card
+    options = options or InputOptions()
     numeric = [f.name for f in card.features if f.is_numeric]
-    source = open_input(Path(path), numeric_columns=numeric)
+    source = open_input(
+        Path(path), numeric_columns=numeric, sheet=options.sheet, progress=progress, cancelled=cancelled
+    )
     optional = [*card.id_columns, card.target.column, *card.passthrough, *optional_columns]
-    mapping = map_columns(source.columns, card.feature_names, optional=optional)
-    builder = ReportBuilder(card, str(path), source.dialect, mapping)
+    written = [h.strip() or unique for h, unique in zip(source.header, source.columns, strict=False)]
+    explicit = None
+    if options.mapping is not None:
+        options.mapping.check_file_columns(source.columns)
+        explicit = options.mapping.columns
+    mapping = map_columns(source.columns, card.feature_names, optional=optional, written=written, explicit=explicit)
+    if mapping.ambiguous:
+        name, columns = next(iter(mapping.ambiguous.items()))
+        positions = ", ".join(f"{source.columns.index(c) + 1} ({c!r})" for c in columns)
+        raise InputError(
+            f"{path}: columns {positions} could each feed the model's {name!r}; say which with --mapping"
+            f' ([columns] {name} = "{columns[0]}"; a repeated name is told apart as NAME.1, NAME.2 by position)'
+        )
+    builder = ReportBuilder(card, str(path), source.dialect, mapping, options.mapping)
     if mapping.missing:
-        names = ", ".join(repr(m) for m in mapping.missing)
-        hint = "; it has a single column, so it may not be a CSV file" if len(source.columns) == 1 else ""
-        raise MissingColumnsError(f"{path}: missing column(s) the model needs: {names}{hint}", builder.finish())
+        raise MissingColumnsError(_missing_message(Path(path), bundle, mapping, source, options), builder.finish())
     return source, mapping, builder
 
 
@@ -127,11 +167,15 @@ def score_chunk(
     decimal: str,
     predict: bool = True,
     replaced: bool = False,
+    values: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[ChunkAssessment, np.ndarray]:
     """Checks and probabilities (NaN where invalid or not predicted) for one chunk of text; ``replaced``: the
-    reader replaced invalid bytes in this file, so rows holding U+FFFD are flagged."""
+    reader replaced invalid bytes in this file, so rows holding U+FFFD are flagged; ``values``: a mapping's value
+    tables, per model column."""
     card = bundle.card
     features = pd.DataFrame({name: text[mapping.source_for[name]] for name in card.feature_names})
+    for name, table in (values or {}).items():
+        features[name] = apply_values(features[name], table)
     row_masks = {"repeated_header": _repeated_header(text), "malformed_row": _malformed(extras)}
     if replaced:
         row_masks["invalid_bytes"] = _replaced_bytes(text, extras)
@@ -153,17 +197,19 @@ def scan(
     cancelled: CancelFn | None = None,
     chunk_rows: int = CHUNK_ROWS,
     optional_columns: Sequence[str] = (),
+    options: InputOptions | None = None,
 ) -> FileReport:
     """Read, check and (optionally) score ``path``; hand each chunk to ``on_chunk``; return the report."""
     card = bundle.card
-    source, mapping, builder = open_for_scoring(path, bundle, optional_columns)
+    source, mapping, builder = open_for_scoring(path, bundle, optional_columns, options, progress, cancelled)
+    values = options.mapping.values if options is not None and options.mapping is not None else None
     id_column = next((mapping.source_for[c] for c in card.id_columns if c in mapping.source_for), None)
     for chunk in source.chunks(chunk_rows):
         if cancelled is not None and cancelled():
             raise Cancelled(f"{path}: cancelled")
         text = chunk.text
         assessment, probability = score_chunk(
-            text, chunk.extras, bundle, mapping, source.dialect.decimal, predict, bool(source.dialect.replaced)
+            text, chunk.extras, bundle, mapping, source.dialect.decimal, predict, bool(source.dialect.replaced), values
         )
         start = builder.rows
         builder.add(assessment, text[id_column] if id_column else None)

@@ -100,8 +100,9 @@ def test_column_mapping_prefers_exact_names() -> None:
         (b"", "the file is empty"),
         (b"   \n\n", "the file is empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary content"),
-        (b"PK\x03\x04\x14\x00\x06\x00", "Excel workbook"),
-        (b"\x1f\x8b\x08\x00", "decompress it first"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "is a damaged zip archive"),
+        (b"\x1f\x8b\x08\x00", "the gzip-compressed data is damaged or cut short"),
+        (b"%PDF-1.7\n", "is a PDF document, not CSV"),
     ],
 )
 def test_unreadable_files_are_named(tmp_path: Path, content: bytes, message: str) -> None:
@@ -120,7 +121,8 @@ def test_header_only_and_missing_columns(bundle, tmp_path: Path) -> None:
     frame = sample_frame().drop(columns=["tenure", "contract"])
     source = write_csv(frame, tmp_path / "missing.csv")
     with pytest.raises(
-        MissingColumnsError, match="missing column\\(s\\) the model needs: 'tenure', 'contract'"
+        MissingColumnsError,
+        match=r"missing columns 'tenure' \(numeric\), 'contract' \(categorical\): map one of the file's columns to each with --mapping",
     ) as raised:
         scan(source, bundle)
     assert {i.column for i in raised.value.report.issues_of("missing_column")} == {"tenure", "contract"}

@@ -1,0 +1,98 @@
+"""Which file column feeds which model column: names matched exactly, then loosely; header names made unique."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.core.dialects import InputError
+
+__all__ = ["ColumnMapping", "header_names", "map_columns", "normalised_name"]
+
+
+def normalised_name(name: str) -> str:
+    """Header key that ignores case, spaces, underscores, hyphens and dots."""
+    return re.sub(r"[\s_\-.]+", "", str(name)).casefold()
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which file column feeds which expected column."""
+
+    source_for: Mapping[str, str]  # expected name -> file column
+    renamed: Mapping[str, str] = field(default_factory=dict)  # expected name -> differing file column
+    missing: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+    mapped: Mapping[str, str] = field(default_factory=dict)  # expected name -> file column, from a mapping file
+    ambiguous: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # expected name -> the columns it could be
+    duplicates: tuple[str, ...] = ()  # names the header repeats (the extra ones pass through under their positions)
+
+
+def map_columns(
+    file_columns: Sequence[str],
+    expected: Sequence[str],
+    optional: Sequence[str] = (),
+    *,
+    written: Sequence[str] | None = None,
+    explicit: Mapping[str, str] | None = None,
+) -> ColumnMapping:
+    """Match expected columns: as a mapping file says, then exactly, then ignoring case, spaces and underscores.
+
+    ``file_columns`` are the unique names (a repeated ``tenure`` is ``tenure`` and ``tenure.1``); ``written`` the
+    names as the header has them. An expected column two file columns could feed is ``ambiguous``, never a pick.
+    """
+    written = list(file_columns if written is None else written)
+    wanted = list(dict.fromkeys([*expected, *optional]))
+    mapped = {name: column for name, column in (explicit or {}).items() if name in wanted}
+    source_for: dict[str, str] = dict(mapped)
+    renamed: dict[str, str] = {}
+    ambiguous: dict[str, tuple[str, ...]] = {}
+    taken: set[str] = set(mapped.values())
+    free = [(unique, name) for unique, name in zip(file_columns, written, strict=True) if unique not in taken]
+    for name in wanted:
+        if name in source_for:
+            continue
+        exact = tuple(unique for unique, original in free if original == name)
+        loose = exact or tuple(
+            unique for unique, original in free if normalised_name(original) == normalised_name(name)
+        )
+        if len(loose) > 1:
+            ambiguous[name] = loose
+        elif loose and loose[0] not in taken:
+            source_for[name] = loose[0]
+            if not exact:
+                renamed[name] = loose[0]
+            taken.add(loose[0])
+    missing = tuple(name for name in expected if name not in source_for and name not in ambiguous)
+    extra = tuple(c for c in file_columns if c not in taken)
+    counts: dict[str, int] = {}
+    for name in written:
+        counts[name] = counts.get(name, 0) + 1
+    duplicates = tuple(name for name, count in counts.items() if count > 1)
+    return ColumnMapping(source_for, renamed, missing, extra, mapped, ambiguous, duplicates)
+
+
+def header_names(text: str, separator: str, path: Path) -> tuple[list[str], list[str]]:
+    """The header as written, and the same names made unique and stripped for lookups."""
+    try:
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=separator), None)
+    except csv.Error as error:
+        raise InputError(f"{path}: the header line cannot be read ({error})") from None
+    if not header or not any(h.strip() for h in header):
+        raise InputError(f"{path}: the file is empty (no header line)")
+    names = [h.strip() for h in header]
+    seen: dict[str, int] = {}
+    unique = []
+    for index, name in enumerate(names):
+        name = name or f"column_{index + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"  # pandas' convention for repeated headers
+        else:
+            seen[name] = 0
+        unique.append(name)
+    return header, unique

@@ -1,0 +1,167 @@
+"""How a text file is written: its encoding, separator and line end, told from its bytes.
+
+``InputError`` is the one error every reader raises: its message names the file and the problem.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO
+
+__all__ = [
+    "SAMPLE_BYTES",
+    "SEPARATOR_NAMES",
+    "Dialect",
+    "ByteCounts",
+    "Cancelled",
+    "InputError",
+    "count_bytes",
+    "detect_encoding",
+    "detect_newline",
+    "detect_separator",
+]
+
+SAMPLE_BYTES = 256 * 1024
+_SEPARATORS = (",", ";", "\t", "|")
+SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+# Control characters other than tab, line feed, form feed and carriage return: text files barely have them.
+_CONTROL_BYTES = bytes([*range(9), 11, *range(14, 32)])
+_CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
+
+
+class InputError(ValueError):
+    """The input cannot be used; the message names the file and the problem."""
+
+
+class Cancelled(Exception):
+    """The user cancelled a long job; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How a file is written: encoding, byte-order mark, separator, line ending and decimal mark."""
+
+    encoding: str
+    bom: bool
+    separator: str
+    newline: str
+    decimal: str = "."
+    replaced: int = 0  # bytes that are not valid in the encoding, read as U+FFFD (reported per row)
+    container: str = ""  # what held the text: "gzip-compressed", "sheet 'Data' of a workbook"; "" for plain
+
+    def describe(self) -> str:
+        """e.g. ``UTF-8 with BOM, semicolon-separated, decimal comma, CRLF``."""
+        if self.container.startswith("sheet"):
+            return self.container
+        parts = [self.container] if self.container else []
+        parts += [
+            self.encoding.upper() + (" with BOM" if self.bom else ""),
+            f"{SEPARATOR_NAMES[self.separator]}-separated",
+        ]
+        if self.decimal == ",":
+            parts.append("decimal comma")
+        if self.replaced:
+            parts.append(f"{self.replaced:,} invalid byte{'s' if self.replaced != 1 else ''} shown as \ufffd")
+        parts.append({"\r\n": "CRLF", "\r": "CR"}.get(self.newline, "LF"))
+        return ", ".join(parts)
+
+
+def detect_newline(sample: str) -> str:
+    """CRLF, LF or a lone CR (old Mac spreadsheets): the line end the first line uses, written back the same."""
+    first = re.search(r"\r\n|\n|\r", sample)
+    return first.group() if first else "\n"
+
+
+_STRAY_BYTE = re.compile("[\udc80-\udcff]")
+_MULTIBYTE = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
+
+@dataclass
+class ByteCounts:
+    """What one pass over a file's bytes found, for telling its encoding."""
+
+    invalid: int = 0  # bytes that are not valid UTF-8
+    valid: int = 0  # valid multi-byte UTF-8 characters
+    cp1252_undefined: bool = False  # bytes Windows-1252 leaves undefined (then it is Latin-1)
+
+
+def count_bytes(
+    stream: IO[bytes],
+    progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ByteCounts:
+    """One pass over the bytes, in blocks, reporting progress and honouring Cancel between blocks.
+
+    A legacy (Windows-1252) file has stray bytes and no valid multi-byte characters; a UTF-8 file that one
+    program re-saved a cell of has a few stray bytes among many valid ones. Telling them apart keeps the
+    second from being read as Windows-1252, which would turn every ``é`` of it into ``Ã©``.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+    counts = ByteCounts()
+    while block := stream.read(1 << 20):
+        if cancelled is not None and cancelled():
+            raise Cancelled("cancelled")
+        if progress is not None:
+            progress(len(block))
+        if block.isascii():
+            continue
+        text = decoder.decode(block)
+        counts.invalid += len(_STRAY_BYTE.findall(text))
+        counts.valid += len(_MULTIBYTE.findall(text))
+        counts.cp1252_undefined |= len(block.translate(None, _CP1252_UNDEFINED)) != len(block)
+    counts.invalid += len(_STRAY_BYTE.findall(decoder.decode(b"", final=True)))
+    return counts
+
+
+def detect_encoding(where: object, head: bytes, scan: Callable[[], ByteCounts]) -> tuple[str, bool, int]:
+    """Encoding, byte-order mark, and how many bytes are not valid in it (UTF-8 only; they read as U+FFFD).
+
+    ``head`` is the file's first bytes; ``scan`` makes one pass over all of them when the head cannot tell.
+    """
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", True, 0
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", True, 0
+    if head.startswith(b"%PDF"):
+        raise InputError(f"{where}: is a PDF document, not CSV")
+    if head.count(0):
+        # UTF-16 without a byte-order mark puts a NUL beside every ASCII character.
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if odd > len(head) // 4 and even == 0:
+            return "utf-16-le", False, 0
+        if even > len(head) // 4 and odd == 0:
+            return "utf-16-be", False, 0
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if controls > max(1, len(head) // 50):  # a stray NUL from a database export is kept as text
+        raise InputError(f"{where}: binary content, not a CSV text file")
+    counts = scan()
+    if not counts.invalid or counts.valid >= counts.invalid:
+        return "utf-8", False, counts.invalid  # UTF-8, perhaps with a few stray bytes: reported per row
+    return ("latin-1" if counts.cp1252_undefined else "cp1252"), False, 0  # latin-1 decodes any byte
+
+
+def detect_separator(sample: str) -> str:
+    """The separator that splits the first records into the most, most consistent fields."""
+    lines = sample.splitlines(keepends=True)
+    if len(sample) >= SAMPLE_BYTES - 4 and len(lines) > 1:
+        lines = lines[:-1]  # the last line of a sample may be cut
+    text = "".join(lines[:200])
+    best, best_score = ",", (-1.0, 0)
+    for separator in _SEPARATORS:
+        try:
+            records = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=separator) if r][:50]
+        except csv.Error:
+            continue
+        if not records:
+            continue
+        width = len(records[0])
+        consistent = sum(len(r) == width for r in records) / len(records)
+        score = (consistent if width > 1 else 0.0, width)
+        if score > best_score:
+            best, best_score = separator, score
+    return best

@@ -1,0 +1,186 @@
+"""Format openers: what kind of file an input is, and a stream of its CSV bytes, decompressed as it is read.
+
+Plain CSV is read as it is; ``.gz``, ``.bz2``, ``.xz`` and a ``.zip`` holding one CSV are decompressed as a
+stream, never whole into memory or onto disk; a workbook (xlsx, xlsm, xlsb, xls, ods) becomes CSV text cell by
+cell (``app.core.excel``). The kind is told from the file's first bytes, not its name.
+"""
+
+from __future__ import annotations
+
+import bz2
+import contextlib
+import errno
+import gzip
+import io
+import lzma
+import stat
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from app.core.dialects import InputError
+from app.core.fileio import file_kind
+
+__all__ = ["COMPRESSIONS", "Opened", "Source", "detect_source"]
+
+COMPRESSIONS = {"gzip": ".gz", "bz2": ".bz2", "xz": ".xz", "zip": ".zip"}  # kind -> the suffix it is written with
+_SIGNATURES = (
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bz2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"PK\x03\x04", "zip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "excel"),  # an old-format .xls (OLE2)
+)
+_WORKBOOK_MEMBERS = ("xl/workbook.xml", "xl/workbook.bin")
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+@dataclass(frozen=True)
+class Opened:
+    """An open input: its bytes, and how far into the file on disk the reader is (for progress)."""
+
+    stream: IO[bytes]
+    position: Callable[[], int]
+
+
+@dataclass(frozen=True)
+class Source:
+    """An input file and how to read it."""
+
+    path: Path
+    kind: str  # csv | gzip | bz2 | xz | zip | excel
+    size: int  # bytes on disk
+    member: str | None = None  # the CSV inside a zip
+    sheet: str | None = None  # the workbook sheet to read
+    sheets: tuple[str, ...] = ()  # every sheet of a workbook, in order
+
+    @property
+    def is_workbook(self) -> bool:
+        """A spreadsheet rather than a text file."""
+        return self.kind == "excel"
+
+    def describe(self) -> str:
+        """How the file was read, for the dialect line: ``gzip-compressed``, ``sheet 'Data' of a workbook``."""
+        if self.kind == "excel":
+            return f"sheet {self.sheet!r} of a workbook"
+        if self.kind == "zip":
+            return f"{self.member} in a zip archive"
+        return "" if self.kind == "csv" else f"{self.kind}-compressed"
+
+    @contextlib.contextmanager
+    def open(self) -> Iterator[Opened]:
+        """The file's CSV bytes as a stream, closed when the block ends; a damaged file raises InputError."""
+        if self.kind == "excel":
+            from app.core.excel import open_sheet
+
+            with open_sheet(self.path, self.sheet or "", self.size) as opened:
+                yield opened
+            return
+        with open(self.path, "rb") as raw:
+            if self.kind == "csv":
+                yield Opened(raw, raw.tell)
+                return
+            try:
+                if self.kind == "zip":
+                    archive = zipfile.ZipFile(raw)
+                    member, total = archive.open(self.member or ""), archive.getinfo(self.member or "").file_size
+                    stream: IO[bytes] = _Checked(member, self)
+                    position = lambda: min(self.size, member.tell() * self.size // max(total, 1))  # noqa: E731
+                else:
+                    decompressor = {"gzip": lambda f: gzip.GzipFile(fileobj=f), "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}
+                    stream, position = _Checked(decompressor[self.kind](raw), self), raw.tell
+            except _DAMAGED as error:
+                raise InputError(f"{self.path}: the {self.describe()} file cannot be read ({error})") from None
+            with io.BufferedReader(stream, buffer_size=1 << 20) as buffered:  # type: ignore[arg-type]
+                yield Opened(buffered, position)
+
+
+_DAMAGED = (OSError, EOFError, lzma.LZMAError, zipfile.BadZipFile)
+
+
+class _Checked(io.RawIOBase):
+    """A decompressing stream whose read errors (a truncated or damaged archive) become InputError."""
+
+    def __init__(self, stream: IO[bytes], source: Source) -> None:
+        super().__init__()
+        self._stream, self._source = stream, source
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            data = self._stream.read(len(buffer))
+        except _DAMAGED as error:
+            raise InputError(
+                f"{self._source.path}: the {self._source.describe()} data is damaged or cut short ({error})"
+            ) from None
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
+
+
+def _zip_source(path: Path, size: int) -> Source:
+    """A workbook (xlsx, xlsm, xlsb, ods are zip files) or a zip archive holding exactly one CSV."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            if any(name in names for name in _WORKBOOK_MEMBERS):
+                return Source(path, "excel", size)
+            if "mimetype" in names and archive.read("mimetype").startswith(_ODS_MIMETYPE):
+                return Source(path, "excel", size)
+            files = [
+                info.filename
+                for info in archive.infolist()
+                if not info.is_dir() and not info.filename.startswith("__MACOSX/") and "/." not in "/" + info.filename
+            ]
+    except zipfile.BadZipFile as error:
+        raise InputError(f"{path}: is a damaged zip archive ({error})") from None
+    if not files:
+        raise InputError(f"{path}: is a zip archive with no file in it")
+    if len(files) > 1:
+        shown = ", ".join(files[:3]) + (", …" if len(files) > 3 else "")
+        raise InputError(f"{path}: is a zip archive of {len(files)} files ({shown}); unzip it and score one of them")
+    return Source(path, "zip", size, member=files[0])
+
+
+def detect_source(path: Path, sheet: str | None = None) -> Source:
+    """What ``path`` is and how to read it; InputError for what cannot be read, naming what it is."""
+    path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise InputError(f"{path}: is a symbolic link to {path.readlink()}, which does not exist") from None
+        raise InputError(f"{path}: no such file") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise InputError(f"{path}: is a loop of symbolic links, not a file") from None
+        raise InputError(f"{path}: cannot be opened ({error.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{path}: is a folder, not a CSV file")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{path}: is {file_kind(info.st_mode)}, not a file; save the data to a file and score that")
+    if info.st_size == 0:
+        raise InputError(f"{path}: the file is empty")
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    kind = next((name for signature, name in _SIGNATURES if head.startswith(signature)), "csv")
+    source = _zip_source(path, info.st_size) if kind == "zip" else Source(path, kind, info.st_size)
+    if source.is_workbook:
+        from app.core.excel import sheet_names
+
+        names = tuple(sheet_names(path))
+        if not names:
+            raise InputError(f"{path}: the workbook has no sheets")
+        if sheet is not None and sheet not in names:
+            raise InputError(f"{path}: has no sheet {sheet!r}; its sheets are {', '.join(map(repr, names))}")
+        return Source(path, "excel", info.st_size, sheet=sheet or names[0], sheets=names)
+    if sheet is not None:
+        raise InputError(f"{path}: --sheet applies to workbooks (xlsx, xls, ods); this file is not one")
+    return source

@@ -1,0 +1,180 @@
+"""Column mappings: which file column feeds which model column, and which file values mean which model values.
+
+The format is a TOML file, fixed because other tools write it::
+
+    # model column = file column
+    [columns]
+    female = "gender"
+
+    # file value = model value, for one model column
+    [values.female]
+    Female = 1
+    Male = 0
+
+Every error names the mapping file and the key, in one line.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from app.core.card import ModelCard
+from app.core.dialects import InputError
+from app.core.fileio import atomic_write_text, sha256_bytes
+
+__all__ = ["MappingFile", "apply_values", "load_mapping", "mapping_toml"]
+
+_BINARY_VALUES = {"1": "1", "0": "0", "true": "1", "false": "0", "yes": "1", "no": "0"}
+
+
+@dataclass(frozen=True)
+class MappingFile:
+    """A parsed, checked mapping; ``values`` hold model values as the model's text (``"1"``, ``"Two year"``)."""
+
+    columns: Mapping[str, str] = field(default_factory=dict)  # model column -> file column
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # model column -> file value -> model value
+    path: Path | None = None
+    sha256: str = ""
+
+    @property
+    def name(self) -> str:
+        """The file's name, as the banner and the run log show it."""
+        return self.path.name if self.path else "(unsaved mapping)"
+
+    def summary(self) -> dict[str, object]:
+        """The ``mapping`` key of ``check --json`` and the run log."""
+        return {"name": self.name, "sha256": self.sha256, "columns": dict(self.columns)}
+
+    def check_file_columns(self, file_columns: Sequence[str]) -> None:
+        """Every file column the mapping names is in the file; one file column feeds one model column."""
+        for model_column, file_column in self.columns.items():
+            if file_column not in file_columns:
+                shown = ", ".join(repr(c) for c in list(file_columns)[:8]) + (", …" if len(file_columns) > 8 else "")
+                raise InputError(
+                    f"{self.name}: [columns] {model_column} = {file_column!r}: the file has no column"
+                    f" {file_column!r} (it has {shown})"
+                )
+
+
+def _model_value(mapping: Path, model_column: str, value: object, card: ModelCard) -> str:
+    """A mapped value as the model's text, or InputError when the model never saw it."""
+    spec = card.feature(model_column)
+    key = f"[values.{model_column}]"
+    if isinstance(value, bool):
+        value = int(value)
+    if spec.kind == "binary":
+        text = _BINARY_VALUES.get(str(value).strip().casefold())
+        if text is None:
+            raise InputError(f"{mapping}: {key}: {value!r} is not a value of a binary column (use 1 or 0)")
+        return text
+    if not isinstance(value, str) or value not in spec.categories:
+        known = ", ".join(repr(c) for c in spec.categories)
+        raise InputError(f"{mapping}: {key}: the model never saw {value!r} in {model_column!r} (it knows {known})")
+    return value
+
+
+def _parse(path: Path, data: dict[str, object], card: ModelCard) -> MappingFile:
+    known = {*card.feature_names, *card.id_columns, card.target.column, *card.passthrough}
+    unknown_tables = sorted(set(data) - {"columns", "values"})
+    if unknown_tables:
+        raise InputError(f"{path}: [{unknown_tables[0]}]: a mapping has only [columns] and [values.COLUMN] tables")
+    columns = data.get("columns", {})
+    if not isinstance(columns, dict):
+        raise InputError(f'{path}: columns: should be a table of model column = "file column"')
+    sources: dict[str, str] = {}
+    for model_column, file_column in columns.items():
+        if model_column not in known:
+            raise InputError(f"{path}: [columns] {model_column}: the model has no column {model_column!r}")
+        if not isinstance(file_column, str) or not file_column:
+            raise InputError(f"{path}: [columns] {model_column}: the file column should be a name in quotes")
+        if file_column in sources.values():
+            other = next(m for m, f in sources.items() if f == file_column)
+            raise InputError(
+                f"{path}: [columns] {model_column}: {file_column!r} already feeds {other!r}; one file column can"
+                " feed one model column"
+            )
+        sources[model_column] = file_column
+    tables = data.get("values", {})
+    if not isinstance(tables, dict):
+        raise InputError(f"{path}: values: should be tables such as [values.contract]")
+    values: dict[str, dict[str, str]] = {}
+    for model_column, table in tables.items():
+        if model_column not in card.feature_names:
+            raise InputError(f"{path}: [values.{model_column}]: the model has no feature {model_column!r}")
+        if card.feature(model_column).kind == "numeric":
+            raise InputError(
+                f"{path}: [values.{model_column}]: values are mapped for binary and categorical columns;"
+                f" {model_column!r} is numeric"
+            )
+        if not isinstance(table, dict):
+            raise InputError(f'{path}: [values.{model_column}]: should be a table of "file value" = model value')
+        values[model_column] = {str(k): _model_value(path, model_column, v, card) for k, v in table.items()}
+    return MappingFile(columns=sources, values=values, path=path, sha256=sha256_bytes(path.read_bytes()))
+
+
+def load_mapping(path: Path, card: ModelCard) -> MappingFile:
+    """Read and check a mapping file against the model; InputError names the file and the key."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such mapping file") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: a mapping file must be UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"{path}: not valid TOML: {error}") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+    return _parse(path, data, card)
+
+
+def apply_values(cells: pd.Series, table: Mapping[str, str]) -> pd.Series:
+    """Cells whose value (spaces around it ignored, then case too) the table lists become the model's value."""
+    codes, uniques = pd.factorize(cells.to_numpy(dtype=object))
+    distinct = pd.Series(uniques, dtype=object).astype(str).str.strip()
+    folded = {str(k).strip().casefold(): v for k, v in table.items()}
+    exact = {str(k).strip(): v for k, v in table.items()}
+    mapped = np.array(
+        [
+            exact.get(value, folded.get(value.casefold(), original))
+            for value, original in zip(distinct, uniques, strict=True)
+        ],
+        dtype=object,
+    )
+    result = mapped[codes] if len(codes) else np.array([], dtype=object)
+    if len(codes) and codes.min() < 0:
+        result[codes < 0] = ""
+    return pd.Series(result, index=cells.index, dtype=object)
+
+
+def _toml_key(key: str) -> str:
+    return key if key and all(c.isascii() and (c.isalnum() or c in "-_") for c in key) else json.dumps(key)
+
+
+def mapping_toml(mapping: MappingFile, card: ModelCard) -> str:
+    """The mapping as the TOML file format documents it (json.dumps quoting is valid TOML basic-string quoting)."""
+    lines = ["# model column = file column", "[columns]"]
+    lines += [
+        f"{_toml_key(model)} = {json.dumps(source, ensure_ascii=False)}" for model, source in mapping.columns.items()
+    ]
+    for column, table in mapping.values.items():
+        lines += ["", "# file value = model value", f"[values.{_toml_key(column)}]"]
+        binary = card.feature(column).kind == "binary"
+        for source, target in table.items():
+            shown = target if binary else json.dumps(target, ensure_ascii=False)
+            lines.append(f"{json.dumps(source, ensure_ascii=False)} = {shown}")
+    return "\n".join(lines) + "\n"
+
+
+def save_mapping(path: Path, mapping: MappingFile, card: ModelCard) -> MappingFile:
+    """Write the mapping atomically; the saved mapping, with its path and sha256."""
+    text = mapping_toml(mapping, card)
+    atomic_write_text(Path(path), text)
+    return MappingFile(mapping.columns, mapping.values, Path(path), sha256_bytes(text.encode("utf-8")))

@@ -1,0 +1,114 @@
+"""Formats analysts have: workbooks and compressed CSV score exactly as the same data in a plain CSV file."""
+
+from __future__ import annotations
+
+import bz2
+import csv
+import gzip
+import lzma
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from app.core.bundle import load_bundle
+from app.core.output import score_to_csv
+from app.core.reading import InputError, InputOptions, open_input
+from app.core.scoring import scan
+from tests.app.inputs import SAMPLE
+
+BUNDLE = load_bundle()
+
+
+def _probabilities(path: Path, tmp_path: Path, **options) -> list[str]:
+    out = tmp_path / f"{path.name}.scored.csv"
+    score_to_csv(path, out, BUNDLE, **options)
+    with open(out, encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    return [row[header.index("probability")] for row in rows]
+
+
+@pytest.fixture(scope="module")
+def expected(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    return _probabilities(SAMPLE, tmp_path_factory.mktemp("plain"))
+
+
+@pytest.mark.parametrize(
+    ("suffix", "compress"),
+    [(".gz", gzip.compress), (".bz2", bz2.compress), (".xz", lzma.compress)],
+)
+def test_compressed_csv_scores_as_the_plain_file(tmp_path: Path, expected, suffix: str, compress) -> None:
+    path = tmp_path / f"customers.csv{suffix}"
+    path.write_bytes(compress(SAMPLE.read_bytes()))
+    assert _probabilities(path, tmp_path) == expected
+    dialect = scan(path, BUNDLE).dialect
+    assert dialect is not None
+    assert dialect.describe().startswith({".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}[suffix] + "-compressed, UTF-8")
+
+
+def test_a_zip_of_one_csv_scores_as_the_plain_file(tmp_path: Path, expected) -> None:
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(SAMPLE, "customers.csv")
+    assert _probabilities(path, tmp_path) == expected
+
+
+def test_a_zip_of_several_files_is_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.csv", "x\n1\n")
+        archive.writestr("b.csv", "x\n2\n")
+    with pytest.raises(InputError, match=r"zip archive of 2 files \(a.csv, b.csv\); unzip it"):
+        open_input(path)
+
+
+def test_a_truncated_gzip_is_named_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "cut.csv.gz"
+    data = gzip.compress(SAMPLE.read_bytes() * 20)
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputError, match="gzip-compressed data is damaged or cut short"):
+        scan(path, BUNDLE)
+
+
+def _sample_frame() -> pd.DataFrame:
+    frame = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)
+    for column in frame.columns:  # numbers as numbers, the way a workbook holds them
+        converted = pd.to_numeric(frame[column], errors="coerce")
+        if converted.notna().all():
+            frame[column] = converted
+    return frame
+
+
+def test_an_xlsx_sheet_scores_as_the_csv(tmp_path: Path, expected) -> None:
+    path = tmp_path / "customers.xlsx"
+    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+        pd.DataFrame({"note": ["a cover sheet"]}).to_excel(writer, sheet_name="About", index=False)
+        _sample_frame().to_excel(writer, sheet_name="Customers", index=False)
+    assert _probabilities(path, tmp_path, options=InputOptions(sheet="Customers")) == expected
+    with pytest.raises(InputError, match="missing column"):  # the first sheet is the default
+        scan(path, BUNDLE)
+    with pytest.raises(InputError, match=r"has no sheet 'Nope'; its sheets are 'About', 'Customers'"):
+        open_input(path, sheet="Nope")
+
+
+def test_an_ods_sheet_scores_as_the_csv(tmp_path: Path, expected) -> None:
+    path = tmp_path / "customers.ods"
+    _sample_frame().to_excel(path, engine="odf", index=False)
+    assert _probabilities(path, tmp_path) == expected
+
+
+def test_workbook_cells_come_in_as_the_sheet_holds_them(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from app.core.excel import cell_text
+
+    assert [cell_text(v) for v in (5.0, 29.85, True, None, dt.date(2024, 1, 31), "x")] == [
+        "5",
+        "29.85",
+        "TRUE",
+        "",
+        "2024-01-31",
+        "x",
+    ]
+    assert cell_text(dt.datetime(2024, 1, 31, 12, 30)) == "2024-01-31 12:30:00"
