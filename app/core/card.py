@@ -162,6 +162,12 @@ def _check_shape(raw: Mapping[str, Any]) -> None:
         _expect(value, Mapping, f"metrics.{key}")
 
 
+def _share(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+        raise CardError(f"model card '{where}' should be a number within 0..1, not {value!r}")
+    return float(value)
+
+
 def _feature(raw: Mapping[str, Any]) -> FeatureSpec:
     name = _get(raw, "name", "features[]")
     kind = _get(raw, "kind", f"features[{name}]")
@@ -203,6 +209,7 @@ class ModelCard:
     rules: tuple[Rule, ...]
     sensitive: tuple[SliceSpec, ...]
     probability_output: str
+    max_missing_share: float = 0.5  # a row missing more of the features than this share is not scored
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> ModelCard:
@@ -244,6 +251,7 @@ class ModelCard:
             rules=rules,
             sensitive=tuple(_slice(s) for s in raw.get("sensitive_attributes", ())),
             probability_output=str(model.get("probability_output", "probabilities")),
+            max_missing_share=_share(raw.get("max_missing_share", 0.5), "max_missing_share"),
         )
 
     @property

@@ -51,7 +51,8 @@ _TYPES = (
         "row",
         "error",
         "Impossible value",
-        "The value breaks a domain rule (e.g. tenure >= 0) or a binary column holds other than 0 or 1.",
+        "The value breaks a domain rule (e.g. tenure >= 0), or a binary column holds other than 0/1, yes/no,"
+        " true/false, y/n or t/f.",
     ),
     IssueType("non_numeric", "row", "error", "Not a number", "Text where the model needs a number."),
     IssueType(
@@ -79,7 +80,45 @@ _TYPES = (
         "The file is UTF-8 but for a few bytes (often a cell pasted from another program); they are shown as \ufffd."
         " Correct that cell in the source, or save the file as UTF-8 again.",
     ),
+    IssueType(
+        "currency_sign",
+        "row",
+        "info",
+        "Currency sign stripped",
+        "A number written with a currency sign ($, € or £); the sign was dropped and the number read.",
+    ),
+    IssueType(
+        "short_row",
+        "row",
+        "error",
+        "Fields missing from the row",
+        "The row has fewer fields than the header and a field a model column comes from is absent (a truncated"
+        " export, or another separator).",
+    ),
+    IssueType(
+        "short_row_tail",
+        "row",
+        "warning",
+        "Trailing fields missing",
+        "The row has fewer fields than the header; only trailing columns the model does not use are absent.",
+    ),
+    IssueType(
+        "too_many_missing",
+        "row",
+        "error",
+        "Too many missing values",
+        "More of the model's features are missing than the card allows (half by default): a score made mostly"
+        " from training medians would be a guess.",
+    ),
     # Per file.
+    IssueType(
+        "inconsistent_fields",
+        "file",
+        "error",
+        "Rows with another field count",
+        "Many rows have a different number of fields than the header, often because part of the file was"
+        " re-saved with another separator.",
+    ),
     IssueType("missing_column", "file", "error", "Missing column", "A column the model needs is not in the file."),
     IssueType(
         "renamed_column",

@@ -7,6 +7,7 @@ Working on ``pd.factorize``'s distinct values keeps a million rows cheap.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -69,6 +70,34 @@ def _factorize_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, uniques
 
 
+# How people write the two values of a yes/no column; any case, spaces around ignored.
+BINARY_WORDS = {"yes": "1", "no": "0", "true": "1", "false": "0", "y": "1", "n": "0", "t": "1", "f": "0"}
+_CURRENCY = re.compile(r"^(\s*[+-]?)\s*[$€£]\s*|\s*[$€£]\s*$")
+_THOUSANDS_DOT_DECIMAL = re.compile(r"^\s*[+-]?\d{1,3}(,\d{3})+(\.\d*)?\s*$")
+
+
+def _spreadsheet_numbers(distinct: pd.Series, decimal: str) -> tuple[pd.Series, np.ndarray]:
+    """Numbers as spreadsheets write them made plain: a currency sign ($ € £) before or after dropped, thousands
+    separators dropped (``1,889.50``, or ``1.889,50`` with a decimal comma), a decimal comma made a point.
+
+    Only what is unambiguous is changed: a comma is a thousands separator only in a cell that also fits the
+    dot-decimal pattern, and in a comma-separated file such a cell can only come quoted.
+    """
+    text = distinct.astype(object)
+    currency = text.str.contains(r"[$€£]", regex=True).fillna(False).to_numpy(dtype=bool)
+    if currency.any():
+        text = text.where(
+            ~currency, text.str.replace(_CURRENCY, r"\1", regex=True).str.replace(r"^([+-])\s+", r"\1", regex=True)
+        )
+    if decimal == ",":
+        text = normalise_decimal_comma(text)
+    else:
+        grouped = text.str.match(_THOUSANDS_DOT_DECIMAL).fillna(False).to_numpy(dtype=bool)
+        if grouped.any():
+            text = text.where(~grouped, text.str.replace(",", "", regex=False))
+    return pd.Series(text, dtype=object), currency
+
+
 def _feature_masks(
     text: pd.Series, spec: FeatureSpec, card: ModelCard, decimal: str
 ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray | None]:
@@ -84,7 +113,9 @@ def _feature_masks(
         flags["missing_value"] = missing
         flags["unseen_category"] = ~missing & ~known
     else:
-        number_text = normalise_decimal_comma(distinct) if decimal == "," else distinct
+        number_text, currency = _spreadsheet_numbers(distinct, decimal)
+        if spec.kind == "binary":
+            number_text = number_text.where(~lowered.isin(BINARY_WORDS), lowered.map(BINARY_WORDS))
         missing = lowered.isin(MISSING_TOKENS).to_numpy()
         cleaned = pd.Series(np.where(missing, "", number_text.astype(object)), dtype=object)
         parsed = pd.to_numeric(cleaned.replace("", np.nan), errors="coerce").to_numpy(dtype=np.float64, copy=True)
@@ -99,7 +130,11 @@ def _feature_masks(
         impossible = np.zeros(len(distinct), dtype=bool)
         if spec.kind == "binary":
             impossible |= finite & ~np.isin(parsed, (0.0, 1.0))
-        elif spec.stats:
+            impossible |= flags["non_numeric"]  # "maybe" in a yes/no column: not a value a binary column has
+            flags["non_numeric"] = np.zeros(len(distinct), dtype=bool)
+        else:
+            flags["currency_sign"] = currency & finite
+        if spec.kind != "binary" and spec.stats:
             with np.errstate(invalid="ignore"):
                 flags["out_of_range"] = finite & ((parsed < spec.stats["min"]) | (parsed > spec.stats["max"]))
         for rule in card.rules_for(spec.name):
@@ -130,9 +165,18 @@ def assess_chunk(
         prepared[spec.name] = values.astype(np.float32) if spec.is_numeric else values
         for code, mask in flags.items():
             masks[(code, spec.name)] = mask
+    missing = sum(
+        (mask.astype(np.int16) for (code, _), mask in masks.items() if code == "missing_value"),
+        np.zeros(rows, np.int16),
+    )
+    too_many = missing > card.max_missing_share * len(card.features)
+    if too_many.any():
+        masks[("too_many_missing", "")] = too_many
     status = np.zeros(rows, dtype=np.int8)
     issues = np.full(rows, "", dtype=object)
     for (code, column), mask in masks.items():
+        if severity_of(code) == "info":  # counted in the report, but no reason to doubt the row
+            continue
         level = STATUS_INVALID if severity_of(code) == "error" else STATUS_WARNING
         np.maximum(status, np.where(mask, level, STATUS_OK).astype(np.int8), out=status)
         tag = f"{code}:{column}" if column else code

@@ -53,20 +53,23 @@ def map_columns(
     ambiguous: dict[str, tuple[str, ...]] = {}
     taken: set[str] = set(mapped.values())
     free = [(unique, name) for unique, name in zip(file_columns, written, strict=True) if unique not in taken]
-    for name in wanted:
-        if name in source_for:
-            continue
-        exact = tuple(unique for unique, original in free if original == name)
-        loose = exact or tuple(
-            unique for unique, original in free if normalised_name(original) == normalised_name(name)
-        )
-        if len(loose) > 1:
-            ambiguous[name] = loose
-        elif loose and loose[0] not in taken:
-            source_for[name] = loose[0]
-            if not exact:
-                renamed[name] = loose[0]
-            taken.add(loose[0])
+    for loosely in (False, True):  # every exact match first, so a loose one never takes a column named exactly
+        for name in wanted:
+            if name in source_for or name in ambiguous:
+                continue
+            key = normalised_name(name)
+            found = tuple(
+                unique
+                for unique, original in free
+                if unique not in taken and (normalised_name(original) == key if loosely else original == name)
+            )
+            if len(found) > 1:
+                ambiguous[name] = found
+            elif found:
+                source_for[name] = found[0]
+                if loosely:
+                    renamed[name] = found[0]
+                taken.add(found[0])
     missing = tuple(name for name in expected if name not in source_for and name not in ambiguous)
     extra = tuple(c for c in file_columns if c not in taken)
     counts: dict[str, int] = {}

@@ -36,10 +36,12 @@ from app.core.records import (
     header_end,
     joined_extras,
     line_count,
+    line_widths,
     offset_message,
     parser_message,
     read_options,
     record_cut,
+    record_widths,
     trim_lines,
     trim_records,
     whole_lines,
@@ -116,6 +118,7 @@ class TextChunk:
     # (no quoted line breaks, one kind of line end); None otherwise. Lets the output copy rows verbatim.
     lines: list[str] | None = None
     fields: np.ndarray | None = None  # per line, separators + 1: the most fields it can hold
+    widths: np.ndarray | None = None  # per row, how many fields it really has; None when it cannot be told
 
 
 @dataclass
@@ -195,7 +198,8 @@ class InputFile:
                     names = list(frame.columns)
                     if tails is None:
                         tails = joined_extras(frame[names[width:]], self.dialect)
-                    return TextChunk(frame[names[:width]], tails, lines, fields)
+                    widths = line_widths(lines, fields, separator)
+                    return TextChunk(frame[names[:width]], tails, lines, fields, widths)
             # The lines were not rows after all (the parser joined some): parse it as any block.
         try:
             frame = self._read(block, EXTRA_FIELDS)
@@ -211,9 +215,10 @@ class InputFile:
             if frame is None or len(frame) != len(tails):
                 message = offset_message(parser_message(error), line, row)
                 raise InputError(f"{self.path}: cannot be read as CSV ({message})") from None
-            return TextChunk(frame, tails)
+            return TextChunk(frame, tails, widths=record_widths(trimmed, separator, len(frame)))
         names = list(frame.columns)
-        return TextChunk(frame[names[:width]], joined_extras(frame[names[width:]], self.dialect))
+        widths = record_widths(block, separator, len(frame))
+        return TextChunk(frame[names[:width]], joined_extras(frame[names[width:]], self.dialect), widths=widths)
 
     def _read(self, block: str, extra_fields: int) -> pd.DataFrame:
         options = read_options(self.dialect, self.columns, extra_fields)

@@ -23,10 +23,12 @@ __all__ = [
     "header_end",
     "joined_extras",
     "line_count",
+    "line_widths",
     "offset_message",
     "parser_message",
     "read_options",
     "record_cut",
+    "record_widths",
     "trim_lines",
     "trim_records",
     "whole_lines",
@@ -265,3 +267,25 @@ def offset_message(message: str, line: int, row: int) -> str:
     """The parser counts lines and rows within the block; make them count from the top of the file."""
     message = re.sub(r"line (\d+)", lambda m: f"line {int(m.group(1)) + line}", message)
     return re.sub(r"row (\d+)", lambda m: f"row {int(m.group(1)) + row + 1}", message)
+
+
+def line_widths(lines: list[str], fields: np.ndarray, separator: str) -> np.ndarray:
+    """Each whole line's real field count: its separators + 1, or for a line with quotes (whose separators may
+    be quoted) what csv reads, in C."""
+    widths = np.array(fields, dtype=np.int64, copy=True)
+    quoted = [index for index, line in enumerate(lines) if '"' in line]
+    if quoted:
+        reader = csv.reader((lines[index] for index in quoted), delimiter=separator)
+        widths[quoted] = [len(record) for record in reader]
+    return widths
+
+
+def record_widths(block: str, separator: str, rows: int) -> np.ndarray | None:
+    """Each record's field count, as csv reads the block; None when its records do not line up with the
+    parser's ``rows`` (an edge of quoting the two read differently)."""
+    try:
+        records = csv.reader(io.StringIO(block, newline=""), delimiter=separator)
+        widths = [len(r) for r in records if r and not (len(r) == 1 and not r[0].strip(" \t"))]
+    except csv.Error:
+        return None
+    return np.asarray(widths, dtype=np.int64) if len(widths) == rows else None

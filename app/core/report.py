@@ -16,6 +16,7 @@ import pandas as pd
 from app.core.card import ModelCard
 from app.core.catalogue import CATALOGUE, SEVERITIES, severity_of
 from app.core.checks import STATUS_NAMES, ChunkAssessment
+from app.core.dialects import SEPARATOR_NAMES
 from app.core.drift import drift_status, psi
 from app.core.mapping_file import MappingFile
 from app.core.reading import ColumnMapping, Dialect
@@ -112,6 +113,7 @@ class ReportBuilder:
         dialect: Dialect | None,
         mapping: ColumnMapping,
         mapping_file: MappingFile | None = None,
+        header_width: int = 0,
     ) -> None:
         self.card = card
         self.mapping_file = mapping_file
@@ -124,6 +126,9 @@ class ReportBuilder:
         self._examples: dict[tuple[str, str], list[int]] = {}
         self._missing = {f.name: 0 for f in card.features}
         self._bins = {f.name: np.zeros(0, dtype=np.int64) for f in card.features if f.reference}
+        self._widths: dict[int, int] = {}  # field count -> rows
+        self._separators: dict[str, tuple[int, int, int]] = {}  # other separator -> first row, last row, rows
+        self._header_width = header_width
         self._id_hashes: list[np.ndarray] = []
         self._id_starts: list[int] = []
 
@@ -145,6 +150,35 @@ class ReportBuilder:
             self._id_hashes.append(_id_hashes(ids.to_numpy(dtype=object)))
             self._id_starts.append(start)
         self.rows += len(assessment.status)
+
+    def add_widths(self, widths: np.ndarray | None, start: int, other_separator: Mapping[str, np.ndarray]) -> None:
+        """Fold in one chunk's field counts per row, and the rows another separator would split properly."""
+        if widths is None:
+            return
+        values, counts = np.unique(widths, return_counts=True)
+        for value, count in zip(values.tolist(), counts.tolist(), strict=True):
+            self._widths[value] = self._widths.get(value, 0) + count
+        for separator, rows in other_separator.items():
+            first, last, count = self._separators.get(separator, (start + int(rows[0]) + 1, 0, 0))
+            self._separators[separator] = (first, start + int(rows[-1]) + 1, count + rows.size)
+
+    def _inconsistent(self) -> Issue | None:
+        """A file-level error when many rows have another field count than the header: how many have how many."""
+        width = self._header_width
+        other = sum(count for value, count in self._widths.items() if value != width)
+        if not other or other < min(10, max(1, self.rows // 10)):
+            return None
+        shown = sorted(self._widths.items(), key=lambda item: -item[1])[:4]
+        spread = ", ".join(f"{count:,} row{'s' if count != 1 else ''} with {value:,}" for value, count in shown)
+        message = f"the header has {width} fields, but {spread}"
+        if self._separators:
+            separator, (first, last, count) = max(self._separators.items(), key=lambda item: item[1][2])
+            ours = SEPARATOR_NAMES.get(self.dialect.separator, "") if self.dialect else ""
+            message += (
+                f"; rows {first:,} to {last:,} look {SEPARATOR_NAMES[separator]}-separated while the header is"
+                f" {ours}-separated (re-saved by another program?)"
+            )
+        return Issue("inconsistent_fields", "", "error", other, (), message)
 
     def _duplicates(self) -> Issue | None:
         """Rows whose id hash occurs more than once; memory stays at two 8-byte hashes per row."""
@@ -212,6 +246,9 @@ class ReportBuilder:
         duplicates = self._duplicates()
         if duplicates:
             issues.append(duplicates)
+        inconsistent = self._inconsistent()
+        if inconsistent:
+            issues.append(inconsistent)
         drift: dict[str, dict[str, Any]] = {}
         for spec in self.card.features:
             if self.rows and spec.name in self._bins and self._bins[spec.name].size:

@@ -145,10 +145,25 @@ def open_for_scoring(
             f"{path}: columns {positions} could each feed the model's {name!r}; say which with --mapping"
             f' ([columns] {name} = "{columns[0]}"; a repeated name is told apart as NAME.1, NAME.2 by position)'
         )
-    builder = ReportBuilder(card, str(path), source.dialect, mapping, options.mapping)
+    builder = ReportBuilder(card, str(path), source.dialect, mapping, options.mapping, len(source.columns))
     if mapping.missing:
         raise MissingColumnsError(_missing_message(Path(path), bundle, mapping, source, options), builder.finish())
     return source, mapping, builder
+
+
+def _other_separator_rows(text: pd.DataFrame, widths: np.ndarray | None, source: InputFile) -> dict[str, np.ndarray]:
+    """Per other separator, the rows that have one field but would split into the header's width with it."""
+    if widths is None or not (one := widths == 1).any():
+        return {}
+    width, first = len(text.columns), text[text.columns[0]].to_numpy(dtype=object)
+    found = {}
+    for separator in (",", ";", "\t", "|"):
+        if separator != source.dialect.separator:
+            counts = np.fromiter((str(cell).count(separator) + 1 for cell in first), np.int64, len(first))
+            rows = np.flatnonzero(one & (counts >= max(2, width - 1)))
+            if rows.size:
+                found[separator] = rows
+    return found
 
 
 def _replaced_bytes(text: pd.DataFrame, extras: np.ndarray) -> np.ndarray:
@@ -168,15 +183,22 @@ def score_chunk(
     predict: bool = True,
     replaced: bool = False,
     values: Mapping[str, Mapping[str, str]] | None = None,
+    widths: np.ndarray | None = None,
 ) -> tuple[ChunkAssessment, np.ndarray]:
     """Checks and probabilities (NaN where invalid or not predicted) for one chunk of text; ``replaced``: the
     reader replaced invalid bytes in this file, so rows holding U+FFFD are flagged; ``values``: a mapping's value
-    tables, per model column."""
+    tables, per model column; ``widths``: each row's field count, when the reader could tell."""
     card = bundle.card
     features = pd.DataFrame({name: text[mapping.source_for[name]] for name in card.feature_names})
     for name, table in (values or {}).items():
         features[name] = apply_values(features[name], table)
     row_masks = {"repeated_header": _repeated_header(text), "malformed_row": _malformed(extras)}
+    if widths is not None:
+        short = widths < len(text.columns)
+        if short.any():
+            last_used = max(list(text.columns).index(mapping.source_for[name]) for name in card.feature_names)
+            row_masks["short_row"] = short & (widths <= last_used)  # a field a feature comes from is absent
+            row_masks["short_row_tail"] = short & (widths > last_used)
     if replaced:
         row_masks["invalid_bytes"] = _replaced_bytes(text, extras)
     assessment = assess_chunk(features, card, row_masks, decimal)
@@ -209,10 +231,19 @@ def scan(
             raise Cancelled(f"{path}: cancelled")
         text = chunk.text
         assessment, probability = score_chunk(
-            text, chunk.extras, bundle, mapping, source.dialect.decimal, predict, bool(source.dialect.replaced), values
+            text,
+            chunk.extras,
+            bundle,
+            mapping,
+            source.dialect.decimal,
+            predict,
+            bool(source.dialect.replaced),
+            values,
+            chunk.widths,
         )
         start = builder.rows
         builder.add(assessment, text[id_column] if id_column else None)
+        builder.add_widths(chunk.widths, start, _other_separator_rows(text, chunk.widths, source))
         if on_chunk is not None:
             on_chunk(
                 ScoredChunk(
