@@ -6,10 +6,13 @@ apostrophe; the file is written to a temporary name and renamed only when comple
 
 from __future__ import annotations
 
+import bz2
 import csv
 import functools
+import gzip
 import io
 import itertools
+import lzma
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -277,16 +280,33 @@ def _formula_rows(text: pd.DataFrame, candidates: np.ndarray) -> np.ndarray:
     return candidates[changed]
 
 
-def open_output(target: Path, dialect: Dialect) -> IO[str]:
-    """The output file; a file that came with a BOM gets one back."""
-    return open(target, "w", encoding="utf-8-sig" if dialect.bom else "utf-8", newline="")  # noqa: SIM115
+_COMPRESSED_OUTPUT = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}
 
 
-def close_output(handle: IO[str]) -> None:
-    """Flush, sync and close."""
+def output_kind(out: Path) -> str:
+    """How ``out`` is written, from its name: ``xlsx``, ``gzip``, ``bz2``, ``xz`` or ``csv``."""
+    suffix = out.suffix.lower()
+    return "xlsx" if suffix == ".xlsx" else _COMPRESSED_OUTPUT.get(suffix, "csv")
+
+
+def open_output(target: Path, dialect: Dialect, kind: str = "csv") -> IO[str]:
+    """The output file, compressed when ``kind`` says so; a file that came with a BOM gets one back."""
+    encoding = "utf-8-sig" if dialect.bom else "utf-8"
+    if kind == "csv":
+        return open(target, "w", encoding=encoding, newline="")  # noqa: SIM115
+    module = {"gzip": gzip, "bz2": bz2, "xz": lzma}[kind]
+    return module.open(target, "wt", encoding=encoding, newline="")  # type: ignore[no-any-return]
+
+
+def close_output(handle: IO[str], target: Path) -> None:
+    """Flush and close (a compressed file writes its trailer on close), then sync the file to disk."""
     handle.flush()
-    os.fsync(handle.fileno())
     handle.close()
+    descriptor = os.open(target, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 class _CsvSink:
@@ -314,6 +334,36 @@ class _CsvSink:
         if text is None:  # csv.writer over row tuples: faster than DataFrame.to_csv, and quotes only where needed
             text = _csv_text(self.formatter.rows(chunk), dialect)
         self.handle.write(text)
+
+    def finish(self, target: Path) -> None:
+        """Close and sync the output file."""
+        if self.handle is not None:
+            close_output(self.handle, target)
+
+
+class _WorkbookSink:
+    """Appends scored chunks to a new workbook (``-o OUT.xlsx``), the header first."""
+
+    def __init__(self, target: Path, out: Path, bundle: Bundle, threshold: float, explain: int = 0) -> None:
+        self.target, self.out = target, out
+        self.bundle, self.threshold, self.explain = bundle, threshold, explain
+        self.formatter: RowFormatter | None = None
+        self.writer: Any = None
+
+    def __call__(self, chunk: ScoredChunk) -> None:
+        from app.core.excel_output import WorkbookWriter
+
+        if self.formatter is None:
+            dialect = chunk.source.dialect
+            self.formatter = RowFormatter(self.bundle, self.threshold, dialect, self.explain)
+            self.writer = WorkbookWriter(self.target, self.out, dialect)
+            self.writer.write([self.formatter.header(chunk.source.header or list(chunk.text.columns))])
+        self.writer.write(list(self.formatter.rows(chunk)))
+
+    def finish(self, target: Path) -> None:
+        """Close the workbook, so its parts are written."""
+        if self.writer is not None:
+            self.writer.close()
 
 
 def _stream_opener(stream: IO[bytes]) -> Callable[[Dialect], IO[str]]:
@@ -383,11 +433,15 @@ def score_to_csv(
     if out.exists() and path.exists() and out.resolve() == path.resolve():
         raise InputError(f"{out}: the output would overwrite the input; choose another -o")
     output_target(out)  # refuse a device, FIFO or folder before reading anything
+    kind = output_kind(out)
     with atomic_path(out) as temporary:
-        sink = _CsvSink(lambda dialect: open_output(temporary, dialect), bundle, threshold, explain)
+        sink: _CsvSink | _WorkbookSink
+        if kind == "xlsx":
+            sink = _WorkbookSink(temporary, out, bundle, threshold, explain)
+        else:
+            sink = _CsvSink(lambda dialect: open_output(temporary, dialect, kind), bundle, threshold, explain)
         try:
-            report = run(sink)
+            report = run(sink)  # type: ignore[arg-type]
         finally:
-            if sink.handle is not None:
-                close_output(sink.handle)
+            sink.finish(temporary)
     return ScoreResult(report, out, threshold, scores.positive, scores)

@@ -250,6 +250,11 @@ def run_record(
             "threshold": scores.threshold,
             "scores": summary,
             "positive_rate_band": band,
+            "mapping": (
+                {"name": report.mapping_file["name"], "sha256": report.mapping_file["sha256"]}
+                if report.mapping_file
+                else None
+            ),
         },
     }
 

@@ -303,3 +303,15 @@ def test_apply_values_matches_ignoring_spaces_then_case() -> None:
     cells = pd.Series([" Female", "MALE", "x", ""], dtype=object)
     assert apply_values(cells, {"Female": "1", "Male": "0"}).tolist() == ["1", "0", "x", ""]
     assert np.array_equal(apply_values(pd.Series([], dtype=object), {"a": "1"}).to_numpy(), np.array([]))
+
+
+def test_the_run_log_records_the_mapping_used(tmp_path: Path, isolated_user_data: Path) -> None:
+    import json
+
+    export, mapping = tmp_path / "ibm.csv", tmp_path / "ibm.toml"
+    _ibm_export(SAMPLE, export)
+    mapping.write_text(IBM_MAPPING, encoding="utf-8")
+    assert main(["score", str(export), "-o", str(tmp_path / "out.csv"), "--mapping", str(mapping)]) == EXIT_OK
+    record = json.loads((isolated_user_data / "runs.jsonl").read_text().splitlines()[-1])
+    assert record["scoredesk"]["mapping"]["name"] == "ibm.toml"
+    assert len(record["scoredesk"]["mapping"]["sha256"]) == 64

@@ -112,3 +112,33 @@ def test_workbook_cells_come_in_as_the_sheet_holds_them(tmp_path: Path) -> None:
         "x",
     ]
     assert cell_text(dt.datetime(2024, 1, 31, 12, 30)) == "2024-01-31 12:30:00"
+
+
+def test_an_xlsx_output_holds_the_csv_columns_with_numbers_as_numbers(tmp_path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    header, *rows = SAMPLE.read_text(encoding="utf-8").splitlines()
+    source = tmp_path / "in.csv"
+    source.write_text("\n".join([header + ",notes", *(f"{r},=HYPERLINK(1)" for r in rows[:20])]) + "\n")
+    csv_out, xlsx_out = tmp_path / "out.csv", tmp_path / "out.xlsx"
+    score_to_csv(source, csv_out, BUNDLE)
+    score_to_csv(source, xlsx_out, BUNDLE)
+    with open(csv_out, encoding="utf-8", newline="") as handle:
+        expected = list(csv.reader(handle))
+    sheet = CalamineWorkbook.from_path(str(xlsx_out)).get_sheet_by_name("Scored").to_python()
+    assert [str(c) for c in sheet[0]] == expected[0]
+    probability = expected[0].index("probability")
+    assert isinstance(sheet[1][probability], float)
+    assert sheet[1][probability] == pytest.approx(float(expected[1][probability]))
+    assert sheet[1][expected[0].index("notes")] == "'=HYPERLINK(1)"
+    assert sheet[1][0] == float(expected[1][0])  # the id, a plain number, is a number
+
+
+@pytest.mark.parametrize(
+    ("suffix", "decompress"), [(".gz", gzip.decompress), (".bz2", bz2.decompress), (".xz", lzma.decompress)]
+)
+def test_a_compressed_output_name_writes_the_same_csv_compressed(tmp_path: Path, suffix: str, decompress) -> None:
+    plain, packed = tmp_path / "out.csv", tmp_path / f"out.csv{suffix}"
+    score_to_csv(SAMPLE, plain, BUNDLE)
+    score_to_csv(SAMPLE, packed, BUNDLE)
+    assert decompress(packed.read_bytes()) == plain.read_bytes()

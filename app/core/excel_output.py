@@ -1,0 +1,54 @@
+"""Scored output as an Excel workbook, for ``-o OUT.xlsx``: the same columns as the CSV, numbers as numbers.
+
+Written with xlsxwriter in constant-memory mode (one row in memory at a time). Text cells keep the formula
+neutralisation of the CSV output, and xlsxwriter is told never to turn strings into formulas, numbers or links.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from app.core.dialects import Dialect
+from app.core.fileio import OutputError
+
+__all__ = ["EXCEL_ROW_LIMIT", "WorkbookWriter"]
+
+EXCEL_ROW_LIMIT = 1_048_576  # rows a worksheet holds, the header included
+# A plain number, and not an id such as 0042 whose leading zero a number would drop.
+_NUMBER = re.compile(r"^-?(0|[1-9][0-9]{0,14})([.,][0-9]+)?([eE][+-]?[0-9]{1,3})?$")
+
+
+class WorkbookWriter:
+    """Rows into one worksheet of a new workbook; ``close`` finishes the file."""
+
+    def __init__(self, path: Path, out: Path, dialect: Dialect) -> None:
+        import xlsxwriter
+
+        options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+        self._book = xlsxwriter.Workbook(str(path), {**options, "strings_to_urls": False})
+        self._sheet = self._book.add_worksheet("Scored")
+        self._decimal = dialect.decimal
+        self._out = out
+        self.rows = 0
+
+    def write(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Append rows; cells that are plain numbers become numbers, the rest text."""
+        for row in rows:
+            if self.rows >= EXCEL_ROW_LIMIT:
+                raise OutputError(
+                    f"{self._out}: more rows than a worksheet holds ({EXCEL_ROW_LIMIT:,}); write CSV instead"
+                )
+            for column, cell in enumerate(row):
+                text = "" if cell is None else str(cell)
+                if text and _NUMBER.match(text) and (self._decimal == "," or "," not in text):
+                    self._sheet.write_number(self.rows, column, float(text.replace(",", ".")))
+                elif text:
+                    self._sheet.write_string(self.rows, column, text)
+            self.rows += 1
+
+    def close(self) -> None:
+        """Write the workbook's parts and close the file."""
+        self._book.close()
