@@ -122,7 +122,8 @@ def test_header_only_and_missing_columns(bundle, tmp_path: Path) -> None:
     source = write_csv(frame, tmp_path / "missing.csv")
     with pytest.raises(
         MissingColumnsError,
-        match=r"missing columns 'tenure' \(numeric\), 'contract' \(categorical\): map one of the file's columns to each with --mapping",
+        match=r"missing columns 'tenure' \(numeric\), 'contract' \(categorical\): map one of the file's columns"
+        r" to each with --mapping",
     ) as raised:
         scan(source, bundle)
     assert {i.column for i in raised.value.report.issues_of("missing_column")} == {"tenure", "contract"}
