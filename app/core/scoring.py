@@ -33,6 +33,7 @@ from app.core.reading import (
 from app.core.report import FileReport, ReportBuilder
 
 __all__ = [
+    "AmbiguousColumnsError",
     "CancelFn",
     "Cancelled",
     "MissingColumnsError",
@@ -67,6 +68,10 @@ class ScoredChunk:
     lines: list[str] | None = None  # each row as written, when the reader could tell (see TextChunk)
     fields: np.ndarray | None = None
     extras: np.ndarray | None = None  # per row, the fields beyond the header's width as written
+
+
+class AmbiguousColumnsError(InputError):
+    """Two file columns could each feed one model column; a mapping must say which."""
 
 
 def _repeated_header(chunk: pd.DataFrame) -> np.ndarray:
@@ -141,7 +146,7 @@ def open_for_scoring(
     if mapping.ambiguous:
         name, columns = next(iter(mapping.ambiguous.items()))
         positions = ", ".join(f"{source.columns.index(c) + 1} ({c!r})" for c in columns)
-        raise InputError(
+        raise AmbiguousColumnsError(
             f"{path}: columns {positions} could each feed the model's {name!r}; say which with --mapping"
             f' ([columns] {name} = "{columns[0]}"; a repeated name is told apart as NAME.1, NAME.2 by position)'
         )

@@ -8,7 +8,7 @@ distinct values and map back through the codes.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +19,7 @@ from app.core.bundle import Bundle
 from app.core.card import ModelCard
 from app.core.checks import assess_chunk
 from app.core.evaluation import label_values
+from app.core.reading import InputOptions
 from app.core.report import FileReport
 from app.core.scoring import CancelFn, ProgressFn, ScoredChunk, scan
 
@@ -92,6 +93,7 @@ class ScoredTable:
     issues: np.ndarray
     labels: np.ndarray | None
     report: FileReport
+    options: InputOptions = field(default_factory=InputOptions)  # how it was read: sheet, mapping
 
     def __len__(self) -> int:
         return int(self.probability.size)
@@ -186,12 +188,18 @@ class _Collector:
 
 
 def load_table(
-    path: Path, bundle: Bundle, progress: ProgressFn | None = None, cancelled: CancelFn | None = None
+    path: Path,
+    bundle: Bundle,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+    options: InputOptions | None = None,
 ) -> ScoredTable:
-    """Read, check and score ``path`` into memory for the app."""
+    """Read, check and score ``path`` into memory for the app (``options``: a sheet, a column mapping)."""
     path = Path(path)
     stat = os.stat(path) if path.exists() else None
     collector = _Collector(bundle)
-    report = scan(path, bundle, on_chunk=collector, progress=progress, cancelled=cancelled)
+    report = scan(path, bundle, on_chunk=collector, progress=progress, cancelled=cancelled, options=options)
     stamp = (stat.st_size, stat.st_mtime) if stat else (0, 0.0)
-    return collector.table(path, stamp, report)
+    table = collector.table(path, stamp, report)
+    table.options = options or InputOptions()
+    return table

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -27,6 +29,8 @@ from app.ui.settings import Settings
 
 if TYPE_CHECKING:
     from app.core.bundle import Bundle
+    from app.core.mapping_draft import FileSample
+    from app.core.reading import InputOptions
     from app.ui.state import AppState
 
 __all__ = ["PANEL_TITLES", "MainWindow"]
@@ -43,7 +47,10 @@ PANEL_TITLES = (
     "Model card",
 )
 
-_CSV_FILTER = "CSV files (*.csv *.txt *.tsv);;All files (*)"
+_CSV_FILTER = (
+    "Tables (*.csv *.txt *.tsv *.gz *.bz2 *.xz *.zip *.xlsx *.xlsm *.xlsb *.xls *.ods);;"
+    "CSV files (*.csv *.txt *.tsv);;Workbooks (*.xlsx *.xlsm *.xlsb *.xls *.ods);;All files (*)"
+)
 
 
 class MainWindow(QMainWindow):
@@ -54,6 +61,7 @@ class MainWindow(QMainWindow):
     jobFailed = Signal(str)
     jobCancelled = Signal()
     bundleLoaded = Signal()
+    mappingRequested = Signal(object)  # the mapping dialog, once open
 
     def __init__(self, state: AppState, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +108,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         menu.addSeparator()
+        self.map_action = self._action(menu, "&Map columns…", QKeySequence("Ctrl+M"), self.map_columns_dialog)
         self.export_action = self._action(menu, "&Export scored CSV…", QKeySequence("Ctrl+E"), self.export_dialog)
         self.export_charts_action = self._action(menu, "Export this tab's &charts…", None, self.export_charts_dialog)
         self.log_action = QAction("&Log scoring runs", self, checkable=True, checked=self.settings.log_runs)
@@ -150,6 +159,7 @@ class MainWindow(QMainWindow):
             self.panels[title] = panel
             self.tabs.addTab(panel, title)
         self.state.rowsRequested.connect(lambda *_: self.tabs.setCurrentWidget(self.panels["Results"]))
+        self.panels["Sanity"].editMappingRequested.connect(self.map_columns_dialog)
         self.state.thresholdChanged.connect(self._remember_threshold)
         self.state.costsChanged.connect(self._remember_costs)
 
@@ -186,21 +196,41 @@ class MainWindow(QMainWindow):
         if path:
             self.open_file(Path(path))
 
-    def open_file(self, path: Path) -> Job | None:
-        """Read, check and score ``path`` in a worker thread."""
+    def open_file(self, path: Path, options: InputOptions | None = None) -> Job | None:
+        """Read, check and score ``path`` in a worker thread; a workbook of several sheets asks which first.
+
+        Without ``options``, a mapping remembered for the file's header is used; a file that lacks model
+        columns opens the mapping dialog instead of failing.
+        """
         if self.state.bundle is None or self.jobs.busy:
             self.message.setText("Busy; wait for the current job or cancel it.")
             return None
         bundle = self.state.bundle
         path = Path(path)
+        from app.core.reading import InputOptions
 
+        if options is None and (sheets := _sheets(path)) and len(sheets) > 1:
+            self._ask_sheet(path, sheets)
+            return None
+        remembered = self.settings.mappings()
         started = dt.datetime.now(dt.UTC)
         log_runs, threshold = self.log_action.isChecked(), self.state.threshold  # read here, not in the worker
 
         def load(progress: Any, cancelled: Any) -> Any:
+            from app.core.mapping_draft import header_key, read_sample
+            from app.core.mapping_file import load_mapping
+            from app.core.scoring import AmbiguousColumnsError, MissingColumnsError
             from app.core.table import load_table
 
-            table = load_table(path, bundle, progress, cancelled)
+            chosen = options or InputOptions()
+            sample = read_sample(path, bundle, chosen.sheet)
+            saved = remembered.get(header_key(sample.columns))
+            if options is None and saved and Path(saved).is_file():
+                chosen = InputOptions(sheet=chosen.sheet, mapping=load_mapping(Path(saved), bundle.card))
+            try:
+                table = load_table(path, bundle, progress, cancelled, chosen)
+            except (MissingColumnsError, AmbiguousColumnsError) as error:
+                return MappingNeeded(sample, chosen, str(error))
             if log_runs:
                 _log_run(table, bundle, threshold, started)
             return table
@@ -213,7 +243,58 @@ class MainWindow(QMainWindow):
             lambda: self._cancelled("Opening cancelled; nothing changed."),
         )
 
+    def _ask_sheet(self, path: Path, sheets: list[str]) -> None:
+        """A workbook of several sheets: ask which to open (the first is preselected)."""
+        from app.core.reading import InputOptions
+
+        dialog = QInputDialog(self, objectName="sheetDialog")
+        dialog.setWindowTitle(f"Open {path.name}")
+        dialog.setLabelText(f"{path.name} has {len(sheets)} sheets. Which one holds the customers?")
+        dialog.setComboBoxItems(sheets)
+        dialog.textValueSelected.connect(lambda sheet: self.open_file(path, InputOptions(sheet=sheet)))
+        self.sheet_dialog = dialog
+        dialog.open()
+
+    def map_columns_dialog(self) -> None:
+        """File ▸ Map columns…: edit the mapping of the open file."""
+        table, bundle = self.state.table, self.state.bundle
+        if table is None or bundle is None or self.jobs.busy:
+            return
+
+        def sample(_progress: Any, _cancelled: Any) -> Any:
+            from app.core.mapping_draft import read_sample
+
+            return MappingNeeded(read_sample(table.path, bundle, table.options.sheet), table.options, "")
+
+        self.jobs.start(Job(sample), lambda needed: self._ask_mapping(needed), lambda m: self._fail("Cannot map", m))
+
+    def _ask_mapping(self, needed: MappingNeeded) -> None:
+        """Open the mapping dialog; once accepted, open the file again with the mapping."""
+        from app.core.mapping_draft import header_key
+        from app.core.reading import InputOptions
+        from app.ui.mapping_dialog import MappingDialog
+
+        bundle = self.state.bundle
+        assert bundle is not None
+        dialog = MappingDialog(bundle, needed.sample, needed.options.mapping, parent=self)
+        if needed.reason:
+            self.message.setText(needed.reason.splitlines()[0])
+
+        def accepted() -> None:
+            chosen = dialog.chosen
+            if chosen is not None and chosen.path is not None:
+                self.settings.remember_mapping(header_key(needed.sample.columns), str(chosen.path))
+            self.open_file(needed.sample.path, InputOptions(sheet=needed.sample.sheet, mapping=chosen))
+
+        dialog.accepted.connect(accepted)
+        self.mapping_dialog = dialog
+        dialog.open()
+        self.mappingRequested.emit(dialog)
+
     def _file_loaded(self, path: Path, table: Any) -> None:
+        if isinstance(table, MappingNeeded):
+            self._ask_mapping(table)
+            return
         self.state.set_table(table)
         self.settings.last_folder = str(path.parent)
         self.settings.add_recent(str(path))
@@ -276,7 +357,7 @@ class MainWindow(QMainWindow):
         def export(progress: Any, cancelled: Any) -> Path:
             from app.core.output import score_to_csv
 
-            return score_to_csv(table.path, out, bundle, threshold, progress, cancelled).out
+            return score_to_csv(table.path, out, bundle, threshold, progress, cancelled, options=table.options).out
 
         self.message.setText(f"Writing {out.name}…")
         return self.jobs.start(
@@ -339,6 +420,7 @@ class MainWindow(QMainWindow):
         self.samples_menu.setEnabled(ready and not self.samples_menu.isEmpty())
         self.recent_menu.setEnabled(ready)
         self.export_action.setEnabled(ready and self.state.table is not None)
+        self.map_action.setEnabled(ready and self.state.table is not None)
 
     def _remember_threshold(self, threshold: float) -> None:
         if self.state.bundle is not None:
@@ -370,6 +452,25 @@ class MainWindow(QMainWindow):
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
         super().closeEvent(event)
+
+
+@dataclass(frozen=True)
+class MappingNeeded:
+    """What a load job returns for a file whose columns need a mapping: its first rows, and why."""
+
+    sample: FileSample
+    options: InputOptions
+    reason: str
+
+
+def _sheets(path: Path) -> list[str]:
+    """The sheets of a workbook (empty for other files, or a file that cannot be read: the load says why)."""
+    from app.core.formats import detect_source
+
+    try:
+        return list(detect_source(path).sheets)
+    except Exception:  # noqa: BLE001 - the load job reports every input error properly
+        return []
 
 
 def _log_run(table: Any, bundle: Bundle, threshold: float, started: dt.datetime) -> None:

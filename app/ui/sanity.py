@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from app.core.catalogue import CATALOGUE
@@ -28,10 +28,18 @@ IssueRole = Qt.ItemDataRole.UserRole + 2
 class SanityPanel(QWidget):
     """Issues of the loaded file; clicking a row-level issue shows its rows in the table."""
 
+    editMappingRequested = Signal()  # the banner's "Edit…" link
+
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
         self.banner = QLabel(objectName="verdictBanner", wordWrap=True)
+        self.mapping_label = QLabel(objectName="mappingBanner")
+        self.mapping_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.mapping_label.linkActivated.connect(lambda _link: self.editMappingRequested.emit())
+        self.mapping_label.hide()
         self.tree = QTreeWidget(objectName="issueTree")
         self.tree.setHeaderLabels(["Issue", "Column", "Rows", "Details"])
         self.tree.setColumnWidth(0, 260)
@@ -39,6 +47,7 @@ class SanityPanel(QWidget):
         self.tree.setColumnWidth(2, 80)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
+        layout.addWidget(self.mapping_label)
         layout.addWidget(self.tree, 1)
         self.tree.itemActivated.connect(self._activated)
         self.tree.itemClicked.connect(self._activated)
@@ -54,6 +63,11 @@ class SanityPanel(QWidget):
             self.banner.setStyleSheet("padding:8px;")
             return
         report = table.report
+        if report.mapping_file:
+            self.mapping_label.setText(f'Mapped with {report.mapping_file["name"]} (<a href="edit">Edit…</a>)')
+            self.mapping_label.show()
+        else:
+            self.mapping_label.hide()
         self.banner.setText(_verdict_text(report))
         self.banner.setStyleSheet(_BANNER_STYLES[report.verdict])
         for severity in ("error", "warning", "info"):
@@ -118,6 +132,10 @@ def _verdict_text(report: FileReport) -> str:
     whole = "; ".join(f"{title} ({', '.join(places)})" for title, places in by_kind.items())
     about_file = f" About the file as a whole: {whole}." if whole else ""
     click = " Click an issue below to see its rows."
+    lead = next((i.message for i in report.issues if i.code == "inconsistent_fields"), "")
+    if lead:  # a file half in another separator: say so before anything else
+        invalid = f" {counts['invalid']:,} of {rows:,} rows cannot be scored." if counts["invalid"] else ""
+        return f"The rows do not match the header: {lead}.{invalid}{drift}{click}"
     if report.verdict == "error":
         row_part = f" {counts['invalid']:,} of {rows:,} rows cannot be scored and have no prediction."
         row_part = row_part if counts["invalid"] else ""

@@ -84,6 +84,18 @@ class Settings:
         files = [path, *(p for p in self.recent_files if p != path)][:MAX_RECENT]
         self._settings.setValue("recent_files", files)
 
+    def mappings(self) -> dict[str, str]:
+        """Saved column mappings by the header they were made for (see mapping_draft.header_key)."""
+        self._settings.beginGroup("mappings")
+        try:
+            return {key: str(self._settings.value(key)) for key in self._settings.childKeys()}
+        finally:
+            self._settings.endGroup()
+
+    def remember_mapping(self, header: str, path: str) -> None:
+        """Use the mapping file at ``path`` for every file with this header from now on."""
+        self._settings.setValue(f"mappings/{header}", path)
+
     def sync(self) -> None:
         """Write to disk now."""
         self._settings.sync()

@@ -1,0 +1,106 @@
+"""Drafting a column mapping for a file: suggestions by name and value, a preview of what it would score.
+
+The mapping dialog draws what these compute; the CLI needs none of it (it reads a finished mapping file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from app.core.bundle import Bundle
+from app.core.card import FeatureSpec
+from app.core.checks import BINARY_WORDS, STATUS_INVALID
+from app.core.columns import map_columns
+from app.core.mapping_file import MappingFile
+from app.core.reading import InputOptions, open_input
+from app.core.scoring import score_chunk
+
+__all__ = ["FileSample", "header_key", "preview", "read_sample", "suggest_columns", "suggest_values"]
+
+SAMPLE_ROWS = 2000
+VALUE_LIMIT = 50  # distinct values shown per column: enough for any categorical, few enough to read
+
+
+@dataclass(frozen=True)
+class FileSample:
+    """The first rows of a file as text, to draft a mapping on."""
+
+    path: Path
+    columns: list[str]
+    rows: pd.DataFrame
+    sheet: str | None = None
+    decimal: str = "."
+
+    def values(self, column: str, limit: int = VALUE_LIMIT) -> list[str]:
+        """The column's distinct values, most frequent first, spaces around them ignored."""
+        counts = self.rows[column].astype(str).str.strip().value_counts(sort=True)
+        return [str(value) for value in counts.index[:limit]]
+
+
+def header_key(columns: Sequence[str]) -> str:
+    """What a mapping is remembered by: a hash of the file's column names, in order."""
+    return hashlib.sha256("\x1f".join(columns).encode("utf-8")).hexdigest()[:32]
+
+
+def read_sample(path: Path, bundle: Bundle, sheet: str | None = None, rows: int = SAMPLE_ROWS) -> FileSample:
+    """The header and first ``rows`` rows of ``path``."""
+    numeric = [f.name for f in bundle.card.features if f.is_numeric]
+    source = open_input(Path(path), numeric_columns=numeric, sheet=sheet)
+    chunk = next(source.chunks(rows), None)
+    text = chunk.text.head(rows) if chunk is not None else pd.DataFrame(columns=source.columns)
+    return FileSample(Path(path), list(source.columns), text.reset_index(drop=True), sheet, source.dialect.decimal)
+
+
+def model_columns(bundle: Bundle) -> list[str]:
+    """The columns a mapping may name: the id columns, then the features in the model's order."""
+    return [*bundle.card.id_columns, *bundle.card.feature_names]
+
+
+def suggest_columns(bundle: Bundle, columns: Sequence[str], current: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The file column for each model column: the mapping's where it has one, else matched by name."""
+    found = map_columns(columns, bundle.card.feature_names, optional=bundle.card.id_columns)
+    suggestion = {name: column for name, column in found.source_for.items()}
+    for name, column in (current or {}).items():
+        if column in columns:
+            suggestion[name] = column
+    return suggestion
+
+
+def suggest_values(
+    spec: FeatureSpec, values: Sequence[str], current: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Obvious matches of file values to the model's: the same text, any case; yes/no words for binaries."""
+    if spec.kind == "binary":
+        known = {"1": "1", "0": "0", "1.0": "1", "0.0": "0", **BINARY_WORDS}
+        suggestion = {v: known[v.casefold()] for v in values if v.casefold() in known}
+    else:
+        folded = {str(c).casefold(): str(c) for c in spec.categories}
+        suggestion = {v: folded[v.casefold()] for v in values if v.casefold() in folded}
+    suggestion.update({k: v for k, v in (current or {}).items() if k in values})
+    return suggestion
+
+
+def preview(sample: FileSample, bundle: Bundle, mapping: MappingFile) -> dict[str, int]:
+    """How many of the sample's rows the mapping would score, and how many would be invalid."""
+    card = bundle.card
+    found = map_columns(sample.columns, card.feature_names, optional=card.id_columns, explicit=mapping.columns)
+    rows = len(sample.rows)
+    if found.missing or found.ambiguous or not rows:
+        return {"rows": rows, "scored": 0, "invalid": rows, "missing": len(found.missing) + len(found.ambiguous)}
+    extras = np.full(rows, "", dtype=object)
+    assessment, _ = score_chunk(
+        sample.rows, extras, bundle, found, sample.decimal, predict=False, values=mapping.values
+    )
+    invalid = int(np.sum(assessment.status == STATUS_INVALID))
+    return {"rows": rows, "scored": rows - invalid, "invalid": invalid, "missing": 0}
+
+
+def options_for(sample: FileSample, mapping: MappingFile | None) -> InputOptions:
+    """The options to open the sampled file with."""
+    return InputOptions(sheet=sample.sheet, mapping=mapping)

@@ -1,0 +1,211 @@
+"""The mapping dialog: which file column feeds each model column, and which file values mean the model's.
+
+It draws what ``app.core.mapping_draft`` suggests and previews; saving writes the documented TOML file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.bundle import Bundle
+from app.core.mapping_draft import FileSample, model_columns, preview, suggest_columns, suggest_values
+from app.core.mapping_file import MappingFile, save_mapping
+
+__all__ = ["MappingDialog"]
+
+_NONE = "(none)"
+_AS_IS = "(as written)"
+_EXAMPLES = 3
+
+
+class MappingDialog(QDialog):
+    """Edit a mapping for one file; ``chosen`` holds the mapping to use once accepted (saved or not)."""
+
+    def __init__(
+        self,
+        bundle: Bundle,
+        sample: FileSample,
+        current: MappingFile | None = None,
+        ask_path: Callable[[], str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, objectName="mappingDialog")
+        self.bundle, self.sample = bundle, sample
+        self.chosen: MappingFile | None = None
+        self._ask_path = ask_path or self._ask_save_path
+        self._values: dict[str, dict[str, str]] = {k: dict(v) for k, v in (current.values if current else {}).items()}
+        self.setWindowTitle(f"Map the columns of {sample.path.name}")
+        self.resize(860, 640)
+        intro = QLabel(
+            f"Pick the column of <b>{sample.path.name}</b> that feeds each model column. For yes/no and"
+            " category columns, say which of the file's values means which of the model's.",
+            wordWrap=True,
+        )
+        self.columns_table = QTableWidget(0, 3, objectName="columnTable")
+        self.columns_table.setHorizontalHeaderLabels(["Model column", "Kind", "File column (examples)"])
+        self.columns_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.columns_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.columns_table.horizontalHeader().setStretchLastSection(True)
+        self.values_label = QLabel(objectName="valuesLabel")
+        self.values_table = QTableWidget(0, 2, objectName="valueTable")
+        self.values_table.setHorizontalHeaderLabels(["Value in the file", "Means, for the model"])
+        self.values_table.horizontalHeader().setStretchLastSection(True)
+        self.preview_label = QLabel(objectName="previewLabel", wordWrap=True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.addButton("&Save mapping…", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.use_button = buttons.addButton("&Use without saving", QDialogButtonBox.ButtonRole.ApplyRole)
+        self.save_button.setObjectName("saveMapping")
+        self.use_button.setObjectName("useMapping")
+        self.save_button.clicked.disconnect()  # AcceptRole would close the dialog before the file is written
+        self.save_button.clicked.connect(self.save)
+        self.use_button.clicked.connect(self.use)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.columns_table, 3)
+        layout.addWidget(self.values_label)
+        layout.addWidget(self.values_table, 2)
+        layout.addWidget(self.preview_label)
+        layout.addWidget(buttons)
+        self._fill_columns(suggest_columns(bundle, sample.columns, current.columns if current else None))
+        self.columns_table.currentCellChanged.connect(lambda row, *_: self._show_values(row))
+        self.columns_table.setCurrentCell(0, 2)
+        self._refresh_preview()
+
+    # ---- the column table -----------------------------------------------------------------------
+    def _fill_columns(self, suggestion: dict[str, str]) -> None:
+        names = model_columns(self.bundle)
+        self.columns_table.setRowCount(len(names))
+        kinds = {f.name: f.kind for f in self.bundle.card.features}
+        for row, name in enumerate(names):
+            for column, text in enumerate((name, kinds.get(name, "id"))):
+                item = QTableWidgetItem(text)
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.columns_table.setItem(row, column, item)
+            picker = QComboBox(objectName=f"pick_{name}")
+            picker.addItem(_NONE, None)
+            for file_column in self.sample.columns:
+                examples = ", ".join(self.sample.values(file_column, _EXAMPLES))
+                picker.addItem(f"{file_column}   (e.g. {examples})" if examples else file_column, file_column)
+            if name in suggestion:
+                picker.setCurrentIndex(picker.findData(suggestion[name]))
+            picker.currentIndexChanged.connect(lambda _=0, r=row: self._column_picked(r))
+            self.columns_table.setCellWidget(row, 2, picker)
+        self.columns_table.resizeColumnsToContents()
+
+    def picker(self, model_column: str) -> QComboBox:
+        """The file-column picker of one model column."""
+        return self.columns_table.cellWidget(model_columns(self.bundle).index(model_column), 2)  # type: ignore[return-value]
+
+    def _column_picked(self, row: int) -> None:
+        self.columns_table.setCurrentCell(row, 2)
+        self._show_values(row)
+        self._refresh_preview()
+
+    # ---- the value table ------------------------------------------------------------------------
+    def _show_values(self, row: int) -> None:
+        self.values_table.setRowCount(0)
+        names = model_columns(self.bundle)
+        if not 0 <= row < len(names) or names[row] not in self.bundle.card.feature_names:
+            self.values_label.setText("Values: the selected column takes any value.")
+            return
+        name = names[row]
+        spec = self.bundle.card.feature(name)
+        source = self.picker(name).currentData()
+        if spec.kind == "numeric" or source is None:
+            self.values_label.setText(f"Values of {name}: " + ("numbers, read as written." if source else "no column."))
+            return
+        values = self.sample.values(source)
+        self.values_label.setText(f"Values of {source!r} for the model's {name!r} ({spec.kind}):")
+        known = ["1", "0"] if spec.kind == "binary" else [str(c) for c in spec.categories]
+        suggestion = suggest_values(spec, values, self._values.get(name))
+        self.values_table.setRowCount(len(values))
+        for index, value in enumerate(values):
+            item = QTableWidgetItem(value)
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.values_table.setItem(index, 0, item)
+            choice = QComboBox(objectName=f"value_{index}")
+            choice.addItem(_AS_IS, None)
+            for model_value in known:
+                shown = {"1": "1 (yes)", "0": "0 (no)"}.get(model_value, model_value) if spec.kind == "binary" else None
+                choice.addItem(shown or model_value, model_value)
+            if value in suggestion:
+                choice.setCurrentIndex(choice.findData(suggestion[value]))
+            choice.currentIndexChanged.connect(lambda _=0, n=name: self._values_edited(n))
+            self.values_table.setCellWidget(index, 1, choice)
+        self._values_edited(name)
+
+    def value_choice(self, file_value: str) -> QComboBox:
+        """The model-value picker of one file value of the column shown."""
+        for row in range(self.values_table.rowCount()):
+            if self.values_table.item(row, 0).text() == file_value:
+                return self.values_table.cellWidget(row, 1)  # type: ignore[return-value]
+        raise KeyError(file_value)
+
+    def _values_edited(self, name: str) -> None:
+        table: dict[str, str] = {}
+        for row in range(self.values_table.rowCount()):
+            model_value = self.values_table.cellWidget(row, 1).currentData()  # type: ignore[union-attr]
+            file_value = self.values_table.item(row, 0).text()
+            if model_value is not None and file_value != model_value:
+                table[file_value] = model_value
+        self._values[name] = table
+        self._refresh_preview()
+
+    # ---- the mapping ----------------------------------------------------------------------------
+    def mapping(self) -> MappingFile:
+        """The mapping as the dialog shows it now: only what differs from reading the file as it is."""
+        columns = {}
+        for name in model_columns(self.bundle):
+            source = self.picker(name).currentData()
+            if source is not None and source != name:
+                columns[name] = source
+        values = {name: table for name, table in self._values.items() if table and self._source(name) is not None}
+        return MappingFile(columns=columns, values=values)
+
+    def _source(self, name: str) -> str | None:
+        return self.picker(name).currentData()
+
+    def _refresh_preview(self) -> None:
+        counts = preview(self.sample, self.bundle, self.mapping())
+        if counts["missing"]:
+            text = f"{counts['missing']} model column(s) have no file column yet: no row can be scored."
+        else:
+            text = (
+                f"Of the first {counts['rows']:,} rows, {counts['scored']:,} would be scored and"
+                f" {counts['invalid']:,} invalid."
+            )
+        self.preview_label.setText(text)
+
+    def _ask_save_path(self) -> str:
+        suggested = str(self.sample.path.with_suffix(".mapping.toml"))
+        path, _ = QFileDialog.getSaveFileName(self, "Save the mapping", suggested, "Mappings (*.toml)")
+        return path
+
+    def save(self) -> None:
+        """Write the mapping where the user says, then use it."""
+        path = self._ask_path()
+        if not path:
+            return
+        self.chosen = save_mapping(Path(path), self.mapping(), self.bundle.card)
+        self.accept()
+
+    def use(self) -> None:
+        """Use the mapping for this file only, without writing it."""
+        self.chosen = self.mapping()
+        self.accept()

@@ -1,0 +1,88 @@
+"""The mapping dialog and the sheet picker, driven with real widgets: pick a column, map values, save, reopen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from PySide6.QtCore import Qt
+
+from app.core.mapping_file import load_mapping
+from app.ui.main_window import MainWindow
+from tests.app.core.test_analyst_files import _ibm_export
+from tests.app.inputs import SAMPLE
+from tests.app.ui.conftest import open_and_wait
+
+
+def _open_needing_a_mapping(qtbot, window: MainWindow, path: Path):
+    with qtbot.waitSignal(window.mappingRequested, timeout=60_000) as blocker:
+        window.open_file(path)
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
+    return blocker.args[0]
+
+
+def test_a_file_lacking_model_columns_opens_the_mapping_dialog(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    export = tmp_path / "ibm.csv"
+    _ibm_export(SAMPLE, export)
+    dialog = _open_needing_a_mapping(qtbot, window, export)
+    assert dialog.isVisible()
+    # Matched by name already: MonthlyCharges -> monthly_charges; not matched: gender for female.
+    assert dialog.picker("monthly_charges").currentData() == "MonthlyCharges"
+    assert dialog.picker("female").currentData() is None
+    assert "no row can be scored" in dialog.preview_label.text()
+    # Pick the column with the keyboard, as a user tabbing through the table would.
+    picker = dialog.picker("female")
+    picker.setFocus()
+    qtbot.keyClicks(picker, "gender")
+    assert picker.currentData() == "gender"
+    assert "Values of 'gender'" in dialog.values_label.text()
+    dialog.value_choice("Female").setCurrentIndex(dialog.value_choice("Female").findData("1"))
+    dialog.value_choice("Male").setCurrentIndex(dialog.value_choice("Male").findData("0"))
+    assert "200 would be scored and 0 invalid" in dialog.preview_label.text()
+    saved = tmp_path / "ibm.mapping.toml"
+    dialog._ask_path = lambda: str(saved)  # the save dialog's answer
+    with qtbot.waitSignal(window.fileLoaded, timeout=60_000) as loaded:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
+    table = loaded.args[0]
+    assert table.report.status_counts["invalid"] == 0
+    mapping = load_mapping(saved, window.state.bundle.card)
+    assert mapping.columns["female"] == "gender"
+    assert dict(mapping.values["female"]) == {"Female": "1", "Male": "0"}
+    sanity = window.panels["Sanity"]
+    assert "Mapped with ibm.mapping.toml" in sanity.mapping_label.text()
+    assert "Edit" in sanity.mapping_label.text()
+
+    # The next file with the same header is mapped without asking.
+    other = tmp_path / "next_month.csv"
+    frame = pd.read_csv(export, dtype=str, keep_default_na=False).iloc[:50]
+    frame.to_csv(other, index=False)
+    table = open_and_wait(qtbot, window, other)
+    assert table.report.status_counts["invalid"] == 0
+    assert table.report.mapping_file["name"] == "ibm.mapping.toml"
+    assert not sanity.mapping_label.isHidden()  # shown on the Sanity tab (not the current one)
+
+    # Edit… opens the dialog again, filled with the mapping in use.
+    with qtbot.waitSignal(window.mappingRequested, timeout=60_000) as again:
+        sanity.mapping_label.linkActivated.emit("edit")
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
+    dialog = again.args[0]
+    assert dialog.picker("female").currentData() == "gender"
+    dialog.reject()
+
+
+def test_a_workbook_of_several_sheets_asks_which_to_open(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+        pd.DataFrame({"note": ["cover"]}).to_excel(writer, sheet_name="About", index=False)
+        pd.read_csv(SAMPLE).to_excel(writer, sheet_name="Customers", index=False)
+    window.open_file(path)
+    dialog = window.sheet_dialog
+    assert dialog.isVisible()
+    assert [dialog.comboBoxItems()[i] for i in range(2)] == ["About", "Customers"]
+    with qtbot.waitSignal(window.fileLoaded, timeout=60_000) as loaded:
+        dialog.setTextValue("Customers")
+        dialog.accept()
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
+    assert len(loaded.args[0]) == 200
+    assert "sheet 'Customers'" in window.message.text()
