@@ -176,6 +176,7 @@ def build_card(
         "features": feature_entries(train_rows, config),
         "id_columns": list(config.id_columns),
         "passthrough": list(config.passthrough),
+        "max_missing_share": config.row_max_missing_share,
         "rules": [rule.text for rule in config.rules],
         "sensitive_attributes": [
             {"column": s.column, "bins": list(s.bins), "labels": list(s.labels)} for s in config.sensitive

@@ -98,6 +98,7 @@ class BuildConfig:
     default_max_missing_share: float
     positive_share: tuple[float, float]
     min_rows: int
+    row_max_missing_share: float  # [scoring]: a row missing more of the features than this is not scored
     sensitive: tuple[SliceSpec, ...]
     min_group_rows: int
     split: SplitConfig
@@ -202,6 +203,14 @@ def _gates(entries: list[Mapping[str, Any]]) -> tuple[GateConfig, ...]:
     return tuple(gates)
 
 
+def _row_share(scoring: Mapping[str, Any]) -> float:
+    """``[scoring] max_missing_share``: the share of missing features above which the app scores no row."""
+    value = scoring.get("max_missing_share", 0.5)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+        raise ConfigError(f"[scoring] max_missing_share should be a number within 0..1, not {value!r}")
+    return float(value)
+
+
 def _sensitive(section: Mapping[str, Any]) -> tuple[SliceSpec, ...]:
     specs = []
     for entry in section.get("sensitive", ()):
@@ -280,6 +289,7 @@ def _parse(path: Path, raw: Mapping[str, Any]) -> BuildConfig:
         default_max_missing_share=default_missing,
         positive_share=(share[0], share[1]),
         min_rows=int(validation.get("min_rows", 100)),
+        row_max_missing_share=_row_share(raw.get("scoring", {})),
         sensitive=_sensitive(fairness),
         min_group_rows=int(fairness.get("min_group_rows", 30)),
         split=_split(_require(raw, "split", "")),

@@ -56,3 +56,24 @@ def test_feature_cannot_be_the_target(tmp_path: Path) -> None:
     path = derive_config("telco_churn", tmp_path, numeric='["tenure", "monthly_charges", "total_charges", "churn"]')
     with pytest.raises(ConfigError, match="cannot be both a feature and the target"):
         load_config(path)
+
+
+def test_scoring_max_missing_share_is_read_and_checked(tmp_path) -> None:
+    from pathlib import Path
+
+    import pytest
+
+    from model_build.config import ConfigError, load_config
+
+    source = Path(__file__).resolve().parents[2] / "model_build" / "configs" / "telco_churn.toml"
+    text = source.read_text()
+    assert load_config(source).row_max_missing_share == 0.5
+    for value, ok in (("0.3", True), ("1.5", False), ('"half"', False)):
+        config = tmp_path / "telco_churn.toml"
+        config.write_text(text + f"\n[scoring]\nmax_missing_share = {value}\n")
+        (tmp_path / "data").mkdir(exist_ok=True)
+        if ok:
+            assert load_config(config).row_max_missing_share == 0.3
+        else:
+            with pytest.raises(ConfigError, match="max_missing_share"):
+                load_config(config)
