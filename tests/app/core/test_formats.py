@@ -142,3 +142,17 @@ def test_a_compressed_output_name_writes_the_same_csv_compressed(tmp_path: Path,
     score_to_csv(SAMPLE, plain, BUNDLE)
     score_to_csv(SAMPLE, packed, BUNDLE)
     assert decompress(packed.read_bytes()) == plain.read_bytes()
+
+
+def test_telling_the_encoding_reports_progress_and_honours_cancel(tmp_path: Path) -> None:
+    from app.core.reading import Cancelled
+
+    path = tmp_path / "big.csv.gz"
+    header, *rows = SAMPLE.read_text(encoding="utf-8").splitlines()
+    path.write_bytes(gzip.compress(("\n".join([header, *rows * 60]) + "\n").encode("utf-8")))
+    seen: list[tuple[int, int]] = []
+    open_input(path, progress=lambda done, total: seen.append((done, total)))
+    assert seen
+    assert all(0 <= done <= total == path.stat().st_size for done, total in seen)
+    with pytest.raises(Cancelled):
+        open_input(path, cancelled=lambda: True)

@@ -86,3 +86,13 @@ def test_a_workbook_of_several_sheets_asks_which_to_open(qtbot, window: MainWind
     qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
     assert len(loaded.args[0]) == 200
     assert "sheet 'Customers'" in window.message.text()
+
+
+def test_the_sanity_banner_leads_with_rows_that_do_not_match_the_header(qtbot, window, tmp_path: Path) -> None:
+    header, *rows = SAMPLE.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "mixed.csv"
+    path.write_text("\n".join([header.replace(",", ";"), *(r.replace(",", ";") for r in rows[:9]), *rows[9:]]) + "\n")
+    open_and_wait(qtbot, window, path)
+    banner = window.panels["Sanity"].banner.text()
+    assert banner.startswith("The rows do not match the header:")
+    assert "look comma-separated while the header is semicolon-separated" in banner
