@@ -58,7 +58,7 @@ class MappingFile:
             if file_column not in file_columns:
                 shown = ", ".join(repr(c) for c in list(file_columns)[:8]) + (", …" if len(file_columns) > 8 else "")
                 raise InputError(
-                    f"{self.name}: [columns] {model_column} = {file_column!r}: the file has no column"
+                    f"{self.path or self.name}: [columns] {model_column} = {file_column!r}: the file has no column"
                     f" {file_column!r} (it has {shown})"
                 )
 
