@@ -107,6 +107,20 @@ def _parser() -> _Parser:
     )
     history.add_argument("--json", action="store_true")
     history.add_argument("--limit", type=_limit, default=50, help="how many recent runs (default 50)")
+    models = commands.add_parser("model", help="install, list, switch and verify signed model packages")
+    model_commands = models.add_subparsers(dest="model_command", required=True, parser_class=_Parser)
+    install = model_commands.add_parser("install", help="verify a .sdmodel package and make it the active model")
+    install.add_argument("package", type=Path, metavar="FILE.sdmodel")
+    install.add_argument("--allow-downgrade", action="store_true", help="install a version not newer than the active")
+    install.add_argument("--allow-other-model", action="store_true", help="install a model of another name")
+    listing = model_commands.add_parser("list", help="the installed versions, the active one marked")
+    listing.add_argument("--json", action="store_true")
+    use = model_commands.add_parser("use", help="make an installed version active")
+    use.add_argument("version", metavar="VERSION")
+    model_commands.add_parser("rollback", help="go back to the version active before the last switch")
+    verify = model_commands.add_parser("verify", help="check a package, or the active model, against the trusted keys")
+    verify.add_argument("package", type=Path, nargs="?", default=None, metavar="FILE.sdmodel")
+    verify.add_argument("--active", action="store_true", help="verify the active installed model")
     self_test = commands.add_parser(
         "self-test", parents=[model], help="verify the bundle, its golden rows, the sample file and the window"
     )
@@ -263,7 +277,15 @@ def card_summary(bundle: Bundle) -> dict[str, Any]:
         "test_metrics": {k: v for k, v in raw.get("metrics", {}).get("test", {}).items() if k != "confusion_matrix"},
         "gates": [{k: g[k] for k in ("name", "metric", "value", "status")} for g in raw.get("gates", [])],
         "bundle": str(bundle.directory),
+        "trusted_keys": _trusted_key_ids(),
     }
+
+
+def _trusted_key_ids() -> list[str]:
+    from app.core.paths import keys_dir
+    from app.core.signing import TrustedKeys
+
+    return TrustedKeys.from_folder(keys_dir()).active_ids
 
 
 def _info(args: argparse.Namespace, bundle: Bundle) -> int:
@@ -277,6 +299,8 @@ def _info(args: argparse.Namespace, bundle: Bundle) -> int:
         f"predicts {summary['target']['column']} = {summary['target']['positive_label']!r}"
         f" at threshold {summary['threshold']:.2f}"
     )
+    print(f"bundle {summary['bundle']}")
+    print(f"trusted model-package keys: {', '.join(summary['trusted_keys']) or 'none'}")
     print(f"data sha256 {summary['data_sha256']}")
     print(f"model sha256 {summary['onnx_sha256']}")
     print(
@@ -346,6 +370,59 @@ def _history(args: argparse.Namespace, bundle: Bundle) -> int:
     return EXIT_OK
 
 
+def _model(args: argparse.Namespace, bundle: Bundle) -> int:
+    from app.core.model_store import InstallRefused, ModelStore
+    from app.core.signing import SignatureError, read_package
+
+    store = ModelStore()
+    try:
+        if args.model_command == "install":
+            package = store.install(
+                args.package, allow_downgrade=args.allow_downgrade, allow_other_model=args.allow_other_model
+            )
+            print(f"installed {package.name} {package.version} (signed by key {package.key}); it is now active")
+        elif args.model_command == "list":
+            active = store.active_version
+            rows = [{"version": v, "active": v == active} for v in store.versions()]
+            if args.json:
+                print(json.dumps({"shipped": bundle_version(), "active": active, "installed": rows}, indent=1))
+            else:
+                print(f"  shipped {bundle_version()}{'   (active)' if active is None else ''}")
+                for row in rows:
+                    print(f"{'*' if row['active'] else ' '} {row['version']}")
+        elif args.model_command == "use":
+            store.use(args.version)
+            print(f"version {args.version} is now active")
+        elif args.model_command == "rollback":
+            previous = store.rollback()
+            print(f"rolled back to {previous or 'the shipped model ' + bundle_version()}")
+        else:
+            if args.package is not None:
+                package = read_package(args.package, store.trusted)
+            elif store.active_version is not None:
+                package = store.verify(store.active_version)
+            else:
+                print(f"the shipped model {bundle_version()} is active; it is verified by its hashes")
+                return EXIT_OK
+            print(f"ok: {package.name} {package.version}, signed by trusted key {package.key}, every file intact")
+    except SignatureError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BUNDLE
+    except InstallRefused as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+def bundle_version() -> str:
+    """The shipped bundle's model and version."""
+    from app.core.bundle import read_card
+    from app.core.paths import bundle_dir
+
+    card = read_card(bundle_dir())
+    return f"{card.name} {card.version}"
+
+
 _HANDLERS = {
     "score": _score,
     "check": _check,
@@ -353,7 +430,20 @@ _HANDLERS = {
     "info": _info,
     "history": _history,
     "self-test": _self_test,
+    "model": _model,
 }
+
+
+def _bundle(directory: Path | None) -> Bundle:
+    """``--model DIR``, else the active installed model when it verifies, else the shipped one (saying why)."""
+    if directory is not None:
+        return load_bundle(directory)
+    from app.core.model_store import ModelStore
+
+    active = ModelStore().active()
+    if active.problem:
+        print(f"warning: {active.problem}", file=sys.stderr)
+    return active.bundle
 
 
 class _Terminated(BaseException):
@@ -397,7 +487,7 @@ def main(argv: Sequence[str]) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INPUT
     try:
-        bundle = load_bundle(args.model)
+        bundle = _bundle(getattr(args, "model", None))
     except BundleError as error:
         print(f"error: model bundle: {error}", file=sys.stderr)
         return EXIT_BUNDLE
@@ -410,7 +500,7 @@ def main(argv: Sequence[str]) -> int:
             file=sys.stderr,
         )
         return EXIT_BUNDLE
-    if args.model is not None:
+    if getattr(args, "model", None) is not None:
         print(
             f"note: model bundle {args.model} is unsigned: its hashes catch accidents (truncation, a stray edit),"
             " not deliberate changes; use it only if you trust where it came from",

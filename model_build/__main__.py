@@ -118,6 +118,11 @@ def _summary(outcome: BuildOutcome, out_dir: Path, stages: tuple[str, ...] = ())
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] in (["keygen"], ["package"]):
+        from model_build.packaging import main as packaging_main
+
+        return packaging_main(list(arguments))
     args = _parser().parse_args(argv)
     work_dir = args.work or default_work_dir()
     if args.command == "history":

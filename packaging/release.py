@@ -129,14 +129,44 @@ def write_checksums(files: list[Path], out: Path) -> Path:
     return target
 
 
+def trust_keys(folder: Path, keys: list[Path]) -> list[str]:
+    """Put the release engineer's public keys into the build's resources/keys; returns their ids.
+
+    This is the only way a frozen program comes to trust a key: nothing it reads at run time adds one.
+    """
+    from app.core.signing import SignatureError, key_id, read_public_key
+
+    target = folder / "_internal" / "resources" / "keys"
+    target.mkdir(parents=True, exist_ok=True)
+    ids = []
+    for key in keys:
+        try:
+            public = read_public_key(key.read_text(encoding="ascii"), key)
+        except (OSError, UnicodeDecodeError, SignatureError) as error:
+            raise SystemExit(f"error: --trust-key {key}: {error}") from None
+        ids.append(key_id(public))
+        shutil.copyfile(key, target / f"scoredesk-{ids[-1]}.pub")
+    return ids
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=ROOT / "dist" / "release", help="where the artifacts go")
     parser.add_argument("--build-dir", type=Path, default=ROOT / "build", help="PyInstaller's work and dist folders")
     parser.add_argument("--skip-build", action="store_true", help="package the existing build")
+    parser.add_argument(
+        "--trust-key",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE.pub",
+        help="a public key the program will trust for signed model packages (repeatable)",
+    )
     args = parser.parse_args(argv)
     dist, work = args.build_dir / "dist", args.build_dir / "work"
     folder = dist / NAME if args.skip_build else build(dist, work)
+    for trusted in trust_keys(folder, args.trust_key):
+        print(f"trusts model packages signed by key {trusted}")
     self_test(folder)
     args.out.mkdir(parents=True, exist_ok=True)
     app_version, model_version = versions()

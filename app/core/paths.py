@@ -16,6 +16,7 @@ __all__ = [
     "bundle_dir",
     "icons_dir",
     "is_frozen",
+    "keys_dir",
     "project_root",
     "resources_dir",
     "samples_dir",
@@ -46,6 +47,11 @@ def resources_dir() -> Path:
 def bundle_dir() -> Path:
     """Default model bundle folder (model.onnx + model_card.json)."""
     return resources_dir() / "model"
+
+
+def keys_dir() -> Path:
+    """The public keys this program trusts for signed model packages (fixed when the program is built)."""
+    return resources_dir() / "keys"
 
 
 def icons_dir() -> Path:

@@ -26,9 +26,14 @@ SAMPLE = REPO / "resources" / "samples" / "telco_churn_to_score.csv"
 @pytest.fixture(scope="session")
 def released(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Build, self-test and package once for the whole session."""
+    from model_build.packaging import keygen
+
     folder = tmp_path_factory.mktemp("release")
-    assert release.main(["--out", str(folder / "out"), "--build-dir", str(folder / "build")]) == 0
-    return {"build": folder / "build" / "dist" / "ScoreDesk", "out": folder / "out", "root": folder}
+    private, public = keygen(folder / "release-key")  # a throwaway release key the build is told to trust
+    arguments = ["--out", str(folder / "out"), "--build-dir", str(folder / "build"), "--trust-key", str(public)]
+    assert release.main(arguments) == 0
+    build = folder / "build" / "dist" / "ScoreDesk"
+    return {"build": build, "out": folder / "out", "root": folder, "key": private, "pub": public}
 
 
 def _self_test(executable: Path) -> str:
@@ -176,3 +181,25 @@ def test_deb_installs_a_working_program(released: dict[str, Path]) -> None:
     assert f" {model_version} (" in card.stdout.splitlines()[0]
     usage = subprocess.run([str(launcher), "frobnicate"], capture_output=True, text=True, timeout=120, check=False)
     assert "scoredesk: argument command: invalid choice" in usage.stderr  # named as the user typed it
+
+
+def test_the_frozen_program_installs_a_package_signed_by_the_key_it_was_built_to_trust(
+    released: dict[str, Path], tmp_path: Path
+) -> None:
+    from app.core.signing import read_private_key
+    from model_build.packaging import package
+    from tests.app.core.test_signed_models import _bundle
+
+    seed = read_private_key(released["key"].read_text(), released["key"])
+    signed = package(_bundle(tmp_path / "bundle", "1.0.1"), seed, tmp_path / "dist")
+    program = released["build"] / "ScoreDesk"
+    env = OFFSCREEN | {"SCOREDESK_DATA_DIR": str(tmp_path / "data")}
+    installed = subprocess.run(
+        [str(program), "model", "install", str(signed)], env=env, capture_output=True, text=True, check=False
+    )
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    info = subprocess.run([str(program), "info"], env=env, capture_output=True, text=True, check=False)
+    assert "1.0.1" in info.stdout, info.stdout + info.stderr
+    assert info.stderr == ""
+    key = released["pub"].stem.removeprefix("scoredesk-")
+    assert key in info.stdout  # info names the keys the program trusts

@@ -1,0 +1,232 @@
+"""Signed model packages (.sdmodel): a zip of the bundle's files, a manifest of their sha256, and an Ed25519
+signature over the manifest, made and checked with PyNaCl (libsodium). No cryptography is written here.
+
+Keys are files of one line: ``ed25519-public <base64>`` and ``ed25519-private <base64 seed>``. A key's id is the
+first 16 hex digits of the sha256 of its public bytes. Which keys are trusted is fixed by the program
+(``resources/keys/*.pub``, less the ids in ``resources/keys/REVOKED``); nothing read at run time adds one.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "FORMAT_VERSION",
+    "MANIFEST",
+    "PACKAGE_FILES",
+    "SIGNATURE",
+    "Package",
+    "SignatureError",
+    "TrustedKeys",
+    "key_id",
+    "read_package",
+]
+
+MANIFEST, SIGNATURE = "manifest.json", "manifest.sig"
+PACKAGE_FILES = ("model.onnx", "model_card.json", "MODEL_CARD.md")
+FORMAT_VERSION = 1
+_PUBLIC, _PRIVATE = "ed25519-public", "ed25519-private"
+
+
+class SignatureError(ValueError):
+    """A package or key that cannot be trusted; the message says why, in one line."""
+
+
+def key_id(public: bytes) -> str:
+    """A key's short, stable name."""
+    return hashlib.sha256(public).hexdigest()[:16]
+
+
+def _key_bytes(text: str, kind: str, where: object) -> bytes:
+    parts = text.split()
+    if len(parts) != 2 or parts[0] != kind:
+        raise SignatureError(f"{where}: not an {kind} key file (expected one line '{kind} <base64>')")
+    try:
+        raw = base64.b64decode(parts[1], validate=True)
+    except (binascii.Error, ValueError):
+        raise SignatureError(f"{where}: the key is not valid base64") from None
+    if len(raw) != 32:
+        raise SignatureError(f"{where}: an Ed25519 key has 32 bytes, this one {len(raw)}")
+    return raw
+
+
+def public_key_text(public: bytes) -> str:
+    """The public key file's content."""
+    return f"{_PUBLIC} {base64.b64encode(public).decode('ascii')}\n"
+
+
+def private_key_text(seed: bytes) -> str:
+    """The private key file's content."""
+    return f"{_PRIVATE} {base64.b64encode(seed).decode('ascii')}\n"
+
+
+def read_public_key(text: str, where: object) -> bytes:
+    """The 32 bytes of a public key file."""
+    return _key_bytes(text, _PUBLIC, where)
+
+
+def read_private_key(text: str, where: object) -> bytes:
+    """The 32-byte seed of a private key file."""
+    return _key_bytes(text, _PRIVATE, where)
+
+
+@dataclass(frozen=True)
+class TrustedKeys:
+    """The public keys a program trusts, by id, and the ids it has revoked."""
+
+    keys: Mapping[str, bytes]
+    revoked: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> TrustedKeys:
+        """Every ``*.pub`` in ``folder`` (a key that cannot be read is left out), and ``REVOKED``'s ids."""
+        keys: dict[str, bytes] = {}
+        for path in sorted(Path(folder).glob("*.pub")) if Path(folder).is_dir() else []:
+            try:
+                public = read_public_key(path.read_text(encoding="ascii"), path)
+            except (SignatureError, OSError, UnicodeDecodeError):
+                continue
+            keys[key_id(public)] = public
+        revoked_file = Path(folder) / "REVOKED"
+        revoked = set()
+        if revoked_file.is_file():
+            for line in revoked_file.read_text(encoding="utf-8").splitlines():
+                if line.split("#", 1)[0].strip():
+                    revoked.add(line.split("#", 1)[0].strip())
+        return cls(keys, frozenset(revoked))
+
+    @property
+    def active_ids(self) -> list[str]:
+        """The ids of the keys that are trusted now."""
+        return sorted(k for k in self.keys if k not in self.revoked)
+
+
+@dataclass(frozen=True)
+class Package:
+    """A package whose signature and files have been checked; ``files`` are its bytes by name."""
+
+    manifest: Mapping[str, Any]
+    files: Mapping[str, bytes]
+    manifest_bytes: bytes = b""  # as signed, kept to store beside the files
+    signature: bytes = b""
+
+    @property
+    def name(self) -> str:
+        """The model's name."""
+        return str(self.manifest["model"]["name"])
+
+    @property
+    def version(self) -> str:
+        """The model's version."""
+        return str(self.manifest["model"]["version"])
+
+    @property
+    def key(self) -> str:
+        """The id of the key that signed it."""
+        return str(self.manifest["key_id"])
+
+
+def verify_manifest(manifest_bytes: bytes, signature: bytes, trusted: TrustedKeys, where: object) -> dict[str, Any]:
+    """The manifest, once its signature checks out against a trusted, unrevoked key."""
+    from nacl.exceptions import BadSignatureError
+    from nacl.signing import VerifyKey
+
+    try:
+        manifest = json.loads(manifest_bytes.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise SignatureError(f"{where}: the manifest is not valid JSON") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        raise SignatureError(f"{where}: the manifest lists no files")
+    signer = str(manifest.get("key_id", ""))
+    if signer in trusted.revoked:
+        raise SignatureError(f"{where}: signed with key {signer}, which has been revoked")
+    public = trusted.keys.get(signer)
+    if public is None:
+        known = ", ".join(trusted.active_ids) or "none"
+        raise SignatureError(
+            f"{where}: signed with key {signer or '(none)'}, which this program does not trust (trusted: {known})"
+        )
+    try:
+        VerifyKey(public).verify(manifest_bytes, signature)
+    except BadSignatureError:
+        raise SignatureError(f"{where}: the signature does not match the manifest (altered after signing)") from None
+    return manifest
+
+
+def check_files(manifest: Mapping[str, Any], files: Mapping[str, bytes], where: object) -> None:
+    """Every file the manifest lists is there with its sha256, and no other file is."""
+    listed = dict(manifest["files"])
+    missing = sorted(set(listed) - set(files))
+    extra = sorted(set(files) - set(listed))
+    if missing:
+        raise SignatureError(f"{where}: {missing[0]} is listed in the manifest but missing")
+    if extra:
+        raise SignatureError(f"{where}: {extra[0]} is not listed in the manifest")
+    if set(listed) != set(PACKAGE_FILES):
+        raise SignatureError(f"{where}: the manifest must list exactly {', '.join(PACKAGE_FILES)}")
+    for name, expected in listed.items():
+        if hashlib.sha256(files[name]).hexdigest() != expected:
+            raise SignatureError(f"{where}: {name} does not match its sha256 in the manifest (altered)")
+
+
+def read_package(path: Path, trusted: TrustedKeys) -> Package:
+    """Open a .sdmodel file and check its signature and every file's hash."""
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [info.filename for info in archive.infolist() if not info.is_dir()]
+            contents = {name: archive.read(name) for name in names}
+    except FileNotFoundError:
+        raise SignatureError(f"{path}: no such file") from None
+    except (zipfile.BadZipFile, OSError) as error:
+        raise SignatureError(f"{path}: not a model package ({error})") from None
+    if MANIFEST not in contents or SIGNATURE not in contents:
+        raise SignatureError(f"{path}: not a signed model package (no {MANIFEST} or {SIGNATURE})")
+    manifest_bytes, signature = contents.pop(MANIFEST), contents.pop(SIGNATURE)
+    manifest = verify_manifest(manifest_bytes, signature, trusted, path)
+    check_files(manifest, contents, path)
+    return Package(manifest, contents, manifest_bytes, signature)
+
+
+def sign_manifest(manifest: Mapping[str, Any], seed: bytes) -> tuple[bytes, bytes]:
+    """The manifest's bytes and their detached signature."""
+    from nacl.signing import SigningKey
+
+    data = json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8")
+    return data, SigningKey(seed).sign(data).signature
+
+
+def write_package(files: Mapping[str, bytes], manifest: Mapping[str, Any], seed: bytes) -> bytes:
+    """A .sdmodel file's bytes: the files, the manifest and its signature."""
+    data, signature = sign_manifest(manifest, seed)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(MANIFEST, data)
+        archive.writestr(SIGNATURE, signature)
+        for name in PACKAGE_FILES:
+            archive.writestr(name, files[name])
+    return buffer.getvalue()
+
+
+def generate_key() -> tuple[bytes, bytes]:
+    """A new key pair: (seed, public)."""
+    from nacl.signing import SigningKey
+
+    key = SigningKey.generate()
+    return bytes(key), bytes(key.verify_key)
+
+
+def public_of(seed: bytes) -> bytes:
+    """The public key of a private seed."""
+    from nacl.signing import SigningKey
+
+    return bytes(SigningKey(seed).verify_key)
