@@ -86,16 +86,23 @@ def header_names(text: str, separator: str, path: Path) -> tuple[list[str], list
     except csv.Error as error:
         raise InputError(f"{path}: the header line cannot be read ({error})") from None
     if not header or not any(h.strip() for h in header):
+        first = text.lstrip("\ufeff")[:1]
+        if first in ("\r", "\n") and text.strip():
+            raise InputError(f"{path}: the first line is blank; the header must be the first line")
         raise InputError(f"{path}: the file is empty (no header line)")
-    names = [h.strip() for h in header]
-    seen: dict[str, int] = {}
+    while len(header) > 1 and not header[-1].strip():
+        header = header[:-1]  # trailing separators after the last name name no column (rows may end with them too)
+    names = [h.strip() or f"column_{index + 1}" for index, h in enumerate(header)]
+    taken = set(names)
+    seen: set[str] = set()
     unique = []
-    for index, name in enumerate(names):
-        name = name or f"column_{index + 1}"
-        if name in seen:
-            seen[name] += 1
-            name = f"{name}.{seen[name]}"  # pandas' convention for repeated headers
-        else:
-            seen[name] = 0
+    for name in names:
+        if name in seen:  # pandas' convention for repeated headers (name.1, name.2), never clashing with a real one
+            suffix = 1
+            while f"{name}.{suffix}" in taken:
+                suffix += 1
+            name = f"{name}.{suffix}"
+            taken.add(name)
+        seen.add(name)
         unique.append(name)
     return header, unique

@@ -17,8 +17,10 @@ from app.core.fileio import OutputError
 __all__ = ["EXCEL_ROW_LIMIT", "WorkbookWriter"]
 
 EXCEL_ROW_LIMIT = 1_048_576  # rows a worksheet holds, the header included
-# A plain number, and not an id such as 0042 whose leading zero a number would drop.
-_NUMBER = re.compile(r"^-?(0|[1-9][0-9]{0,14})([.,][0-9]+)?([eE][+-]?[0-9]{1,3})?$")
+EXCEL_COLUMN_LIMIT = 16_384
+EXCEL_CELL_LIMIT = 32_767  # characters in one cell
+# A plain decimal number: not an id such as 0042 (a number would drop the zero) or 12E4 (it would become 120000).
+_NUMBER = re.compile(r"^-?(0|[1-9][0-9]{0,14})([.,][0-9]+)?$")
 
 
 class WorkbookWriter:
@@ -41,10 +43,20 @@ class WorkbookWriter:
                 raise OutputError(
                     f"{self._out}: more rows than a worksheet holds ({EXCEL_ROW_LIMIT:,}); write CSV instead"
                 )
+            if len(row) > EXCEL_COLUMN_LIMIT:
+                raise OutputError(
+                    f"{self._out}: {len(row):,} columns, more than a worksheet holds ({EXCEL_COLUMN_LIMIT:,});"
+                    " write CSV instead"
+                )
             for column, cell in enumerate(row):
                 text = "" if cell is None else str(cell)
                 if text and _NUMBER.match(text) and (self._decimal == "," or "," not in text):
                     self._sheet.write_number(self.rows, column, float(text.replace(",", ".")))
+                elif len(text) > EXCEL_CELL_LIMIT:
+                    raise OutputError(
+                        f"{self._out}: row {self.rows} holds a cell of {len(text):,} characters, more than a"
+                        f" worksheet cell holds ({EXCEL_CELL_LIMIT:,}); write CSV instead"
+                    )
                 elif text:
                     self._sheet.write_string(self.rows, column, text)
             self.rows += 1

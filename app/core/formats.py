@@ -15,6 +15,7 @@ import io
 import lzma
 import stat
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ _SIGNATURES = (
     (b"BZh", "bz2"),
     (b"\xfd7zXZ\x00", "xz"),
     (b"PK\x03\x04", "zip"),
+    (b"PK\x05\x06", "zip"),  # an empty zip archive
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "excel"),  # an old-format .xls (OLE2)
 )
 _WORKBOOK_MEMBERS = ("xl/workbook.xml", "xl/workbook.bin")
@@ -97,7 +99,7 @@ class Source:
                 yield Opened(buffered, position)
 
 
-_DAMAGED = (OSError, EOFError, lzma.LZMAError, zipfile.BadZipFile)
+_DAMAGED = (OSError, EOFError, lzma.LZMAError, zipfile.BadZipFile, zlib.error)
 
 
 class _Checked(io.RawIOBase):

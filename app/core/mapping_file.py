@@ -31,7 +31,18 @@ from app.core.fileio import atomic_write_text, sha256_bytes
 
 __all__ = ["MappingFile", "apply_values", "load_mapping", "mapping_toml"]
 
-_BINARY_VALUES = {"1": "1", "0": "0", "true": "1", "false": "0", "yes": "1", "no": "0"}
+_BINARY_VALUES = {
+    "1": "1",
+    "0": "0",
+    "true": "1",
+    "false": "0",
+    "yes": "1",
+    "no": "0",
+    "y": "1",
+    "n": "0",
+    "t": "1",
+    "f": "0",
+}
 
 
 @dataclass(frozen=True)
@@ -123,7 +134,7 @@ def load_mapping(path: Path, card: ModelCard) -> MappingFile:
     """Read and check a mapping file against the model; InputError names the file and the key."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM from a Windows editor is no error
     except FileNotFoundError:
         raise InputError(f"{path}: no such mapping file") from None
     except UnicodeDecodeError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,12 +75,14 @@ _MIN_BLOCK, _GUESSED_ROW_CHARS = 256, 128  # block size in characters, before th
 HEADER_LIMIT = 64 * 2**20  # characters: a longer header is refused, never cut
 _COMMA_DECIMAL = re.compile(r"^\s*[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+\s*$")
 _DOT_DECIMAL = re.compile(r"^\s*[+-]?\d+\.\d+\s*$")
+# 2.497: with a decimal comma, dots group thousands; alone it could be either, so it decides nothing.
+_DOT_THOUSANDS = re.compile(r"^\s*[+-]?\d{1,3}(\.\d{3})+\s*$")
 
 
 def normalise_decimal_comma(values: pd.Series) -> pd.Series:
-    """``1.234,5`` and ``29,85`` become ``1234.5`` and ``29.85``; other cells are left alone."""
+    """``1.234,5``, ``29,85`` and ``2.497`` become ``1234.5``, ``29.85`` and ``2497``; other cells are left alone."""
     text = values.astype("string")
-    comma = text.str.match(_COMMA_DECIMAL).fillna(False)
+    comma = (text.str.match(_COMMA_DECIMAL) | text.str.match(_DOT_THOUSANDS)).fillna(False)
     if not comma.any():
         return values
     fixed = text[comma].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
@@ -198,7 +201,7 @@ class InputFile:
                     names = list(frame.columns)
                     if tails is None:
                         tails = joined_extras(frame[names[width:]], self.dialect)
-                    widths = line_widths(lines, fields, separator)
+                    widths = _harmless_tails(line_widths(lines, fields, separator), tails, width)
                     return TextChunk(frame[names[:width]], tails, lines, fields, widths)
             # The lines were not rows after all (the parser joined some): parse it as any block.
         try:
@@ -215,12 +218,23 @@ class InputFile:
             if frame is None or len(frame) != len(tails):
                 message = offset_message(parser_message(error), line, row)
                 raise InputError(f"{self.path}: cannot be read as CSV ({message})") from None
-            return TextChunk(frame, tails, widths=record_widths(trimmed, separator, len(frame)))
+            widths = _harmless_tails(record_widths(trimmed, separator, len(frame)), tails, width)
+            return TextChunk(frame, tails, widths=widths)
         names = list(frame.columns)
-        widths = record_widths(block, separator, len(frame))
-        return TextChunk(frame[names[:width]], joined_extras(frame[names[width:]], self.dialect), widths=widths)
+        tails = joined_extras(frame[names[width:]], self.dialect)
+        widths = _harmless_tails(record_widths(block, separator, len(frame)), tails, width)
+        return TextChunk(frame[names[:width]], tails, widths=widths)
 
     def _read(self, block: str, extra_fields: int) -> pd.DataFrame:
+        """Parse a block; a first row wider than the names (which pandas would silently cut) raises ParserError."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            try:
+                return self._parse_block(block, extra_fields)
+            except pd.errors.ParserWarning as warning:
+                raise pd.errors.ParserError(str(warning)) from None
+
+    def _parse_block(self, block: str, extra_fields: int) -> pd.DataFrame:
         options = read_options(self.dialect, self.columns, extra_fields)
         if self.dialect.newline != "\r" or "\n" in block:
             return pd.read_csv(io.StringIO(block), **options)
@@ -251,8 +265,17 @@ def _detect_decimal(source: Source, dialect: Dialect, columns: list[str], numeri
         if column in first.columns:
             values = first[column].astype("string")
             comma += int(values.str.match(_COMMA_DECIMAL).sum())
-            dot += int(values.str.match(_DOT_DECIMAL).sum())
-    return "," if comma and not dot else "."
+            dot += int((values.str.match(_DOT_DECIMAL) & ~values.str.match(_DOT_THOUSANDS)).sum())
+    return "," if comma > dot else "."
+
+
+def _harmless_tails(widths: np.ndarray | None, tails: np.ndarray, width: int) -> np.ndarray | None:
+    """Field counts with trailing empty fields beyond the header not counted (``a,b,c,`` has the header's 3)."""
+    if widths is None:
+        return None
+    widths = widths.copy()
+    widths[(widths > width) & (np.asarray(tails, dtype=object) == "")] = width
+    return widths
 
 
 @dataclass(frozen=True)

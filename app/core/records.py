@@ -154,7 +154,7 @@ def _cut_record(text: str, start: int, separator: str, width: int) -> tuple[int,
         if found.group() != separator:
             return found.start(), -1, found.start()
         if field_number == width:
-            return found.start(), found.end(), _record_end(text, found.end())
+            return found.start(), found.end(), _record_end(text, found.end(), separator)
         position = found.end()
     return position, -1, position
 
@@ -171,18 +171,26 @@ def _closing_quote(text: str, position: int) -> int:
         return quote + 1
 
 
-def _record_end(text: str, position: int) -> int:
-    """Where the record that goes on at ``position`` ends: the first line end outside quotes."""
-    inside = False
+def _record_end(text: str, position: int, separator: str) -> int:
+    """Where the record that goes on at ``position`` (a field's start) ends: its first line end outside a quoted
+    field. A quote is read as the parser reads it: only at a field's start does it open one."""
+    line_end = _LINE_END.search(text, position)
+    first_line_end = line_end.start() if line_end else len(text)
+    if text.find('"', position, first_line_end) < 0:
+        return first_line_end  # the usual surplus: no quote at all before the line end
+    ends = _field_end_pattern(separator)
     while True:
-        found = _QUOTE_OR_END.search(text, position)
+        if text.startswith('"', position):
+            position = _closing_quote(text, position + 1)
+        found = ends.search(text, position)
         if found is None:
             return len(text)
-        if found.group() == '"':
-            inside = not inside
-        elif not inside:
+        if found.group() != separator:
             return found.start()
         position = found.end()
+
+
+_LINE_END = re.compile(r"[\r\n]")
 
 
 @functools.cache
@@ -254,6 +262,7 @@ def read_options(dialect: Dialect, columns: list[str], extra_fields: int = EXTRA
         "quotechar": '"',
         "skip_blank_lines": True,
         "engine": "c",
+        "index_col": False,  # a row with more fields than the names must never turn its first cells into an index
         "low_memory": False,  # blocks are small already; parsing each in one go is 30% faster
     }
 

@@ -168,9 +168,10 @@ class ReportBuilder:
         other = sum(count for value, count in self._widths.items() if value != width)
         if not other or other < min(10, max(1, self.rows // 10)):
             return None
-        shown = sorted(self._widths.items(), key=lambda item: -item[1])[:4]
+        shown = sorted(((v, c) for v, c in self._widths.items() if v != width), key=lambda item: -item[1])[:4]
         spread = ", ".join(f"{count:,} row{'s' if count != 1 else ''} with {value:,}" for value, count in shown)
-        message = f"the header has {width} fields, but {spread}"
+        matching = self._widths.get(width, 0)
+        message = f"the header has {width} fields and {matching:,} rows match it, but {spread}"
         if self._separators:
             separator, (first, last, count) = max(self._separators.items(), key=lambda item: item[1][2])
             ours = SEPARATOR_NAMES.get(self.dialect.separator, "") if self.dialect else ""

@@ -156,3 +156,42 @@ def test_telling_the_encoding_reports_progress_and_honours_cancel(tmp_path: Path
     assert all(0 <= done <= total == path.stat().st_size for done, total in seen)
     with pytest.raises(Cancelled):
         open_input(path, cancelled=lambda: True)
+
+
+def test_a_damaged_deflate_stream_is_an_input_error(tmp_path: Path) -> None:
+    import random
+
+    data = bytearray(gzip.compress(SAMPLE.read_bytes()))
+    rng = random.Random(0)
+    for _ in range(3):
+        data[rng.randrange(20, len(data) - 20)] ^= rng.randrange(1, 256)
+    path = tmp_path / "damaged.csv.gz"
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="damaged or cut short"):
+        scan(path, BUNDLE)
+
+
+def test_an_empty_zip_is_named_as_one(tmp_path: Path) -> None:
+    path = tmp_path / "empty.zip"
+    zipfile.ZipFile(path, "w").close()
+    with pytest.raises(InputError, match="zip archive with no file in it"):
+        open_input(path)
+
+
+def test_xlsx_output_keeps_odd_numbers_as_text_and_refuses_what_a_sheet_cannot_hold(tmp_path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from app.core.fileio import OutputError
+
+    header, *rows = SAMPLE.read_text(encoding="utf-8").splitlines()
+    source = tmp_path / "in.csv"
+    source.write_text("\n".join([header + ",note", f"{rows[0]},1e400", f"{rows[1]},12E4"]) + "\n")
+    out = tmp_path / "out.xlsx"
+    score_to_csv(source, out, BUNDLE)
+    sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Scored").to_python()
+    note = sheet[0].index("note")
+    assert [sheet[1][note], sheet[2][note]] == ["1e400", "12E4"]
+    source.write_text("\n".join([header + ",note", f"{rows[0]}," + "x" * 40_000]) + "\n")
+    with pytest.raises(OutputError, match="32,767"):
+        score_to_csv(source, tmp_path / "long.xlsx", BUNDLE)
+    assert not (tmp_path / "long.xlsx").exists()

@@ -123,3 +123,57 @@ def test_a_row_of_empty_fields_after_a_blank_line_survives_in_a_lone_cr_file(tmp
     assert len(rows) == 4
     assert rows[1][:2] == ["", ""]
     assert rows[3][0] == "a\rb"
+
+
+def test_a_quote_inside_a_surplus_field_is_text_not_the_start_of_a_quoted_field(tmp_path: Path) -> None:
+    # Review: '5" screen' in one row's surplus and 20 surplus fields in another swallowed 198 rows.
+    lines = [HEADER, *ROWS[:10]]
+    lines[2] += ',5" screen'
+    lines[5] += ",x" * 20
+    header, *rows = _scored(tmp_path, "\n".join(lines) + "\n")
+    assert len(rows) == 10
+    assert rows[1][header.index("extra_fields")] == '5" screen'
+    assert rows[4][header.index("extra_fields")] == ",".join(["x"] * 20)
+
+
+def test_a_row_wider_than_the_padding_never_shifts_the_others_into_an_index(tmp_path: Path) -> None:
+    # Review: 20 trailing empty fields on the first row plus a quoted line break shifted every row left.
+    lines = [HEADER + ",note", *(row + ",ok" for row in ROWS[:60])]
+    lines[1] += "," * 20
+    lines[50] = lines[50][:-2] + '"two\nlines"'
+    header, *rows = _scored(tmp_path, "\n".join(lines) + "\n")
+    assert len(rows) == 60
+    assert [row[0] for row in rows] == [row.split(",")[0] for row in ROWS[:60]]
+    assert rows[49][WIDTH] == "two\nlines"
+
+
+def test_a_repeated_name_never_clashes_with_a_real_one(tmp_path: Path) -> None:
+    text = f"{HEADER},note,note,note.1\n" + "".join(f"{row},a,b,c\n" for row in ROWS[:5])
+    header, *rows = _scored(tmp_path, text)
+    assert header[WIDTH : WIDTH + 3] == ["note", "note", "note.1"]
+    assert rows[0][WIDTH : WIDTH + 3] == ["a", "b", "c"]
+
+
+def test_trailing_separators_are_no_field_count_problem(tmp_path: Path) -> None:
+    from app.core.scoring import scan
+
+    every_row = tmp_path / "rows.csv"
+    every_row.write_text(HEADER + "\n" + "".join(f"{row},\n" for row in ROWS[:50]))
+    only_header = tmp_path / "header.csv"
+    only_header.write_text(HEADER + ",\n" + "".join(f"{row}\n" for row in ROWS[:50]))
+    for path in (every_row, only_header):
+        report = scan(path, BUNDLE)
+        assert not report.issues_of("inconsistent_fields"), path
+        assert not report.issues_of("short_row_tail"), path
+        assert report.status_counts["invalid"] == 0, path
+
+
+def test_a_first_row_wider_than_the_padding_keeps_its_surplus_in_a_multiline_block(tmp_path: Path) -> None:
+    surplus = ",".join(f"s{i}" for i in range(20))
+    lines = [HEADER + ",note", *(row + ",ok" for row in ROWS[:30])]
+    lines[1] += "," + surplus
+    lines[20] = lines[20][:-2] + '"two\nlines"'
+    header, *rows = _scored(tmp_path, "\n".join(lines) + "\n")
+    assert len(rows) == 30
+    assert rows[0][header.index("extra_fields")] == surplus
+    assert rows[0][0] == ROWS[0].split(",")[0]
