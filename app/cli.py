@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import signal
@@ -195,7 +196,9 @@ def _score(args: argparse.Namespace, bundle: Bundle) -> int:
     )
     if not args.no_log:
         duration = time.perf_counter() - clock
-        append_run(log, result.report, result.scores, bundle.card.raw, "cli", started, duration, run_id)
+        append_run(
+            log, result.report, result.scores, bundle.card.raw, "cli", started, duration, run_id, bundle.provenance
+        )
     report = result.report
     print(
         f"Scored {report.rows} rows of {args.input} into {'standard output' if to_stdout else args.output}:"
@@ -437,7 +440,14 @@ _HANDLERS = {
 def _bundle(directory: Path | None) -> Bundle:
     """``--model DIR``, else the active installed model when it verifies, else the shipped one (saying why)."""
     if directory is not None:
-        return load_bundle(directory)
+        from app.core.policy import require_signed
+
+        if require_signed():
+            raise BundleError(
+                f"{directory}: this machine accepts only signed models (require_signed in settings.ini);"
+                " install a signed .sdmodel package with `model install` instead"
+            )
+        return dataclasses.replace(load_bundle(directory), origin="unsigned")
     from app.core.model_store import ModelStore
 
     active = ModelStore().active()

@@ -33,6 +33,13 @@ class Bundle:
     directory: Path
     card: ModelCard
     predictor: OnnxPredictor
+    origin: str = "shipped"  # shipped | installed | unsigned (--model DIR)
+    signed_by: str | None = None  # the key id of an installed, signed bundle
+
+    @property
+    def provenance(self) -> dict[str, str | None]:
+        """Where the model came from, for the run log: ``{"origin": ..., "key_id": ...}``."""
+        return {"origin": self.origin, "key_id": self.signed_by}
 
     @property
     def model_path(self) -> Path:

@@ -9,6 +9,7 @@ refused and the shipped bundle used instead.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -111,7 +112,8 @@ class ModelStore:
             return ActiveModel(load_bundle(bundle_dir()))
         try:
             package = self.verify(version)
-            return ActiveModel(load_bundle(self.root / version), installed=version, key=package.key)
+            bundle = dataclasses.replace(load_bundle(self.root / version), origin="installed", signed_by=package.key)
+            return ActiveModel(bundle, installed=version, key=package.key)
         except (SignatureError, BundleError) as error:
             problem = f"{error}; using the shipped model instead"
             return ActiveModel(load_bundle(bundle_dir()), problem=problem)

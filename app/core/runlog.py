@@ -209,6 +209,7 @@ def run_record(
     source: str,
     run_id: str,
     outcome: str = "success",
+    model_origin: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The summary line of one scoring run: ECS fields, then ScoreDesk's own under ``scoredesk.*``."""
     path = Path(report.path)
@@ -241,7 +242,12 @@ def run_record(
         },
         "scoredesk": {
             "source": source,
-            "model": {"name": model["name"], "version": model["version"], "sha256": model["onnx_sha256"]},
+            "model": {
+                "name": model["name"],
+                "version": model["version"],
+                "sha256": model["onnx_sha256"],
+                **(model_origin or {"origin": "shipped", "key_id": None}),
+            },
             "rows": {"total": report.rows, **report.status_counts},
             "issues": issue_rows,
             "drift": {name: d["psi"] for name, d in report.drift.items()},
@@ -268,6 +274,7 @@ def append_run(
     started: dt.datetime,
     duration_s: float,
     run_id: str,
+    model_origin: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Build a run's summary line (with this app's version) and append it; returns the record."""
     from app import __version__
@@ -281,6 +288,7 @@ def append_run(
         duration_s=duration_s,
         source=source,
         run_id=run_id,
+        model_origin=model_origin,
     )
     log.append([record])
     return record

@@ -482,7 +482,10 @@ def _log_run(table: Any, bundle: Bundle, threshold: float, started: dt.datetime)
     scores = ScoreAccumulator(threshold)
     scores.add(table.probability)
     duration = (dt.datetime.now(dt.UTC) - started).total_seconds()
-    append_run(RunLog.default(), table.report, scores, bundle.card.raw, "app", started, duration, uuid.uuid4().hex)
+    run_id = uuid.uuid4().hex
+    append_run(
+        RunLog.default(), table.report, scores, bundle.card.raw, "app", started, duration, run_id, bundle.provenance
+    )
 
 
 def show_later(window: MainWindow, milliseconds: int = 0, open_path: Path | None = None) -> None:

@@ -232,3 +232,27 @@ def test_a_crash_between_unpacking_and_switching_leaves_the_old_model_active(tmp
     assert store.active().installed == "1.0.1"
     assert _run(["model", "install", str(newer)], capsys)[0] == EXIT_OK  # the interrupted install can be redone
     assert store.active_version == "1.0.2"
+
+
+def test_runs_record_which_model_and_key_they_ran_with(tmp_path: Path, keys, capsys, isolated_user_data) -> None:
+    sample = str(REPO / "resources/samples/telco_churn_to_score.csv")
+    assert _run(["score", sample, "-o", str(tmp_path / "a.csv")], capsys)[0] == EXIT_OK
+    assert _run(["model", "install", str(_package(tmp_path, keys["key"]))], capsys)[0] == EXIT_OK
+    assert _run(["score", sample, "-o", str(tmp_path / "b.csv")], capsys)[0] == EXIT_OK
+    assert _run(["score", sample, "-o", str(tmp_path / "c.csv"), "--model", str(bundle_dir())], capsys)[0] == 0
+    records = [json.loads(line) for line in (isolated_user_data / "runs.jsonl").read_text().splitlines()]
+    models = [r["scoredesk"]["model"] for r in records if r["event"]["action"] == "score"]
+    key = keys["pub"].stem.removeprefix("scoredesk-")
+    assert [(m["version"], m["origin"], m["key_id"]) for m in models] == [
+        ("1.0.0", "shipped", None),
+        ("1.0.1", "installed", key),
+        ("1.0.0", "unsigned", None),
+    ]
+
+
+def test_require_signed_refuses_unsigned_bundles(tmp_path: Path, capsys, isolated_user_data) -> None:
+    (isolated_user_data / "settings.ini").write_text("[General]\nrequire_signed=true\n")
+    code, _, err = _run(["info", "--model", str(bundle_dir())], capsys)
+    assert code == EXIT_BUNDLE
+    assert "accepts only signed models (require_signed in settings.ini)" in err
+    assert _run(["info"], capsys)[0] == EXIT_OK  # the shipped bundle is part of the program
