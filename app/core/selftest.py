@@ -33,11 +33,27 @@ class SelfTestResult:
         self.checks.append((name, ok, detail))
 
 
+def _signature_check(bundle: Bundle) -> tuple[str, bool, str]:
+    """An installed bundle's signature and files, checked again; the shipped one is part of the program."""
+    if bundle.origin != "installed":
+        origin = "inside the program" if bundle.origin == "shipped" else "an unsigned folder (--model)"
+        return "bundle signature", True, f"not signed: {origin}, verified by its hashes"
+    from app.core.model_store import ModelStore
+    from app.core.signing import SignatureError
+
+    try:
+        package = ModelStore().verify(bundle.directory.name)
+    except SignatureError as error:
+        return "bundle signature", False, str(error)
+    return "bundle signature", True, f"installed {package.version}, signed by trusted key {package.key}"
+
+
 def run_self_test(bundle: Bundle, samples: Path | None = None) -> SelfTestResult:
     """Golden rows within 1e-6 of the card, then the bundled sample through reading, checks and scoring."""
     result = SelfTestResult()
     card = bundle.card
     result.add("bundle integrity", True, f"{bundle.model_path.name} sha256 {card.onnx_sha256[:16]}… matches the card")
+    result.add(*_signature_check(bundle))
     golden = card.raw.get("golden_rows", [])
     if not golden:
         result.add("golden rows", False, "the card has no golden rows")

@@ -256,3 +256,11 @@ def test_require_signed_refuses_unsigned_bundles(tmp_path: Path, capsys, isolate
     assert code == EXIT_BUNDLE
     assert "accepts only signed models (require_signed in settings.ini)" in err
     assert _run(["info"], capsys)[0] == EXIT_OK  # the shipped bundle is part of the program
+
+
+def test_self_test_verifies_an_installed_models_signature(tmp_path: Path, keys, capsys) -> None:
+    assert _run(["model", "install", str(_package(tmp_path, keys["key"]))], capsys)[0] == EXIT_OK
+    code, out, _ = _run(["self-test", "--no-gui"], capsys)
+    assert code == EXIT_OK, out
+    key = keys["pub"].stem.removeprefix("scoredesk-")
+    assert f"ok   bundle signature: installed 1.0.1, signed by trusted key {key}" in out
