@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -167,13 +168,26 @@ class MainWindow(QMainWindow):
     def load_default_bundle(self, directory: Path | None = None) -> None:
         """Load and verify the bundle in a worker thread, so the window is never blocked."""
 
-        def load(_progress: Any, _cancelled: Any) -> Bundle:
+        def load(_progress: Any, _cancelled: Any) -> Any:
             from app.core.bundle import load_bundle
+            from app.core.model_store import ModelStore
 
-            return load_bundle(directory)
+            return load_bundle(directory) if directory is not None else ModelStore().active()
 
-        self.jobs.start(Job(load), self.use_bundle, lambda message: self._fail("The model cannot be used", message))
+        self.jobs.start(Job(load), self._loaded, lambda message: self._fail("The model cannot be used", message))
         self.message.setText("Loading and verifying the model…")
+
+    def _loaded(self, loaded: Any) -> None:
+        """A bundle, or the active model (an installed one, or the shipped one and why)."""
+        from app.core.model_store import ActiveModel
+
+        if not isinstance(loaded, ActiveModel):
+            self.use_bundle(loaded)
+            return
+        self.use_bundle(loaded.bundle)
+        if loaded.problem:  # never silently: the analyst sees which model runs and why
+            sys.stderr.write(f"warning: {loaded.problem}\n")
+            self.message.setText(f"Warning: {loaded.problem}")
 
     def use_bundle(self, bundle: Bundle) -> None:
         """Show a verified bundle (tests hand one in directly)."""
