@@ -374,6 +374,7 @@ def _history(args: argparse.Namespace, bundle: Bundle) -> int:
 
 
 def _model(args: argparse.Namespace, bundle: Bundle) -> int:
+    from app.core.champion import comparison_lines
     from app.core.model_store import InstallRefused, ModelStore
     from app.core.signing import SignatureError, read_package
 
@@ -381,7 +382,10 @@ def _model(args: argparse.Namespace, bundle: Bundle) -> int:
     try:
         if args.model_command == "install":
             package = store.install(
-                args.package, allow_downgrade=args.allow_downgrade, allow_other_model=args.allow_other_model
+                args.package,
+                allow_downgrade=args.allow_downgrade,
+                allow_other_model=args.allow_other_model,
+                before_switch=lambda challenger: print("\n".join(comparison_lines(bundle.card, challenger.card))),
             )
             print(f"installed {package.name} {package.version} (signed by key {package.key}); it is now active")
         elif args.model_command == "list":

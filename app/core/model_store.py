@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,8 +120,18 @@ class ModelStore:
             return ActiveModel(load_bundle(bundle_dir()), problem=problem)
 
     # ---- changing what is active -------------------------------------------------------------
-    def install(self, package_path: Path, *, allow_downgrade: bool = False, allow_other_model: bool = False) -> Package:
-        """Verify a package, unpack it and make it active; refuse (changing nothing) what may not run here."""
+    def install(
+        self,
+        package_path: Path,
+        *,
+        allow_downgrade: bool = False,
+        allow_other_model: bool = False,
+        before_switch: Callable[[Bundle], None] | None = None,
+    ) -> Package:
+        """Verify a package, unpack it and make it active; refuse (changing nothing) what may not run here.
+
+        ``before_switch`` sees the verified challenger before it becomes active (to show it against the champion).
+        """
         package = read_package(package_path, self.trusted)
         self._admit(package, allow_downgrade, allow_other_model)
         self.root.mkdir(parents=True, exist_ok=True)
@@ -138,6 +149,8 @@ class ModelStore:
             finally:
                 shutil.rmtree(incoming, ignore_errors=True)
         self.verify(package.version)  # what landed on disk is what was signed
+        if before_switch is not None:
+            before_switch(load_bundle(target))
         current = self.active_version
         history = self._pointer().get("previous", [])
         self._point_to(package.version, [*history, current] if current else list(history))

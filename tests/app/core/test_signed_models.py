@@ -83,6 +83,9 @@ def test_a_signed_package_installs_and_becomes_the_active_model(tmp_path: Path, 
     code, out, err = _run(["model", "install", str(path)], capsys)
     assert code == EXIT_OK, err
     assert "installed telco_churn 1.0.1" in out
+    assert "challenger 1.0.1 against the active 1.0.0" in out  # shown before the switch
+    assert "roc_auc    0.8432 -> 0.8432 (+0.0000)" in out
+    assert "decisions that flip at each model's threshold: 0.00% of 1,409" in out
     code, out, err = _run(["info"], capsys)
     assert "1.0.1" in out
     assert err == ""
@@ -264,3 +267,24 @@ def test_self_test_verifies_an_installed_models_signature(tmp_path: Path, keys, 
     assert code == EXIT_OK, out
     key = keys["pub"].stem.removeprefix("scoredesk-")
     assert f"ok   bundle signature: installed 1.0.1, signed by trusted key {key}" in out
+
+
+def test_the_comparison_shows_deltas_and_flipped_decisions() -> None:
+    import dataclasses
+
+    from app.core.bundle import load_bundle
+    from app.core.champion import compare_cards
+
+    champion = load_bundle().card
+    raw = json.loads(json.dumps(champion.raw))
+    raw["metrics"]["test"]["roc_auc"] -= 0.01
+    probabilities = raw["test_predictions"]["probability"]
+    raw["test_predictions"]["probability"] = [1 - p for p in probabilities[:100]] + probabilities[100:]
+    challenger = dataclasses.replace(champion, raw=raw)
+    result = compare_cards(champion, challenger)
+    assert result["metrics"]["roc_auc"]["delta"] == pytest.approx(-0.01)
+    threshold = champion.threshold
+    expected = sum((p >= threshold) != (1 - p >= threshold) for p in probabilities[:100]) / len(probabilities)
+    assert result["flip_share"] == pytest.approx(expected)
+    raw["test_predictions"]["label"] = raw["test_predictions"]["label"][:-1]
+    assert compare_cards(champion, dataclasses.replace(champion, raw=raw))["flip_share"] is None

@@ -1,0 +1,58 @@
+"""A challenger model against the active champion, on the test set their cards carry.
+
+The deltas are the difference of the cards' test metrics. The share of flipped decisions needs the same
+test rows in both cards (the same data and split, as a retrain on a new snapshot of the same rows has);
+otherwise it is left out, and the reason given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from app.core.card import ModelCard
+
+__all__ = ["COMPARED_METRICS", "compare_cards", "comparison_lines"]
+
+COMPARED_METRICS = ("roc_auc", "pr_auc", "brier", "log_loss", "accuracy", "precision", "recall", "f1")
+
+
+def compare_cards(champion: ModelCard, challenger: ModelCard) -> dict[str, Any]:
+    """Per metric the champion's value, the challenger's and the delta; and the share of decisions that flip."""
+    old, new = champion.section("metrics").get("test", {}), challenger.section("metrics").get("test", {})
+    metrics = {
+        name: {"champion": old[name], "challenger": new[name], "delta": new[name] - old[name]}
+        for name in COMPARED_METRICS
+        if isinstance(old.get(name), int | float) and isinstance(new.get(name), int | float)
+    }
+    result: dict[str, Any] = {"metrics": metrics, "flip_share": None, "rows": None, "reason": ""}
+    before, after = champion.section("test_predictions"), challenger.section("test_predictions")
+    if not _same_rows(before, after):
+        result["reason"] = "the two cards' test sets differ, so decisions cannot be compared row by row"
+        return result
+    p_old, p_new = np.asarray(before["probability"], float), np.asarray(after["probability"], float)
+    flips = (p_old >= champion.threshold) != (p_new >= challenger.threshold)
+    result.update(flip_share=float(flips.mean()) if flips.size else 0.0, rows=int(flips.size))
+    return result
+
+
+def _same_rows(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
+    labels = before.get("label"), after.get("label")
+    return bool(labels[0]) and labels[0] == labels[1] and len(before.get("probability", ())) == len(labels[0])
+
+
+def comparison_lines(champion: ModelCard, challenger: ModelCard) -> list[str]:
+    """The comparison as `model install` prints it."""
+    result = compare_cards(champion, challenger)
+    lines = [f"challenger {challenger.version} against the active {champion.version}, on the cards' test sets:"]
+    for name, values in result["metrics"].items():
+        lines.append(f"  {name:<10} {values['champion']:.4f} -> {values['challenger']:.4f} ({values['delta']:+.4f})")
+    if result["flip_share"] is None:
+        lines.append(f"  decisions: {result['reason']}")
+    else:
+        lines.append(
+            f"  decisions that flip at each model's threshold: {result['flip_share']:.2%} of {result['rows']:,}"
+        )
+    return lines
