@@ -324,3 +324,32 @@ class RowLogger:
             for i in range(len(chunk.probability))
         )
         self.log.append(events)
+
+
+MODEL_ACTIONS = ("model.installed", "model.activated", "model.rolled_back", "model.refused")
+
+
+def model_event(action: str, model: Mapping[str, Any], outcome: str = "success", reason: str = "") -> dict[str, Any]:
+    """An ECS event for a change of the active model: ``model.installed``, ``.activated``, ``.rolled_back`` or
+    ``.refused``; ``model`` holds name, version, sha256 and key_id where known."""
+    from app import __version__
+
+    if action not in MODEL_ACTIONS:
+        raise ValueError(f"unknown model action {action!r}")
+    return {
+        "@timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "ecs": {"version": ECS_VERSION},
+        "event": {
+            "kind": "event",
+            "category": ["configuration"],
+            "type": ["change"] if outcome == "success" else ["denied"],
+            "action": action,
+            "outcome": outcome,
+            "reason": reason or None,
+            "dataset": "scoredesk.models",
+            "module": "scoredesk",
+        },
+        "service": {"name": "scoredesk", "version": __version__},
+        "host": {"name": socket.gethostname()},
+        "scoredesk": {"model": dict(model)},
+    }

@@ -288,3 +288,27 @@ def test_the_comparison_shows_deltas_and_flipped_decisions() -> None:
     assert result["flip_share"] == pytest.approx(expected)
     raw["test_predictions"]["label"] = raw["test_predictions"]["label"][:-1]
     assert compare_cards(champion, dataclasses.replace(champion, raw=raw))["flip_share"] is None
+
+
+def test_model_changes_are_events_in_the_run_log(tmp_path: Path, keys, capsys, isolated_user_data) -> None:
+    for version in ("1.0.1", "1.0.2"):
+        assert _run(["model", "install", str(_package(tmp_path / version, keys["key"], version))], capsys)[0] == 0
+    assert _run(["model", "rollback"], capsys)[0] == EXIT_OK
+    assert _run(["model", "use", "1.0.2"], capsys)[0] == EXIT_OK
+    bad = _rezip(
+        _package(tmp_path / "x", keys["key"], "1.0.3"),
+        tmp_path / "bad.sdmodel",
+        lambda f: f.__setitem__(SIGNATURE, bytes(64)),
+    )
+    assert _run(["model", "install", str(bad)], capsys)[0] == EXIT_BUNDLE
+    events = [json.loads(line) for line in (isolated_user_data / "runs.jsonl").read_text().splitlines()]
+    actions = [(e["event"]["action"], e["scoredesk"]["model"].get("version")) for e in events]
+    assert actions == [
+        ("model.installed", "1.0.1"),
+        ("model.installed", "1.0.2"),
+        ("model.rolled_back", "1.0.1"),
+        ("model.activated", "1.0.2"),
+        ("model.refused", None),
+    ]
+    assert events[0]["scoredesk"]["model"]["key_id"] == keys["pub"].stem.removeprefix("scoredesk-")
+    assert "signature does not match" in events[-1]["event"]["reason"]
