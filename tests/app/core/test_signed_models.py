@@ -312,3 +312,27 @@ def test_model_changes_are_events_in_the_run_log(tmp_path: Path, keys, capsys, i
     ]
     assert events[0]["scoredesk"]["model"]["key_id"] == keys["pub"].stem.removeprefix("scoredesk-")
     assert "signature does not match" in events[-1]["event"]["reason"]
+
+
+def test_a_run_in_progress_keeps_its_model_while_another_instance_installs(tmp_path: Path, keys, capsys) -> None:
+    import os
+    import time
+
+    header, *rows = (REPO / "resources/samples/telco_churn_to_score.csv").read_text().splitlines()
+    big = tmp_path / "big.csv"
+    big.write_text(header + "\n" + "\n".join(rows * 250) + "\n")  # 50,000 rows: the run takes a while
+    out = tmp_path / "scored.csv"
+    env = os.environ | {"SCOREDESK_DATA_DIR": os.environ["SCOREDESK_DATA_DIR"]}
+    scoring = subprocess.Popen(
+        [sys.executable, "-m", "app", "score", str(big), "-o", str(out), "--explain", "2"], cwd=REPO, env=env
+    )
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".scored.csv.*.part")) and scoring.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert _run(["model", "install", str(_package(tmp_path, keys["key"]))], capsys)[0] == EXIT_OK
+    assert scoring.wait(timeout=300) == EXIT_OK
+    records = [json.loads(line) for line in (Path(env["SCOREDESK_DATA_DIR"]) / "runs.jsonl").read_text().splitlines()]
+    scored = [r for r in records if r["event"]["action"] == "score"]
+    assert [r["scoredesk"]["model"]["version"] for r in scored] == ["1.0.0"]  # the model it started with
+    assert ModelStore().active_version == "1.0.1"  # and the next run gets the new one
