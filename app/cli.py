@@ -376,11 +376,9 @@ def _history(args: argparse.Namespace, bundle: Bundle) -> int:
 def _model(args: argparse.Namespace, bundle: Bundle) -> int:
     from app.core.champion import comparison_lines
     from app.core.model_store import InstallRefused, ModelStore
-    from app.core.runlog import RunLog, model_event
     from app.core.signing import SignatureError, read_package
 
     store = ModelStore()
-    log = RunLog.default()
     try:
         if args.model_command == "install":
             package = store.install(
@@ -390,7 +388,6 @@ def _model(args: argparse.Namespace, bundle: Bundle) -> int:
                 before_switch=lambda challenger: print("\n".join(comparison_lines(bundle.card, challenger.card))),
             )
             print(f"installed {package.name} {package.version} (signed by key {package.key}); it is now active")
-            log.append([model_event("model.installed", _package_facts(package))])
         elif args.model_command == "list":
             active = store.active_version
             rows = [{"version": v, "active": v == active} for v in store.versions()]
@@ -403,12 +400,9 @@ def _model(args: argparse.Namespace, bundle: Bundle) -> int:
         elif args.model_command == "use":
             store.use(args.version)
             print(f"version {args.version} is now active")
-            log.append([model_event("model.activated", _package_facts(store.verify(args.version)))])
         elif args.model_command == "rollback":
-            left = store.active_version
             previous = store.rollback()
             print(f"rolled back to {previous or 'the shipped model ' + bundle_version()}")
-            log.append([model_event("model.rolled_back", {"version": previous, "from_version": left})])
         else:
             if args.package is not None:
                 package = read_package(args.package, store.trusted)
@@ -420,21 +414,8 @@ def _model(args: argparse.Namespace, bundle: Bundle) -> int:
             print(f"ok: {package.name} {package.version}, signed by trusted key {package.key}, every file intact")
     except (SignatureError, InstallRefused) as error:
         print(f"error: {error}", file=sys.stderr)
-        if args.model_command in ("install", "use"):
-            target = str(getattr(args, "package", None) or getattr(args, "version", ""))
-            log.append([model_event("model.refused", {"package": target}, "failure", str(error))])
         return EXIT_BUNDLE if isinstance(error, SignatureError) else EXIT_INPUT
     return EXIT_OK
-
-
-def _package_facts(package: Any) -> dict[str, Any]:
-    """What the run log records of a model package."""
-    return {
-        "name": package.name,
-        "version": package.version,
-        "sha256": package.manifest["files"]["model.onnx"],
-        "key_id": package.key,
-    }
 
 
 def bundle_version() -> str:

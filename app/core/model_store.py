@@ -120,6 +120,11 @@ class ModelStore:
             return ActiveModel(load_bundle(bundle_dir()), problem=problem)
 
     # ---- changing what is active -------------------------------------------------------------
+    def _record(self, action: str, model: dict[str, Any], outcome: str = "success", reason: str = "") -> None:
+        from app.core.runlog import RunLog, model_event
+
+        RunLog.default().append([model_event(action, model, outcome, reason)])
+
     def install(
         self,
         package_path: Path,
@@ -131,9 +136,14 @@ class ModelStore:
         """Verify a package, unpack it and make it active; refuse (changing nothing) what may not run here.
 
         ``before_switch`` sees the verified challenger before it becomes active (to show it against the champion).
+        Every install and every refusal is an event in the run log.
         """
-        package = read_package(package_path, self.trusted)
-        self._admit(package, allow_downgrade, allow_other_model)
+        try:
+            package = read_package(package_path, self.trusted)
+            self._admit(package, allow_downgrade, allow_other_model)
+        except (SignatureError, InstallRefused) as error:
+            self._record("model.refused", {"package": str(package_path)}, "failure", str(error))
+            raise
         self.root.mkdir(parents=True, exist_ok=True)
         target = self.root / package.version
         if not target.is_dir():
@@ -154,6 +164,7 @@ class ModelStore:
         current = self.active_version
         history = self._pointer().get("previous", [])
         self._point_to(package.version, [*history, current] if current else list(history))
+        self._record("model.installed", facts(package))
         return package
 
     def _admit(self, package: Package, allow_downgrade: bool, allow_other_model: bool) -> None:
@@ -187,10 +198,11 @@ class ModelStore:
             raise InstallRefused(
                 f"version {version} is not installed (installed: {', '.join(self.versions()) or 'none'})"
             )
-        self.verify(version)
+        package = self.verify(version)
         current = self.active_version
         history = self._pointer().get("previous", [])
         self._point_to(version, [*history, current] if current else list(history))
+        self._record("model.activated", facts(package))
 
     def rollback(self) -> str | None:
         """Go back to the version active before the last switch (None: the shipped bundle)."""
@@ -200,5 +212,17 @@ class ModelStore:
         previous = history.pop() if history else None
         if previous is not None:
             self.verify(previous)
+        left = self.active_version
         self._point_to(previous, history)
+        self._record("model.rolled_back", {"version": previous, "from_version": left})
         return previous
+
+
+def facts(package: Package) -> dict[str, Any]:
+    """What the run log records of a model package."""
+    return {
+        "name": package.name,
+        "version": package.version,
+        "sha256": package.manifest["files"]["model.onnx"],
+        "key_id": package.key,
+    }

@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
     jobCancelled = Signal()
     bundleLoaded = Signal()
     mappingRequested = Signal(object)  # the mapping dialog, once open
+    updateShown = Signal(object)  # the model update dialog, once open
 
     def __init__(self, state: AppState, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,6 +119,9 @@ class MainWindow(QMainWindow):
         menu.addAction(self.log_action)
         menu.addSeparator()
         self.quit_action = self._action(menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        model_menu = self.menuBar().addMenu("&Model")
+        self.install_action = self._action(model_menu, "&Install update…", None, self.install_dialog)
+        self.versions_action = self._action(model_menu, "&Versions…", None, self.versions_dialog)
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About", None, self.about)
 
@@ -202,6 +206,92 @@ class MainWindow(QMainWindow):
         )
         self._update_actions()
         self.bundleLoaded.emit()
+
+    # ---- model updates ----------------------------------------------------------------------------
+    def install_dialog(self) -> None:
+        """Model ▸ Install update…: pick a signed .sdmodel package."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Install a model update", self.settings.last_folder, "Model packages (*.sdmodel)"
+        )
+        if path:
+            self.install_update(Path(path))
+
+    def install_update(self, path: Path) -> Job | None:
+        """Verify the package, show it against the active model, and install it once the user confirms."""
+        if self.state.bundle is None or self.jobs.busy:
+            return None
+
+        def verify(_progress: Any, _cancelled: Any) -> Any:
+            import json
+
+            from app.core.card import ModelCard
+            from app.core.model_store import ModelStore
+            from app.core.signing import read_package
+
+            package = read_package(path, ModelStore().trusted)
+            return package, ModelCard.from_dict(json.loads(package.files["model_card.json"]))
+
+        return self.jobs.start(
+            Job(verify),
+            lambda verified: self._confirm_update(path, *verified),
+            lambda message: self._fail("The update cannot be installed", message),
+        )
+
+    def _confirm_update(self, path: Path, package: Any, card: Any) -> None:
+        from app.ui.model_dialogs import UpdateDialog
+
+        assert self.state.bundle is not None
+        dialog = UpdateDialog(self.state.bundle.card, card, package.key, parent=self)
+
+        def install() -> None:
+            def run(_progress: Any, _cancelled: Any) -> Any:
+                from app.core.model_store import ModelStore
+
+                return ModelStore().install(path)
+
+            self.jobs.start(
+                Job(run),
+                lambda installed: self._model_changed(f"Installed {installed.name} {installed.version}."),
+                lambda message: self._fail("The update cannot be installed", message),
+            )
+
+        dialog.accepted.connect(lambda: self._after_job(install))
+        self.update_dialog = dialog
+        dialog.open()
+        self.updateShown.emit(dialog)
+
+    def versions_dialog(self) -> None:
+        """Model ▸ Versions…: the installed versions; switch or roll back."""
+        from app.core.model_store import ModelStore
+        from app.ui.model_dialogs import VersionsDialog
+
+        bundle = self.state.bundle
+        shipped = f"{bundle.card.name} (in the program)" if bundle else ""
+        dialog = VersionsDialog(ModelStore(), shipped, parent=self)
+        dialog.finished.connect(lambda _result: dialog.changed and self._model_changed("Model version changed."))
+        self.versions_window = dialog
+        dialog.open()
+
+    def _model_changed(self, message: str) -> None:
+        """Load the now-active model once the current job has ended; an open file keeps its scores until reopened."""
+
+        def reload() -> None:
+            self.load_default_bundle()
+            self.message.setText(f"{message} Loading it…")
+
+        self._after_job(reload)
+
+    def _after_job(self, action: Any) -> None:
+        """Run ``action`` now, or once the running job has ended (a job's own callbacks run before it ends)."""
+        if not self.jobs.busy:
+            action()
+            return
+
+        def once() -> None:
+            self.jobs.ended.disconnect(once)
+            action()
+
+        self.jobs.ended.connect(once)
 
     # ---- opening files --------------------------------------------------------------------------
     def open_dialog(self) -> None:
@@ -300,7 +390,7 @@ class MainWindow(QMainWindow):
                 self.settings.remember_mapping(header_key(needed.sample.columns), str(chosen.path))
             self.open_file(needed.sample.path, InputOptions(sheet=needed.sample.sheet, mapping=chosen))
 
-        dialog.accepted.connect(accepted)
+        dialog.accepted.connect(lambda: self._after_job(accepted))
         self.mapping_dialog = dialog
         dialog.open()
         self.mappingRequested.emit(dialog)
@@ -431,6 +521,8 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         ready = self.state.bundle is not None and not self.jobs.busy
         self.open_action.setEnabled(ready)
+        self.install_action.setEnabled(ready)
+        self.versions_action.setEnabled(ready)
         self.samples_menu.setEnabled(ready and not self.samples_menu.isEmpty())
         self.recent_menu.setEnabled(ready)
         self.export_action.setEnabled(ready and self.state.table is not None)

@@ -32,3 +32,49 @@ def test_an_installed_model_that_fails_verification_is_replaced_by_the_shipped_o
     assert "using the shipped model instead" in window.message.text()
     assert "MODEL_CARD.md does not match" in window.message.text()
     window.close()
+
+
+def test_install_update_shows_the_comparison_then_installs_and_loads_it(qtbot, window, tmp_path: Path, monkeypatch):
+    from app.core.model_store import ModelStore
+    from app.core.signing import read_private_key
+    from model_build.packaging import keygen, package
+    from tests.app.core.test_signed_models import _bundle
+
+    private, _ = keygen(tmp_path / "keys")
+    monkeypatch.setattr("app.core.model_store.keys_dir", lambda: tmp_path / "keys")
+    signed = package(_bundle(tmp_path / "bundle", "1.0.1"), read_private_key(private.read_text(), private), tmp_path)
+    with qtbot.waitSignal(window.updateShown, timeout=60_000) as shown:
+        window.install_update(signed)
+    dialog = shown.args[0]
+    assert dialog.table.item(0, 0).text() == "roc_auc"
+    assert dialog.table.item(0, 3).text() == "+0.0000"
+    assert "0.00% of the 1,409 test rows" in dialog.flips.text()
+    with qtbot.waitSignal(window.bundleLoaded, timeout=60_000):
+        dialog.accept()
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
+    assert window.state.bundle.card.version == "1.0.1"
+    assert ModelStore().active_version == "1.0.1"
+
+    window.versions_dialog()
+    versions = window.versions_window
+    assert [versions.list.item(i).text() for i in range(versions.list.count())][-1] == "1.0.1   (active)"
+    with qtbot.waitSignal(window.bundleLoaded, timeout=60_000):
+        versions.roll_back()
+        versions.reject()
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
+    assert window.state.bundle.card.version == "1.0.0"
+    assert ModelStore().active_version is None
+
+
+def test_an_untrusted_update_is_refused_in_a_dialog(qtbot, window, tmp_path: Path, monkeypatch) -> None:
+    from app.core.signing import read_private_key
+    from model_build.packaging import keygen, package
+    from tests.app.core.test_signed_models import _bundle
+
+    private, _ = keygen(tmp_path / "stranger")
+    monkeypatch.setattr("app.core.model_store.keys_dir", lambda: tmp_path / "trusted-none")
+    signed = package(_bundle(tmp_path / "bundle", "1.0.1"), read_private_key(private.read_text(), private), tmp_path)
+    with qtbot.waitSignal(window.jobFailed, timeout=60_000) as failed:
+        window.install_update(signed)
+    assert "does not trust" in failed.args[0]
+    assert window.state.bundle.card.version == "1.0.0"

@@ -1,0 +1,124 @@
+"""The Model menu's dialogs: an update shown against the active model before it is installed, and the versions.
+
+They draw what the core computed (``app.core.champion``, ``app.core.model_store``); every change goes through
+the store, which verifies signatures and files, and is recorded in the run log.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.card import ModelCard
+from app.core.champion import compare_cards
+from app.core.model_store import ModelStore
+
+__all__ = ["UpdateDialog", "VersionsDialog"]
+
+
+class UpdateDialog(QDialog):
+    """The challenger's test metrics beside the champion's, and the decisions that would flip; Install or not."""
+
+    def __init__(self, champion: ModelCard, challenger: ModelCard, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="updateDialog")
+        self.setWindowTitle(f"Install {challenger.display_name} {challenger.version}?")
+        result = compare_cards(champion, challenger)
+        intro = QLabel(
+            f"<b>{challenger.display_name} {challenger.version}</b>, signed by trusted key {key}, against the active"
+            f" {champion.version}, on the test sets their model cards carry:",
+            wordWrap=True,
+        )
+        self.table = QTableWidget(len(result["metrics"]), 4, objectName="comparisonTable")
+        self.table.setHorizontalHeaderLabels(["Metric", f"Active {champion.version}", challenger.version, "Change"])
+        for row, (name, values) in enumerate(result["metrics"].items()):
+            cells = (name, f"{values['champion']:.4f}", f"{values['challenger']:.4f}", f"{values['delta']:+.4f}")
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        flips = result["flip_share"]
+        self.flips = QLabel(
+            result["reason"]
+            if flips is None
+            else f"{flips:.2%} of the {result['rows']:,} test rows would get the other decision.",
+            objectName="flipLabel",
+            wordWrap=True,
+        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.install_button = buttons.addButton("&Install and use it", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (intro, self.table, self.flips, buttons):
+            layout.addWidget(widget)
+
+
+class VersionsDialog(QDialog):
+    """The installed versions, the active one marked; switch to one, or roll back."""
+
+    def __init__(self, store: ModelStore, shipped: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="versionsDialog")
+        self.store, self.shipped = store, shipped
+        self.changed = False
+        self.setWindowTitle("Model versions")
+        self.list = QListWidget(objectName="versionList")
+        self.status = QLabel(objectName="versionStatus", wordWrap=True)
+        self.use_button = QPushButton("&Use this version", objectName="useVersion")
+        self.rollback_button = QPushButton("&Roll back", objectName="rollBack")
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        self.use_button.clicked.connect(self.use_selected)
+        self.rollback_button.clicked.connect(self.roll_back)
+        layout = QVBoxLayout(self)
+        for widget in (self.list, self.status, self.use_button, self.rollback_button, close):
+            layout.addWidget(widget)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """List the shipped model and every installed version, the active one marked."""
+        self.list.clear()
+        active = self.store.active_version
+        entries = [(None, f"shipped {self.shipped}")] + [(v, v) for v in self.store.versions()]
+        for version, text in entries:
+            item = QListWidgetItem(f"{text}{'   (active)' if version == active else ''}")
+            item.setData(256, version)
+            self.list.addItem(item)
+            if version == active:
+                self.list.setCurrentItem(item)
+        self.rollback_button.setEnabled(active is not None)
+
+    def use_selected(self) -> None:
+        """Make the selected installed version active."""
+        item = self.list.currentItem()
+        version = item.data(256) if item is not None else None
+        if version is None:
+            self.status.setText("The shipped model is active after a rollback to it; pick an installed version.")
+            return
+        self._change(lambda: self.store.use(version), f"{version} is now active.")
+
+    def roll_back(self) -> None:
+        """Go back to the version active before the last switch."""
+        self._change(lambda: self.status.setText(f"Rolled back to {self.store.rollback() or 'the shipped model'}."))
+
+    def _change(self, action, done: str = "") -> None:  # noqa: ANN001 - a small local callback
+        from app.core.model_store import InstallRefused
+        from app.core.signing import SignatureError
+
+        try:
+            action()
+        except (InstallRefused, SignatureError) as error:
+            self.status.setText(str(error))
+            return
+        if done:
+            self.status.setText(done)
+        self.changed = True
+        self.refresh()
