@@ -84,14 +84,15 @@ def _spreadsheet_numbers(distinct: pd.Series, decimal: str) -> tuple[pd.Series, 
     dot-decimal pattern, and in a comma-separated file such a cell can only come quoted.
     """
     text = distinct.astype(object)
-    currency = text.str.contains(r"[$€£]", regex=True).fillna(False).to_numpy(dtype=bool)
-    if currency.any():
-        text = text.where(
-            ~currency, text.str.replace(_CURRENCY, r"\1", regex=True).str.replace(r"^([+-])\s+", r"\1", regex=True)
-        )
+    every = "\x00".join(text)  # one scan for the characters that matter, instead of a regex per value
+    currency = np.zeros(len(text), dtype=bool)
+    if "$" in every or "€" in every or "£" in every:
+        currency = text.str.contains(r"[$€£]", regex=True).fillna(False).to_numpy(dtype=bool)
+        stripped = text.str.replace(_CURRENCY, r"\1", regex=True).str.replace(r"^([+-])\s+", r"\1", regex=True)
+        text = text.where(~currency, stripped)
     if decimal == ",":
-        text = normalise_decimal_comma(text)
-    else:
+        text = normalise_decimal_comma(text) if "," in every or "." in every else text
+    elif "," in every:
         grouped = text.str.match(_THOUSANDS_DOT_DECIMAL).fillna(False).to_numpy(dtype=bool)
         if grouped.any():
             text = text.where(~grouped, text.str.replace(",", "", regex=False))

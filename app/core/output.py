@@ -50,6 +50,7 @@ _BLANKS = (
     "\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
 _FORMULA_START = tuple(_FORMULA_CHARACTERS + _BLANKS)
+_ASCII_STARTS = (*(c for c in _FORMULA_START if c.isascii()), '"')
 _NUMBER = re.compile(r"^[ \t]*[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)([eE][+-]?[0-9]+)?[ \t]*$")
 
 
@@ -247,7 +248,9 @@ def _formula_candidates(lines: list[str], separator: str) -> np.ndarray:
     # Joined with the separator, every field (the first of a line too) follows one: one literal-led pattern
     # scans at C speed. A quoted field is a candidate when its first character inside the quotes is risky.
     joined = separator + separator.join(lines)
-    present = "".join(c for c in (*_FORMULA_START, '"') if c in joined)  # one-character searches are fast
+    # One-character searches are fast, but there are many starts: the non-ASCII ones only when the text has any.
+    starts_here = _ASCII_STARTS if joined.isascii() else (*_FORMULA_START, '"')
+    present = "".join(c for c in starts_here if c in joined)
     if not present:
         return np.empty(0, dtype=np.int64)
     starts = [
