@@ -56,3 +56,27 @@ def comparison_lines(champion: ModelCard, challenger: ModelCard) -> list[str]:
             f"  decisions that flip at each model's threshold: {result['flip_share']:.2%} of {result['rows']:,}"
         )
     return lines
+
+
+def compare_on_file(table: Any, champion: Any, challenger: Any) -> dict[str, Any] | None:
+    """Both models on an open file's labelled rows (None without labels): ROC AUC of each and the flipped share.
+
+    ``table`` is the scored table (champion's probabilities), the models are bundles; the challenger scores the
+    same rows, prepared exactly as scoring prepared them.
+    """
+    from app.core.metrics import roc_auc
+
+    if table is None or not table.has_labels:
+        return None
+    labels = np.asarray(table.labels)
+    rows = np.flatnonzero((labels >= 0) & ~np.isnan(table.probability))
+    if not rows.size or len(set(labels[rows].tolist())) < 2:
+        return None
+    before = table.probability[rows]
+    after = np.asarray(challenger.predictor.predict(table.prepared(rows, challenger.card)), dtype=float)
+    flips = (before >= champion.card.threshold) != (after >= challenger.card.threshold)
+    return {
+        "rows": int(rows.size),
+        "roc_auc": {"champion": roc_auc(labels[rows], before), "challenger": roc_auc(labels[rows], after)},
+        "flip_share": float(flips.mean()),
+    }

@@ -220,6 +220,7 @@ class MainWindow(QMainWindow):
         """Verify the package, show it against the active model, and install it once the user confirms."""
         if self.state.bundle is None or self.jobs.busy:
             return None
+        table, champion = self.state.table, self.state.bundle
 
         def verify(_progress: Any, _cancelled: Any) -> Any:
             import json
@@ -229,7 +230,8 @@ class MainWindow(QMainWindow):
             from app.core.signing import read_package
 
             package = read_package(path, ModelStore().trusted)
-            return package, ModelCard.from_dict(json.loads(package.files["model_card.json"]))
+            card = ModelCard.from_dict(json.loads(package.files["model_card.json"]))
+            return package, card, _on_open_file(package, table, champion)
 
         return self.jobs.start(
             Job(verify),
@@ -237,11 +239,12 @@ class MainWindow(QMainWindow):
             lambda message: self._fail("The update cannot be installed", message),
         )
 
-    def _confirm_update(self, path: Path, package: Any, card: Any) -> None:
+    def _confirm_update(self, path: Path, package: Any, card: Any, on_file: Any) -> None:
         from app.ui.model_dialogs import UpdateDialog
 
         assert self.state.bundle is not None
-        dialog = UpdateDialog(self.state.bundle.card, card, package.key, parent=self)
+        name = self.state.table.path.name if self.state.table is not None else ""
+        dialog = UpdateDialog(self.state.bundle.card, card, package.key, on_file, name, parent=self)
 
         def install() -> None:
             def run(_progress: Any, _cancelled: Any) -> Any:
@@ -558,6 +561,25 @@ class MainWindow(QMainWindow):
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
         super().closeEvent(event)
+
+
+def _on_open_file(package: Any, table: Any, champion: Any) -> Any:
+    """The update against the active model on the open file's labelled rows, or None (runs in the worker)."""
+    import tempfile
+
+    from app.core.bundle import load_bundle
+    from app.core.champion import compare_on_file
+
+    if table is None or not table.has_labels:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        for name, data in package.files.items():
+            (Path(folder) / name).write_bytes(data)
+        challenger = load_bundle(Path(folder))  # the session holds the model: the folder can go
+    try:
+        return compare_on_file(table, champion, challenger)
+    except KeyError:  # the file lacks a column the challenger needs
+        return None
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ the store, which verifies signatures and files, and is recorded in the run log.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,7 +31,15 @@ __all__ = ["UpdateDialog", "VersionsDialog"]
 class UpdateDialog(QDialog):
     """The challenger's test metrics beside the champion's, and the decisions that would flip; Install or not."""
 
-    def __init__(self, champion: ModelCard, challenger: ModelCard, key: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        champion: ModelCard,
+        challenger: ModelCard,
+        key: str,
+        on_file: dict[str, Any] | None = None,
+        file_name: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent, objectName="updateDialog")
         self.setWindowTitle(f"Install {challenger.display_name} {challenger.version}?")
         result = compare_cards(champion, challenger)
@@ -53,12 +63,22 @@ class UpdateDialog(QDialog):
             objectName="flipLabel",
             wordWrap=True,
         )
+        self.on_file = QLabel(objectName="onFileLabel", wordWrap=True)
+        if on_file is not None:
+            auc = on_file["roc_auc"]
+            self.on_file.setText(
+                f"On {file_name} ({on_file['rows']:,} labelled rows): ROC AUC {auc['champion']:.4f} ->"
+                f" {auc['challenger']:.4f} ({auc['challenger'] - auc['champion']:+.4f});"
+                f" {on_file['flip_share']:.2%} of its decisions would flip."
+            )
+        else:
+            self.on_file.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.install_button = buttons.addButton("&Install and use it", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for widget in (intro, self.table, self.flips, buttons):
+        for widget in (intro, self.table, self.flips, self.on_file, buttons):
             layout.addWidget(widget)
 
 

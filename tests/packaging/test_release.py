@@ -203,3 +203,8 @@ def test_the_frozen_program_installs_a_package_signed_by_the_key_it_was_built_to
     assert info.stderr == ""
     key = released["pub"].stem.removeprefix("scoredesk-")
     assert key in info.stdout  # info names the keys the program trusts
+    checked = subprocess.run(
+        [str(program), "self-test", "--no-gui"], env=env, capture_output=True, text=True, check=False
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert f"bundle signature: installed 1.0.1, signed by trusted key {key}" in checked.stdout

@@ -78,3 +78,23 @@ def test_an_untrusted_update_is_refused_in_a_dialog(qtbot, window, tmp_path: Pat
         window.install_update(signed)
     assert "does not trust" in failed.args[0]
     assert window.state.bundle.card.version == "1.0.0"
+
+
+def test_the_update_is_also_compared_on_the_open_labelled_file(qtbot, window, tmp_path: Path, monkeypatch) -> None:
+    from app.core.signing import read_private_key
+    from model_build.packaging import keygen, package
+    from tests.app.core.test_signed_models import _bundle
+    from tests.app.inputs import LABELLED
+    from tests.app.ui.conftest import open_and_wait
+
+    private, _ = keygen(tmp_path / "keys")
+    monkeypatch.setattr("app.core.model_store.keys_dir", lambda: tmp_path / "keys")
+    signed = package(_bundle(tmp_path / "bundle", "1.0.1"), read_private_key(private.read_text(), private), tmp_path)
+    open_and_wait(qtbot, window, LABELLED)
+    with qtbot.waitSignal(window.updateShown, timeout=60_000) as shown:
+        window.install_update(signed)
+    dialog = shown.args[0]
+    text = dialog.on_file.text()
+    assert text.startswith(f"On {LABELLED.name} (500 labelled rows): ROC AUC ")
+    assert "(+0.0000); 0.00% of its decisions would flip" in text  # the same model under another version
+    dialog.reject()
