@@ -228,7 +228,9 @@ def scan(
 ) -> FileReport:
     """Read, check and (optionally) score ``path``; hand each chunk to ``on_chunk``; return the report."""
     card = bundle.card
-    source, mapping, builder = open_for_scoring(path, bundle, optional_columns, options, progress, cancelled)
+    # One progress bar for both passes: telling the encoding reads the file once (the first fifth), then scoring.
+    detecting = None if progress is None else (lambda done, total: progress(done // 5, total))
+    source, mapping, builder = open_for_scoring(path, bundle, optional_columns, options, detecting, cancelled)
     values = options.mapping.values if options is not None and options.mapping is not None else None
     id_column = next((mapping.source_for[c] for c in card.id_columns if c in mapping.source_for), None)
     for chunk in source.chunks(chunk_rows):
@@ -256,7 +258,7 @@ def scan(
                 )
             )
         if progress is not None:
-            progress(source.bytes_read, source.size)
+            progress(source.size - (source.size - source.bytes_read) * 4 // 5, source.size)
     if builder.rows == 0:
         raise InputError(f"{path}: the file has a header but no data rows")
     return builder.finish()

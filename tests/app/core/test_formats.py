@@ -195,3 +195,13 @@ def test_xlsx_output_keeps_odd_numbers_as_text_and_refuses_what_a_sheet_cannot_h
     with pytest.raises(OutputError, match="32,767"):
         score_to_csv(source, tmp_path / "long.xlsx", BUNDLE)
     assert not (tmp_path / "long.xlsx").exists()
+
+
+def test_progress_never_goes_back_while_a_file_is_read_twice(tmp_path: Path) -> None:
+    header, *rows = SAMPLE.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join([header, *rows * 60]) + "\n", encoding="utf-8")
+    seen: list[int] = []
+    scan(path, BUNDLE, progress=lambda done, total: seen.append(done), chunk_rows=1000)
+    assert seen == sorted(seen)
+    assert seen[-1] == path.stat().st_size
