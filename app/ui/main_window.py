@@ -202,7 +202,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME}: {bundle.card.display_name} {bundle.card.version}")
         self._fill_samples()
         self.message.setText(
-            f"{bundle.card.display_name} {bundle.card.version} ready. Open a CSV file (Ctrl+O) or a sample."
+            f"{bundle.card.display_name} {bundle.card.version} ready."
+            " Open a CSV file or a workbook (Ctrl+O), or a sample."
         )
         self._update_actions()
         self.bundleLoaded.emit()
@@ -299,7 +300,7 @@ class MainWindow(QMainWindow):
     # ---- opening files --------------------------------------------------------------------------
     def open_dialog(self) -> None:
         """Ask for a CSV file and open it."""
-        path, _ = QFileDialog.getOpenFileName(self, "Open a CSV file", self.settings.last_folder, _CSV_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open a file to score", self.settings.last_folder, _CSV_FILTER)
         if path:
             self.open_file(Path(path))
 

@@ -86,9 +86,9 @@ class ResultsPanel(QWidget):
         side.addWidget(self.detail)
         side.addWidget(reasons)
         self.welcome = QLabel(
-            "<h2>No file open yet</h2><p>Open a CSV file with <b>File ▸ Open…</b> (Ctrl+O), drop one on this"
-            " window, or try <b>File ▸ Open Sample</b>.</p><p>Every row is checked against what the model"
-            " learnt from, scored, and explained.</p>",
+            "<h2>No file open yet</h2><p>Open a CSV file or a workbook with <b>File ▸ Open…</b> (Ctrl+O),"
+            " drop one on this window, or try <b>File ▸ Open Sample</b>.</p><p>Every row is checked against what"
+            " the model learnt from, scored, and explained.</p>",
             objectName="welcome",
             alignment=Qt.AlignmentFlag.AlignCenter,
             wordWrap=True,
