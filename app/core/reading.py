@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -91,22 +92,27 @@ def normalise_decimal_comma(values: pd.Series) -> pd.Series:
     return result
 
 
+def _through_header(stream: IO[str], separator: str, where: Path) -> str:
+    """The stream's first text, read on past the sample until the header record ends (refused above the limit)."""
+    text = stream.read(SAMPLE_BYTES)
+    while header_end(text, separator) == len(text):
+        if len(text) >= HEADER_LIMIT:
+            raise InputError(
+                f"{where}: the header line is longer than {HEADER_LIMIT // 2**20} MiB of text; a header"
+                " that long is not a table's column names (is the file one line, or not CSV?)"
+            )
+        more = stream.read(len(text))
+        if not more:
+            break
+        text += more
+    return text
+
+
 def _sample(source: Source, encoding: str) -> str:
     """The start of the file as text, extended past the sample until the header record ends."""
     with source.open() as opened:
         stream = io.TextIOWrapper(opened.stream, encoding=encoding, errors="ignore", newline="")
-        text = stream.read(SAMPLE_BYTES)
-        while header_end(text, ",") == len(text):
-            if len(text) >= HEADER_LIMIT:
-                raise InputError(
-                    f"{source.path}: the header line is longer than {HEADER_LIMIT // 2**20} MiB of text; a header"
-                    " that long is not a table's column names (is the file one line, or not CSV?)"
-                )
-            more = stream.read(len(text))
-            if not more:
-                break
-            text += more
-    return text.lstrip("\ufeff")
+        return _through_header(stream, ",", source.path).lstrip("\ufeff")
 
 
 @dataclass
@@ -152,13 +158,7 @@ class InputFile:
             errors = "replace" if self.dialect.replaced else "strict"
             stream = io.TextIOWrapper(opened.stream, encoding=self.dialect.encoding, errors=errors, newline="")
             try:
-                buffer = stream.read(SAMPLE_BYTES)
-                while header_end(buffer, self.dialect.separator) == len(buffer) and len(buffer) < HEADER_LIMIT:
-                    more = stream.read(len(buffer))  # a header longer than the sample: read it whole
-                    if not more:
-                        break
-                    buffer += more
-                buffer = buffer.lstrip("\ufeff")
+                buffer = _through_header(stream, self.dialect.separator, self.path).lstrip("\ufeff")
                 start = header_end(buffer, self.dialect.separator)
                 line, row, used = line_count(buffer, 0, start), 0, 0  # where the next block starts
                 buffer, at_end = buffer[start:], False
@@ -304,13 +304,11 @@ def open_input(
     """
     source = detect_source(Path(path), sheet)
     path = source.path
+    with source.open() as opened:
+        head = opened.stream.read(SAMPLE_BYTES)
     if source.is_workbook:
-        encoding, bom, replaced = "utf-8", False, 0
-        with source.open() as opened:
-            head = opened.stream.read(SAMPLE_BYTES)
+        encoding, bom, replaced = "utf-8", False, 0  # the sheet's text is ours, written as UTF-8
     else:
-        with source.open() as opened:
-            head = opened.stream.read(SAMPLE_BYTES)
 
         def scan() -> ByteCounts:
             with source.open() as whole:
