@@ -18,7 +18,7 @@ from app.core.card import FeatureSpec
 from app.core.checks import BINARY_WORDS, STATUS_INVALID
 from app.core.columns import map_columns
 from app.core.mapping_file import MappingFile
-from app.core.reading import InputOptions, open_input
+from app.core.reading import Dialect, TextChunk, open_input
 from app.core.scoring import score_chunk
 
 __all__ = ["FileSample", "header_key", "preview", "read_sample", "suggest_columns", "suggest_values"]
@@ -33,9 +33,14 @@ class FileSample:
 
     path: Path
     columns: list[str]
-    rows: pd.DataFrame
+    chunk: TextChunk  # the first block, as the reader gives it
+    dialect: Dialect
     sheet: str | None = None
-    decimal: str = "."
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """The first rows as text."""
+        return self.chunk.text
 
     def values(self, column: str, limit: int = VALUE_LIMIT) -> list[str]:
         """The column's distinct values, most frequent first, spaces around them ignored."""
@@ -53,8 +58,12 @@ def read_sample(path: Path, bundle: Bundle, sheet: str | None = None, rows: int 
     numeric = [f.name for f in bundle.card.features if f.is_numeric]
     source = open_input(Path(path), numeric_columns=numeric, sheet=sheet)
     chunk = next(source.chunks(rows), None)
-    text = chunk.text.head(rows) if chunk is not None else pd.DataFrame(columns=source.columns)
-    return FileSample(Path(path), list(source.columns), text.reset_index(drop=True), sheet, source.dialect.decimal)
+    if chunk is None:
+        chunk = TextChunk(pd.DataFrame(columns=source.columns), np.empty(0, dtype=object))
+    elif len(chunk.text) > rows:  # a block holds about ``rows`` rows: keep exactly the first ``rows``
+        widths = chunk.widths[:rows] if chunk.widths is not None else None
+        chunk = TextChunk(chunk.text.head(rows), chunk.extras[:rows], widths=widths)
+    return FileSample(Path(path), list(source.columns), chunk, source.dialect, sheet)
 
 
 def model_columns(bundle: Bundle) -> list[str]:
@@ -93,14 +102,6 @@ def preview(sample: FileSample, bundle: Bundle, mapping: MappingFile) -> dict[st
     rows = len(sample.rows)
     if found.missing or found.ambiguous or not rows:
         return {"rows": rows, "scored": 0, "invalid": rows, "missing": len(found.missing) + len(found.ambiguous)}
-    extras = np.full(rows, "", dtype=object)
-    assessment, _ = score_chunk(
-        sample.rows, extras, bundle, found, sample.decimal, predict=False, values=mapping.values
-    )
+    assessment, _ = score_chunk(sample.chunk, bundle, found, sample.dialect, predict=False, values=mapping.values)
     invalid = int(np.sum(assessment.status == STATUS_INVALID))
     return {"rows": rows, "scored": rows - invalid, "invalid": invalid, "missing": 0}
-
-
-def options_for(sample: FileSample, mapping: MappingFile | None) -> InputOptions:
-    """The options to open the sampled file with."""
-    return InputOptions(sheet=sample.sheet, mapping=mapping)

@@ -23,10 +23,12 @@ from app.core.reading import (
     CancelFn,
     Cancelled,
     ColumnMapping,
+    Dialect,
     InputError,
     InputFile,
     InputOptions,
     ProgressFn,
+    TextChunk,
     map_columns,
     open_input,
 )
@@ -180,19 +182,17 @@ def _replaced_bytes(text: pd.DataFrame, extras: np.ndarray) -> np.ndarray:
 
 
 def score_chunk(
-    text: pd.DataFrame,
-    extras: np.ndarray,
+    chunk: TextChunk,
     bundle: Bundle,
     mapping: ColumnMapping,
-    decimal: str,
+    dialect: Dialect,
     predict: bool = True,
-    replaced: bool = False,
     values: Mapping[str, Mapping[str, str]] | None = None,
-    widths: np.ndarray | None = None,
 ) -> tuple[ChunkAssessment, np.ndarray]:
-    """Checks and probabilities (NaN where invalid or not predicted) for one chunk of text; ``replaced``: the
-    reader replaced invalid bytes in this file, so rows holding U+FFFD are flagged; ``values``: a mapping's value
-    tables, per model column; ``widths``: each row's field count, when the reader could tell."""
+    """Checks and probabilities (NaN where invalid or not predicted) for one chunk as read; ``values`` are a
+    mapping's value tables, per model column. Rows holding U+FFFD are flagged when the dialect says the reader
+    replaced invalid bytes."""
+    text, extras, widths = chunk.text, chunk.extras, chunk.widths
     card = bundle.card
     features = pd.DataFrame({name: text[mapping.source_for[name]] for name in card.feature_names})
     for name, table in (values or {}).items():
@@ -204,9 +204,9 @@ def score_chunk(
             last_used = max(list(text.columns).index(mapping.source_for[name]) for name in card.feature_names)
             row_masks["short_row"] = short & (widths <= last_used)  # a field a feature comes from is absent
             row_masks["short_row_tail"] = short & (widths > last_used)
-    if replaced:
+    if dialect.replaced:
         row_masks["invalid_bytes"] = _replaced_bytes(text, extras)
-    assessment = assess_chunk(features, card, row_masks, decimal)
+    assessment = assess_chunk(features, card, row_masks, dialect.decimal)
     probability = np.full(len(text), np.nan)
     if predict and len(text):
         probability = bundle.predictor.predict_prepared(assessment.columns)
@@ -237,17 +237,7 @@ def scan(
         if cancelled is not None and cancelled():
             raise Cancelled(f"{path}: cancelled")
         text = chunk.text
-        assessment, probability = score_chunk(
-            text,
-            chunk.extras,
-            bundle,
-            mapping,
-            source.dialect.decimal,
-            predict,
-            bool(source.dialect.replaced),
-            values,
-            chunk.widths,
-        )
+        assessment, probability = score_chunk(chunk, bundle, mapping, source.dialect, predict, values)
         start = builder.rows
         builder.add(assessment, text[id_column] if id_column else None)
         builder.add_widths(chunk.widths, start, _other_separator_rows(text, chunk.widths, source))
