@@ -15,6 +15,7 @@ from typing import IO
 
 __all__ = [
     "SAMPLE_BYTES",
+    "SEPARATORS",
     "SEPARATOR_NAMES",
     "Dialect",
     "ByteCounts",
@@ -27,7 +28,7 @@ __all__ = [
 ]
 
 SAMPLE_BYTES = 256 * 1024
-_SEPARATORS = (",", ";", "\t", "|")
+SEPARATORS = (",", ";", "\t", "|")  # the separators files are told apart by
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 # Control characters other than tab, line feed, form feed and carriage return: text files barely have them.
 _CONTROL_BYTES = bytes([*range(9), 11, *range(14, 32)])
@@ -152,7 +153,7 @@ def detect_separator(sample: str) -> str:
         lines = lines[:-1]  # the last line of a sample may be cut
     text = "".join(lines[:200])
     best, best_score = ",", (-1.0, 0)
-    for separator in _SEPARATORS:
+    for separator in SEPARATORS:
         try:
             records = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=separator) if r][:50]
         except csv.Error:

@@ -26,6 +26,7 @@ import pandas as pd
 from app.core.bundle import Bundle
 from app.core.checks import STATUS_NAMES
 from app.core.fileio import atomic_path, output_target
+from app.core.formats import COMPRESSIONS
 from app.core.reading import CHUNK_ROWS, Dialect, InputError, InputOptions
 from app.core.report import FileReport
 from app.core.scoring import CancelFn, ProgressFn, ScoredChunk, scan
@@ -283,7 +284,8 @@ def _formula_rows(text: pd.DataFrame, candidates: np.ndarray) -> np.ndarray:
     return candidates[changed]
 
 
-_COMPRESSED_OUTPUT = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}
+# Output is compressed by the suffixes input is read from (a zip of one file is an input form only).
+_COMPRESSED_OUTPUT = {suffix: kind for kind, suffix in COMPRESSIONS.items() if kind != "zip"}
 
 
 def output_kind(out: Path) -> str:

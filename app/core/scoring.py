@@ -17,6 +17,7 @@ import pandas as pd
 
 from app.core.bundle import Bundle
 from app.core.checks import STATUS_INVALID, ChunkAssessment, assess_chunk
+from app.core.dialects import SEPARATORS
 from app.core.mapping_file import apply_values
 from app.core.reading import (
     CHUNK_ROWS,
@@ -164,7 +165,7 @@ def _other_separator_rows(text: pd.DataFrame, widths: np.ndarray | None, source:
         return {}
     width, first = len(text.columns), text[text.columns[0]].to_numpy(dtype=object)
     found = {}
-    for separator in (",", ";", "\t", "|"):
+    for separator in SEPARATORS:
         if separator != source.dialect.separator:
             counts = np.fromiter((str(cell).count(separator) + 1 for cell in first), np.int64, len(first))
             rows = np.flatnonzero(one & (counts >= max(2, width - 1)))
