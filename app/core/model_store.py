@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
-from app.core.bundle import Bundle, BundleError, load_bundle
+from app.core.bundle import Bundle, BundleError, load_bundle, read_card
 from app.core.card import SCHEMA_VERSION
 from app.core.fileio import atomic_write_text
 from app.core.paths import bundle_dir, keys_dir, user_data_dir
@@ -82,6 +82,11 @@ class ModelStore:
 
     def _point_to(self, version: str | None, history: list[str]) -> None:
         atomic_write_text(self.root / POINTER, json.dumps({"version": version, "previous": history}) + "\n")
+
+    def _switch_to(self, version: str) -> None:
+        """Make ``version`` active, remembering the one it replaces for a rollback."""
+        current, history = self.active_version, list(self._pointer().get("previous", []))
+        self._point_to(version, [*history, current] if current else history)
 
     # ---- reading installed bundles -----------------------------------------------------------
     def versions(self) -> list[str]:
@@ -161,9 +166,7 @@ class ModelStore:
         self.verify(package.version)  # what landed on disk is what was signed
         if before_switch is not None:
             before_switch(load_bundle(target))
-        current = self.active_version
-        history = self._pointer().get("previous", [])
-        self._point_to(package.version, [*history, current] if current else list(history))
+        self._switch_to(package.version)
         self._record("model.installed", facts(package))
         return package
 
@@ -179,7 +182,7 @@ class ModelStore:
             raise InstallRefused(
                 f"{package.name} {package.version} needs ScoreDesk {needed} or newer; this is {__version__}"
             )
-        shipped = load_bundle(bundle_dir()).card
+        shipped = read_card(bundle_dir())  # its name and version: no need to start the model
         if package.name != shipped.name and not allow_other_model:
             raise InstallRefused(
                 f"{package.name} {package.version} is another model than this app's {shipped.name!r};"
@@ -199,9 +202,7 @@ class ModelStore:
                 f"version {version} is not installed (installed: {', '.join(self.versions()) or 'none'})"
             )
         package = self.verify(version)
-        current = self.active_version
-        history = self._pointer().get("previous", [])
-        self._point_to(version, [*history, current] if current else list(history))
+        self._switch_to(version)
         self._record("model.activated", facts(package))
 
     def rollback(self) -> str | None:
