@@ -389,12 +389,12 @@ def _model(args: argparse.Namespace, bundle: Bundle) -> int:
             )
             print(f"installed {package.name} {package.version} (signed by key {package.key}); it is now active")
         elif args.model_command == "list":
-            active = store.active_version
+            active, shipped = store.active_version, _shipped_version()
             rows = [{"version": v, "active": v == active} for v in store.versions()]
             if args.json:
-                print(json.dumps({"shipped": bundle_version(), "active": active, "installed": rows}, indent=1))
+                print(json.dumps({"shipped": shipped, "active": active, "installed": rows}, indent=1))
             else:
-                print(f"  shipped {bundle_version()}{'   (active)' if active is None else ''}")
+                print(f"  shipped {shipped}{'   (active)' if active is None else ''}")
                 for row in rows:
                     print(f"{'*' if row['active'] else ' '} {row['version']}")
         elif args.model_command == "use":
@@ -402,14 +402,14 @@ def _model(args: argparse.Namespace, bundle: Bundle) -> int:
             print(f"version {args.version} is now active")
         elif args.model_command == "rollback":
             previous = store.rollback()
-            print(f"rolled back to {previous or 'the shipped model ' + bundle_version()}")
+            print(f"rolled back to {previous or 'the shipped model ' + _shipped_version()}")
         else:
             if args.package is not None:
                 package = read_package(args.package, store.trusted)
             elif store.active_version is not None:
                 package = store.verify(store.active_version)
             else:
-                print(f"the shipped model {bundle_version()} is active; it is verified by its hashes")
+                print(f"the shipped model {_shipped_version()} is active; it is verified by its hashes")
                 return EXIT_OK
             print(f"ok: {package.name} {package.version}, signed by trusted key {package.key}, every file intact")
     except (SignatureError, InstallRefused) as error:
@@ -418,7 +418,7 @@ def _model(args: argparse.Namespace, bundle: Bundle) -> int:
     return EXIT_OK
 
 
-def bundle_version() -> str:
+def _shipped_version() -> str:
     """The shipped bundle's model and version."""
     from app.core.bundle import read_card
     from app.core.paths import bundle_dir
@@ -448,7 +448,13 @@ def _bundle(directory: Path | None) -> Bundle:
                 f"{directory}: this machine accepts only signed models (require_signed in settings.ini);"
                 " install a signed .sdmodel package with `model install` instead"
             )
-        return dataclasses.replace(load_bundle(directory), origin="unsigned")
+        bundle = dataclasses.replace(load_bundle(directory), origin="unsigned")
+        print(
+            f"note: model bundle {directory} is unsigned: its hashes catch accidents (truncation, a stray edit),"
+            " not deliberate changes; use it only if you trust where it came from",
+            file=sys.stderr,
+        )
+        return bundle
     from app.core.model_store import ModelStore
 
     active = ModelStore().active()
@@ -511,12 +517,6 @@ def main(argv: Sequence[str]) -> int:
             file=sys.stderr,
         )
         return EXIT_BUNDLE
-    if getattr(args, "model", None) is not None:
-        print(
-            f"note: model bundle {args.model} is unsigned: its hashes catch accidents (truncation, a stray edit),"
-            " not deliberate changes; use it only if you trust where it came from",
-            file=sys.stderr,
-        )
     try:
         with _terminate_cleanly():
             code = _HANDLERS[args.command](args, bundle)
