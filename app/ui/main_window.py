@@ -595,10 +595,11 @@ class MappingNeeded:
 def _sheets(path: Path) -> list[str]:
     """The sheets of a workbook (empty for other files, or a file that cannot be read: the load says why)."""
     from app.core.formats import detect_source
+    from app.core.reading import InputError
 
     try:
         return list(detect_source(path).sheets)
-    except Exception:  # noqa: BLE001 - the load job reports every input error properly
+    except (InputError, OSError):  # the load job reports the problem properly
         return []
 
 

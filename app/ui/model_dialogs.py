@@ -6,6 +6,7 @@ the store, which verifies signatures and files, and is recorded in the run log.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -129,7 +130,7 @@ class VersionsDialog(QDialog):
         """Go back to the version active before the last switch."""
         self._change(lambda: self.status.setText(f"Rolled back to {self.store.rollback() or 'the shipped model'}."))
 
-    def _change(self, action, done: str = "") -> None:  # noqa: ANN001 - a small local callback
+    def _change(self, action: Callable[[], object], done: str = "") -> None:
         from app.core.model_store import InstallRefused
         from app.core.signing import SignatureError
 
