@@ -11,18 +11,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from app.cli import EXIT_BUNDLE, EXIT_INPUT, EXIT_OK, main
+from app.cli import EXIT_BUNDLE, EXIT_INPUT, EXIT_OK
 from app.core.bundle import load_bundle
 from app.core.paths import bundle_dir
 from tests.app.inputs import LABELLED, SAMPLE, read_output, sample_frame, write_csv
+from tests.app.running import run_cli as run
 
 REPO = Path(__file__).resolve().parents[3]
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_score_writes_every_row_with_the_added_columns(tmp_path: Path, capsys) -> None:

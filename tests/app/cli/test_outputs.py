@@ -14,16 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import EXIT_INPUT, EXIT_OK, main
+from app.cli import EXIT_INPUT, EXIT_OK
 from tests.app.inputs import SAMPLE
+from tests.app.running import run_cli as run
 
 REPO = Path(__file__).resolve().parents[3]
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_a_fifo_output_is_refused_and_left_alone(tmp_path: Path, capsys) -> None:
@@ -139,7 +134,7 @@ def test_a_closed_pipe_does_not_fail_a_finished_job(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_term_and_hup_leave_no_temporary_file(tmp_path: Path, signum: int) -> None:
+def test_term_and_hup_leave_no_temporary_file(qtbot, tmp_path: Path, signum: int) -> None:
     big = tmp_path / "big.csv"
     header, *rows = SAMPLE.read_text(encoding="utf-8").splitlines()
     with open(big, "w", encoding="utf-8") as handle:
@@ -150,10 +145,10 @@ def test_term_and_hup_leave_no_temporary_file(tmp_path: Path, signum: int) -> No
     process = subprocess.Popen(
         _cli("score", str(big), "-o", str(out), "--no-log", "--explain", "3"), cwd=REPO, stderr=subprocess.PIPE
     )
-    deadline = time.monotonic() + 120
-    while not list(tmp_path.glob(".scored.csv.*.part")) and process.poll() is None:
-        assert time.monotonic() < deadline, "the run never started writing"
-        time.sleep(0.01)
+    # Wait for the condition (the run has begun writing), never for a duration.
+    qtbot.waitUntil(
+        lambda: bool(list(tmp_path.glob(".scored.csv.*.part"))) or process.poll() is not None, timeout=120_000
+    )
     process.send_signal(signum)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 128 + signum, err

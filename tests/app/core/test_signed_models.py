@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import EXIT_BUNDLE, EXIT_INPUT, EXIT_OK, main
+from app.cli import EXIT_BUNDLE, EXIT_INPUT, EXIT_OK
 from app.core.card import card_digest
 from app.core.fileio import sha256_file
 from app.core.model_store import ModelStore
 from app.core.paths import bundle_dir
 from app.core.signing import MANIFEST, SIGNATURE, read_private_key, write_package
 from model_build.packaging import keygen, package
+from tests.app.running import run_cli as _run
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -63,12 +64,6 @@ def _seed(path: Path) -> bytes:
 def _package(tmp_path: Path, key: Path, version: str = "1.0.1", name: str | None = None) -> Path:
     folder = tmp_path / f"bundle-{version}-{name or 'same'}"
     return package(_bundle(folder, version, name), _seed(key), tmp_path / "dist")
-
-
-def _run(args: list[str], capsys) -> tuple[int, str, str]:
-    code = main(args)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_keygen_writes_a_private_key_only_its_owner_can_read(keys) -> None:
@@ -314,9 +309,8 @@ def test_model_changes_are_events_in_the_run_log(tmp_path: Path, keys, capsys, i
     assert "signature does not match" in events[-1]["event"]["reason"]
 
 
-def test_a_run_in_progress_keeps_its_model_while_another_instance_installs(tmp_path: Path, keys, capsys) -> None:
+def test_a_run_in_progress_keeps_its_model_while_another_instance_installs(qtbot, tmp_path: Path, keys, capsys) -> None:
     import os
-    import time
 
     header, *rows = (REPO / "resources/samples/telco_churn_to_score.csv").read_text().splitlines()
     big = tmp_path / "big.csv"
@@ -326,10 +320,9 @@ def test_a_run_in_progress_keeps_its_model_while_another_instance_installs(tmp_p
     scoring = subprocess.Popen(
         [sys.executable, "-m", "app", "score", str(big), "-o", str(out), "--explain", "2"], cwd=REPO, env=env
     )
-    deadline = time.monotonic() + 120
-    while not list(tmp_path.glob(".scored.csv.*.part")) and scoring.poll() is None:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    qtbot.waitUntil(
+        lambda: bool(list(tmp_path.glob(".scored.csv.*.part"))) or scoring.poll() is not None, timeout=120_000
+    )
     assert _run(["model", "install", str(_package(tmp_path, keys["key"]))], capsys)[0] == EXIT_OK
     assert scoring.wait(timeout=300) == EXIT_OK
     records = [json.loads(line) for line in (Path(env["SCOREDESK_DATA_DIR"]) / "runs.jsonl").read_text().splitlines()]
