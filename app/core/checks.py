@@ -17,7 +17,7 @@ import pandas as pd
 from app.core.card import FeatureSpec, ModelCard
 from app.core.catalogue import severity_of
 from app.core.drift import bin_counts
-from app.core.prepare import category_strings, numeric_values
+from app.core.prepare import BINARY_WORDS, category_strings, numeric_values
 from app.core.reading import normalise_decimal_comma
 
 __all__ = [
@@ -70,8 +70,6 @@ def _factorize_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, uniques
 
 
-# How people write the two values of a yes/no column; any case, spaces around ignored.
-BINARY_WORDS = {"yes": "1", "no": "0", "true": "1", "false": "0", "y": "1", "n": "0", "t": "1", "f": "0"}
 _CURRENCY = re.compile(r"^(\s*[+-]?)\s*[$€£]\s*|\s*[$€£]\s*$")
 _THOUSANDS_DOT_DECIMAL = re.compile(r"^\s*[+-]?\d{1,3}(,\d{3})+(\.\d*)?\s*$")
 

@@ -15,9 +15,10 @@ import pandas as pd
 
 from app.core.bundle import Bundle
 from app.core.card import FeatureSpec
-from app.core.checks import BINARY_WORDS, STATUS_INVALID
+from app.core.checks import STATUS_INVALID
 from app.core.columns import map_columns
 from app.core.mapping_file import MappingFile
+from app.core.prepare import BINARY_WORDS
 from app.core.reading import Dialect, TextChunk, open_input
 from app.core.scoring import score_chunk
 

@@ -28,21 +28,11 @@ import pandas as pd
 from app.core.card import ModelCard
 from app.core.dialects import InputError
 from app.core.fileio import atomic_write_text, sha256_bytes
+from app.core.prepare import BINARY_WORDS
 
 __all__ = ["MappingFile", "apply_values", "load_mapping", "mapping_toml"]
 
-_BINARY_VALUES = {
-    "1": "1",
-    "0": "0",
-    "true": "1",
-    "false": "0",
-    "yes": "1",
-    "no": "0",
-    "y": "1",
-    "n": "0",
-    "t": "1",
-    "f": "0",
-}
+_BINARY_VALUES = {"1": "1", "0": "0", **BINARY_WORDS}  # a mapping may name a model value so too
 
 
 @dataclass(frozen=True)

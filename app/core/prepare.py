@@ -13,10 +13,12 @@ import pandas as pd
 
 from app.core.card import FeatureSpec
 
-__all__ = ["MISSING_CATEGORY", "numeric_values", "onnx_feed", "prepare_features", "category_strings"]
+__all__ = ["BINARY_WORDS", "MISSING_CATEGORY", "numeric_values", "onnx_feed", "prepare_features", "category_strings"]
 
 # ONNX string tensors cannot hold NaN: a missing category travels as "".
 MISSING_CATEGORY = ""
+# How people write the two values of a yes/no column (any case, spaces around ignored), as the model's 1 and 0.
+BINARY_WORDS = {"yes": "1", "no": "0", "true": "1", "false": "0", "y": "1", "n": "0", "t": "1", "f": "0"}
 
 
 def numeric_values(column: pd.Series) -> np.ndarray:
