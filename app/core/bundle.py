@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.card import CardError, ModelCard, card_digest
-from app.core.fileio import sha256_file
+from app.core.fileio import file_kind, sha256_file
 from app.core.paths import bundle_dir
 from app.core.predictor import OnnxPredictor, PredictorError
 
@@ -56,8 +56,7 @@ def _require_file(path: Path, directory: Path) -> None:
     except OSError as error:
         raise BundleError(f"model bundle {directory}: {path.name} cannot be read ({error.strerror})") from None
     if not stat.S_ISREG(mode):
-        kind = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a folder" if stat.S_ISDIR(mode) else "not a file"
-        raise BundleError(f"model bundle {directory}: {path.name} is {kind}, not a regular file")
+        raise BundleError(f"model bundle {directory}: {path.name} is {file_kind(mode)}, not a regular file")
 
 
 def read_card(directory: Path) -> ModelCard:
