@@ -25,7 +25,7 @@ import pandas as pd
 
 from app.core.bundle import Bundle
 from app.core.checks import STATUS_NAMES
-from app.core.fileio import atomic_path, output_target
+from app.core.fileio import atomic_path
 from app.core.formats import COMPRESSIONS
 from app.core.reading import CHUNK_ROWS, Dialect, InputError, InputOptions
 from app.core.report import FileReport
@@ -437,7 +437,6 @@ def score_to_csv(
     out = Path(out)
     if out.exists() and path.exists() and out.resolve() == path.resolve():
         raise InputError(f"{out}: the output would overwrite the input; choose another -o")
-    output_target(out)  # refuse a device, FIFO or folder before reading anything
     kind = output_kind(out)
     with atomic_path(out) as temporary:
         sink: _CsvSink | _WorkbookSink
