@@ -331,14 +331,14 @@ class MainWindow(QMainWindow):
             from app.core.table import load_table
 
             chosen = options or InputOptions()
-            sample = read_sample(path, bundle, chosen.sheet)
-            saved = remembered.get(header_key(sample.columns))
-            if options is None and saved and Path(saved).is_file():
-                chosen = InputOptions(sheet=chosen.sheet, mapping=load_mapping(Path(saved), bundle.card))
+            if options is None and remembered:  # the header says which saved mapping applies, if any
+                saved = remembered.get(header_key(read_sample(path, bundle, chosen.sheet).columns))
+                if saved and Path(saved).is_file():
+                    chosen = InputOptions(sheet=chosen.sheet, mapping=load_mapping(Path(saved), bundle.card))
             try:
                 table = load_table(path, bundle, progress, cancelled, chosen)
             except (MissingColumnsError, AmbiguousColumnsError) as error:
-                return MappingNeeded(sample, chosen, str(error))
+                return MappingNeeded(read_sample(path, bundle, chosen.sheet), chosen, str(error))
             if log_runs:
                 _log_run(table, bundle, threshold, started)
             return table
