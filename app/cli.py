@@ -171,34 +171,25 @@ def _options(args: argparse.Namespace, bundle: Bundle) -> InputOptions:
 
 
 def _score(args: argparse.Namespace, bundle: Bundle) -> int:
-    import datetime as dt
-    import time
-    import uuid
-
     from app.core.output import score_to_csv
-    from app.core.runlog import RowLogger, RunLog, append_run
+    from app.core.runlog import RunLog, RunRecorder
 
-    run_id = uuid.uuid4().hex
-    log = RunLog.default()
-    sinks = [RowLogger(log, run_id, bundle.card.raw)] if args.log_rows and not args.no_log else []
-    started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
+    recorder = None if args.no_log else RunRecorder(RunLog.default(), bundle, "cli", log_rows=args.log_rows)
     to_stdout = str(args.output) == "-"  # the rows go to standard output, the summary to stderr
     summary = sys.stderr if to_stdout else sys.stdout
-    result = score_to_csv(
-        args.input,
-        None if to_stdout else args.output,
-        bundle,
-        args.threshold,
-        sinks=sinks,
-        explain=args.explain,
-        stream=sys.stdout.buffer if to_stdout else None,
-        options=_options(args, bundle),
-    )
-    if not args.no_log:
-        duration = time.perf_counter() - clock
-        append_run(
-            log, result.report, result.scores, bundle.card.raw, "cli", started, duration, run_id, bundle.provenance
+    with recorder.recording(args.input) if recorder else contextlib.nullcontext():
+        result = score_to_csv(
+            args.input,
+            None if to_stdout else args.output,
+            bundle,
+            args.threshold,
+            sinks=recorder.sinks if recorder else [],
+            explain=args.explain,
+            stream=sys.stdout.buffer if to_stdout else None,
+            options=_options(args, bundle),
         )
+    if recorder:
+        recorder.succeeded(result.report, result.scores)
     report = result.report
     print(
         f"Scored {report.rows} rows of {args.input} into {'standard output' if to_stdout else args.output}:"
@@ -350,10 +341,15 @@ def _history(args: argparse.Namespace, bundle: Bundle) -> int:
         f"({history.skipped} record{'s' if history.skipped != 1 else ''} of {log.path} skipped: damaged, or not"
         " from a scoring run)"
     )
+    unfinished = (
+        f"({history.unfinished} run{' that' if history.unfinished == 1 else 's that'} did not finish: failed or"
+        " cancelled)"
+    )
     if not history.runs:
         print(f"No scoring runs logged yet (the log is {log.path}).")
-        if history.skipped:
-            print(skipped)
+        for count, line in ((history.unfinished, unfinished), (history.skipped, skipped)):
+            if count:
+                print(line)
         return EXIT_OK
     print(f"{'when (UTC)':<20} {'file':<28} {'rows':>9} {'verdict':<8} {'positive':>8} {'band':>9}  largest drift")
     for run, rate, band, psi in zip(history.runs, history.positive_rate, history.band, history.psi, strict=True):
@@ -368,8 +364,9 @@ def _history(args: argparse.Namespace, bundle: Bundle) -> int:
         )
     for alert in history.alerts:
         print(f"ALERT {alert.kind}: {alert.message}")
-    if history.skipped:
-        print(skipped)
+    for count, line in ((history.unfinished, unfinished), (history.skipped, skipped)):
+        if count:
+            print(line)
     return EXIT_OK
 
 

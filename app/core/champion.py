@@ -8,13 +8,26 @@ otherwise it is left out, and the reason given.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 
 from app.core.card import ModelCard
 
-__all__ = ["COMPARED_METRICS", "compare_cards", "comparison_lines"]
+if TYPE_CHECKING:
+    from app.core.bundle import Bundle
+    from app.core.table import ScoredTable
+
+__all__ = ["COMPARED_METRICS", "FileComparison", "compare_cards", "compare_on_file", "comparison_lines"]
+
+
+class FileComparison(TypedDict):
+    """Champion and challenger on the labelled rows of an open file."""
+
+    rows: int
+    roc_auc: dict[str, float | None]  # champion, challenger
+    flip_share: float
+
 
 COMPARED_METRICS = ("roc_auc", "pr_auc", "brier", "log_loss", "accuracy", "precision", "recall", "f1")
 
@@ -58,7 +71,7 @@ def comparison_lines(champion: ModelCard, challenger: ModelCard) -> list[str]:
     return lines
 
 
-def compare_on_file(table: Any, champion: Any, challenger: Any) -> dict[str, Any] | None:
+def compare_on_file(table: ScoredTable | None, champion: Bundle, challenger: Bundle) -> FileComparison | None:
     """Both models on an open file's labelled rows (None without labels): ROC AUC of each and the flipped share.
 
     ``table`` is the scored table (champion's probabilities), the models are bundles; the challenger scores the

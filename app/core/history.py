@@ -33,6 +33,7 @@ class RunHistory:
     issue_rates: dict[str, list[float]] = field(default_factory=dict)
     alerts: list[Alert] = field(default_factory=list)
     skipped: int = 0  # log records that are not well-formed score records (another tool's, or edited)
+    unfinished: int = 0  # runs that failed or were cancelled: they have no scores to draw
 
     def to_dict(self) -> dict[str, Any]:
         """The ``history --json`` document."""
@@ -58,6 +59,7 @@ class RunHistory:
             "issue_rates": self.issue_rates,
             "alerts": [{"run": a.run, "kind": a.kind, "message": a.message} for a in self.alerts],
             "skipped": self.skipped,
+            "unfinished": self.unfinished,
         }
 
 
@@ -95,12 +97,23 @@ def well_formed(record: Any) -> bool:
     )
 
 
+def _unfinished(record: Any) -> bool:
+    """A run's summary line that says it failed or was cancelled (``event.outcome`` other than success)."""
+    event = record.get("event") if isinstance(record, dict) else None
+    return isinstance(event, dict) and event.get("outcome", "success") != "success"
+
+
 def summarise_runs(records: Sequence[Any], limit: int | None = None, skipped: int = 0) -> RunHistory:
-    """Series and alerts from the last ``limit`` well-formed ``score`` records (oldest first); the others are
-    counted in ``skipped`` (with the ``skipped`` lines the log reader already left out), never a reason to fail."""
-    runs = [r for r in records if well_formed(r)]
-    skipped += len(records) - len(runs)
+    """Series and alerts from the last ``limit`` well-formed ``score`` records of finished runs (oldest first).
+
+    Runs that failed or were cancelled are counted in ``unfinished``; other records are counted in ``skipped``
+    (with the ``skipped`` lines the log reader already left out), never a reason to fail.
+    """
+    finished = [r for r in records if not _unfinished(r)]
+    runs = [r for r in finished if well_formed(r)]
+    skipped += len(finished) - len(runs)
     history = RunHistory(runs=runs[-limit:] if limit else runs, skipped=skipped)
+    history.unfinished = len(records) - len(finished)
     runs = history.runs
     features: list[str] = []
     for run in runs:

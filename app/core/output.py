@@ -27,6 +27,7 @@ from app.core.bundle import Bundle
 from app.core.checks import STATUS_NAMES
 from app.core.fileio import atomic_path
 from app.core.formats import COMPRESSIONS
+from app.core.metrics import ScoreAccumulator
 from app.core.reading import CHUNK_ROWS, Dialect, InputError, InputOptions
 from app.core.report import FileReport
 from app.core.scoring import CancelFn, ProgressFn, ScoredChunk, scan
@@ -121,7 +122,7 @@ class ScoreResult:
     out: Path
     threshold: float
     predicted_positive: int
-    scores: Any  # runlog.ScoreAccumulator: the distribution the run log records
+    scores: ScoreAccumulator  # the distribution the run log records
 
 
 class RowFormatter:
@@ -400,8 +401,6 @@ def score_to_csv(
     standard output. ``sinks`` also see every chunk (e.g. the run log's row events); ``explain`` adds each
     row's top reasons; ``options`` pick a workbook's sheet and a column mapping.
     """
-    from app.core.runlog import ScoreAccumulator
-
     path = Path(path)
     threshold = bundle.card.threshold if threshold is None else threshold
     scores = ScoreAccumulator(threshold)

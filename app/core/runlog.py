@@ -2,7 +2,11 @@
 
 Lines are appended whole; the file rotates by size; a torn last line (a crash mid-write) is
 skipped by readers and never glued to the next record. Raw row values are not logged unless
-asked for (``rows`` events, one per row, after the run's summary line).
+asked for (``score.row`` events, one per row). Row events are written while the file is scanned, so
+they come *before* the run's summary line: holding them back until the summary is known would keep
+every row in memory. Both carry the run's id (``event.id`` / ``scoredesk.run_id``), and every run that
+started ends with a summary line, whatever its outcome: ``success``, ``failure``, or ``unknown`` when
+it was cancelled or interrupted, so row events are never left without one.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import json
 import os
 import socket
 import sys
+import time
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,19 +26,22 @@ from typing import Any
 
 import numpy as np
 
+from app.core.bundle import Bundle
+from app.core.card import ModelCard
+from app.core.checks import STATUS_NAMES
 from app.core.fileio import sha256_file
-from app.core.metrics import RankedScores
+from app.core.metrics import ScoreAccumulator, positive_rate_band
 from app.core.paths import user_data_dir
 from app.core.report import FileReport
+from app.core.scoring import Cancelled, ScoredChunk
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "LOG_NAME",
     "RowLogger",
     "RunLog",
-    "ScoreAccumulator",
-    "append_run",
-    "positive_rate_band",
+    "RunRecorder",
+    "model_event",
     "run_record",
 ]
 
@@ -140,87 +149,28 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"cannot log {type(value).__name__}")
 
 
-class ScoreAccumulator:
-    """Score distribution of a run in constant memory: a 1,000-bin histogram, so deciles are within 0.001."""
-
-    BINS = 1000
-
-    def __init__(self, threshold: float) -> None:
-        self.threshold = threshold
-        self.counts = np.zeros(self.BINS, dtype=np.int64)
-        self.scored = 0
-        self.positive = 0
-        self.total = 0.0
-
-    def add(self, probability: np.ndarray) -> None:
-        """Fold in one chunk's probabilities (NaN for unscored rows)."""
-        scored = probability[~np.isnan(probability)]
-        index = np.minimum((scored * self.BINS).astype(np.int64), self.BINS - 1)
-        self.counts += np.bincount(index, minlength=self.BINS)
-        self.scored += scored.size
-        self.positive += int(np.sum(scored >= self.threshold))
-        self.total += float(scored.sum())
-
-    def __call__(self, chunk: Any) -> None:
-        """Use as a scan sink."""
-        self.add(chunk.probability)
-
-    def summary(self) -> dict[str, Any]:
-        """Deciles, a 10-bin histogram, the mean and the positive rate at the threshold."""
-        if self.scored == 0:
-            return {"scored": 0, "deciles": [], "histogram": {"edges": [], "counts": []}, "positive_rate": None}
-        cumulative = np.cumsum(self.counts)
-        deciles = [(int(np.searchsorted(cumulative, q * self.scored)) + 0.5) / self.BINS for q in np.arange(1, 10) / 10]
-        return {
-            "scored": self.scored,
-            "mean": self.total / self.scored,
-            "deciles": [round(d, 4) for d in deciles],
-            "histogram": {
-                "edges": [round(e, 2) for e in np.linspace(0, 1, 11)],
-                "counts": self.counts.reshape(10, -1).sum(axis=1).astype(int).tolist(),
-            },
-            "positive_rate": self.positive / self.scored,
-        }
+def _timestamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def positive_rate_band(card_test: Mapping[str, Any], threshold: float, rows: int) -> dict[str, float] | None:
-    """The positive rate the test set shows at ``threshold``, with a band for a file of ``rows`` rows.
-
-    Three binomial standard deviations for a file of that size, and never narrower than 5 points:
-    outside it, the model flags a share of rows that training does not explain.
-    """
-    if not card_test.get("probability") or rows <= 0:
-        return None
-    ranked = RankedScores(card_test["label"], card_test["probability"])
-    confusion = ranked.confusion(threshold)
-    rate = confusion.selection_rate
-    half_width = max(0.05, 3 * float(np.sqrt(rate * (1 - rate) / rows)))
-    return {"expected": rate, "low": max(0.0, rate - half_width), "high": min(1.0, rate + half_width)}
-
-
-def run_record(
-    *,
-    report: FileReport,
-    scores: ScoreAccumulator,
-    bundle_card: Mapping[str, Any],
-    app_version: str,
-    started: dt.datetime,
-    duration_s: float,
-    source: str,
-    run_id: str,
-    outcome: str = "success",
-    model_origin: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """The summary line of one scoring run: ECS fields, then ScoreDesk's own under ``scoredesk.*``."""
-    path = Path(report.path)
-    issue_rows: dict[str, int] = {}
-    for issue in report.issues:
-        issue_rows[issue.code] = issue_rows.get(issue.code, 0) + issue.rows
-    model = bundle_card["model"]
-    summary = scores.summary()
-    band = positive_rate_band(bundle_card.get("test_predictions", {}), scores.threshold, summary["scored"])
+def _file_fields(path: Path) -> dict[str, Any]:
+    exists = path.is_file()
     return {
-        "@timestamp": started.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "name": path.name,
+        "size": path.stat().st_size if exists else None,
+        "hash": {"sha256": sha256_file(path) if exists else None},
+    }
+
+
+def _model_fields(bundle: Bundle) -> dict[str, Any]:
+    card = bundle.card
+    return {"name": card.name, "version": card.version, "sha256": card.onnx_sha256, **bundle.provenance}
+
+
+def _envelope(run_id: str, started: dt.datetime, duration_s: float, outcome: str, app_version: str) -> dict[str, Any]:
+    """The ECS fields every summary line has, whatever the run's outcome."""
+    return {
+        "@timestamp": _timestamp(started),
         "ecs": {"version": ECS_VERSION},
         "event": {
             "kind": "event",
@@ -235,19 +185,32 @@ def run_record(
         },
         "service": {"name": "scoredesk", "version": app_version},
         "host": {"name": socket.gethostname()},
-        "file": {
-            "name": path.name,
-            "size": path.stat().st_size if path.exists() else None,
-            "hash": {"sha256": sha256_file(path) if path.exists() else None},
-        },
+    }
+
+
+def run_record(
+    *,
+    report: FileReport,
+    scores: ScoreAccumulator,
+    bundle: Bundle,
+    app_version: str,
+    started: dt.datetime,
+    duration_s: float,
+    source: str,
+    run_id: str,
+) -> dict[str, Any]:
+    """The summary line of one successful scoring run: ECS fields, then ScoreDesk's own under ``scoredesk.*``."""
+    issue_rows: dict[str, int] = {}
+    for issue in report.issues:
+        issue_rows[issue.code] = issue_rows.get(issue.code, 0) + issue.rows
+    summary = scores.summary()
+    band = positive_rate_band(bundle.card.raw.get("test_predictions", {}), scores.threshold, summary["scored"])
+    return {
+        **_envelope(run_id, started, duration_s, "success", app_version),
+        "file": _file_fields(Path(report.path)),
         "scoredesk": {
             "source": source,
-            "model": {
-                "name": model["name"],
-                "version": model["version"],
-                "sha256": model["onnx_sha256"],
-                **(model_origin or {"origin": "shipped", "key_id": None}),
-            },
+            "model": _model_fields(bundle),
             "rows": {"total": report.rows, **report.status_counts},
             "issues": issue_rows,
             "drift": {name: d["psi"] for name, d in report.drift.items()},
@@ -265,49 +228,107 @@ def run_record(
     }
 
 
-def append_run(
-    log: RunLog,
-    report: FileReport,
-    scores: ScoreAccumulator,
-    card: Mapping[str, Any],
-    source: str,
+def unfinished_run_record(
+    *,
+    path: Path,
+    error: BaseException,
+    bundle: Bundle,
+    app_version: str,
     started: dt.datetime,
     duration_s: float,
+    source: str,
     run_id: str,
-    model_origin: Mapping[str, Any] | None = None,
+    rows_logged: int,
 ) -> dict[str, Any]:
-    """Build a run's summary line (with this app's version) and append it; returns the record."""
-    from app import __version__
+    """The summary line of a run that failed (``failure``) or was cancelled or interrupted (``unknown``)."""
+    stopped = isinstance(error, Cancelled | KeyboardInterrupt) or not isinstance(error, Exception)
+    return {
+        **_envelope(run_id, started, duration_s, "unknown" if stopped else "failure", app_version),
+        "error": {"type": type(error).__name__, "message": str(error)},
+        "file": _file_fields(path),
+        "scoredesk": {"source": source, "model": _model_fields(bundle), "rows_logged": rows_logged},
+    }
 
-    record = run_record(
-        report=report,
-        scores=scores,
-        bundle_card=card,
-        app_version=__version__,
-        started=started,
-        duration_s=duration_s,
-        source=source,
-        run_id=run_id,
-        model_origin=model_origin,
-    )
-    log.append([record])
-    return record
+
+class RunRecorder:
+    """One scoring run in the run log, for the CLI and the window alike: its row events while the file is
+    scanned (only when asked for), then one summary line whatever the outcome."""
+
+    def __init__(self, log: RunLog, bundle: Bundle, source: str, *, log_rows: bool = False) -> None:
+        self.log, self.bundle, self.source = log, bundle, source
+        self.run_id = uuid.uuid4().hex
+        self.started = dt.datetime.now(dt.UTC)
+        self._clock = time.perf_counter()
+        self.rows = RowLogger(log, self.run_id, bundle.card) if log_rows else None
+
+    @property
+    def sinks(self) -> list[RowLogger]:
+        """The scan sinks this run needs: the row logger, when rows are logged."""
+        return [self.rows] if self.rows is not None else []
+
+    def _duration(self) -> float:
+        return time.perf_counter() - self._clock
+
+    def succeeded(self, report: FileReport, scores: ScoreAccumulator) -> dict[str, Any]:
+        """Append the summary line of a run that scored ``report``'s file; returns the record."""
+        from app import __version__
+
+        record = run_record(
+            report=report,
+            scores=scores,
+            bundle=self.bundle,
+            app_version=__version__,
+            started=self.started,
+            duration_s=self._duration(),
+            source=self.source,
+            run_id=self.run_id,
+        )
+        self.log.append([record])
+        return record
+
+    def unfinished(self, path: Path, error: BaseException) -> dict[str, Any]:
+        """Append the summary line of a run that ``error`` ended early; returns the record."""
+        from app import __version__
+
+        record = unfinished_run_record(
+            path=Path(path),
+            error=error,
+            bundle=self.bundle,
+            app_version=__version__,
+            started=self.started,
+            duration_s=self._duration(),
+            source=self.source,
+            run_id=self.run_id,
+            rows_logged=self.rows.logged if self.rows is not None else 0,
+        )
+        self.log.append([record])
+        return record
+
+    @contextlib.contextmanager
+    def recording(self, path: Path) -> Iterator[RunRecorder]:
+        """Around the scoring of ``path``: if it raises, log why (the exception still propagates)."""
+        try:
+            yield self
+        except BaseException as error:
+            with contextlib.suppress(OSError):  # a log that cannot be written must not hide the real error
+                self.unfinished(path, error)
+            raise
 
 
 class RowLogger:
     """A scan sink writing one ``score.row`` event per row (only with --log-rows: raw values are private)."""
 
-    def __init__(self, log: RunLog, run_id: str, card: Mapping[str, Any]) -> None:
+    def __init__(self, log: RunLog, run_id: str, card: ModelCard) -> None:
         self.log = log
         self.run_id = run_id
-        self.columns = [*card.get("id_columns", []), *(f["name"] for f in card["features"])]
+        self.columns = [*card.id_columns, *(feature.name for feature in card.features)]
+        self.logged = 0
 
-    def __call__(self, chunk: Any) -> None:
+    def __call__(self, chunk: ScoredChunk) -> None:
         source_for = chunk.mapping.source_for
         present = [c for c in self.columns if c in source_for]
         values = {c: chunk.text[source_for[c]].to_numpy(dtype=object) for c in present}
-        stamp = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        statuses = ("ok", "warning", "invalid")
+        stamp = _timestamp(dt.datetime.now(dt.UTC))
         events = (
             {
                 "@timestamp": stamp,
@@ -317,13 +338,14 @@ class RowLogger:
                     "row": chunk.start + i + 1,
                     "values": {c: str(values[c][i]) for c in present},
                     "probability": None if np.isnan(chunk.probability[i]) else float(chunk.probability[i]),
-                    "status": statuses[int(chunk.assessment.status[i])],
+                    "status": STATUS_NAMES[int(chunk.assessment.status[i])],
                     "issues": str(chunk.assessment.issues[i]),
                 },
             }
             for i in range(len(chunk.probability))
         )
         self.log.append(events)
+        self.logged += len(chunk.probability)
 
 
 MODEL_ACTIONS = ("model.installed", "model.activated", "model.rolled_back", "model.refused")
@@ -337,7 +359,7 @@ def model_event(action: str, model: Mapping[str, Any], outcome: str = "success",
     if action not in MODEL_ACTIONS:
         raise ValueError(f"unknown model action {action!r}")
     return {
-        "@timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "@timestamp": _timestamp(dt.datetime.now(dt.UTC)),
         "ecs": {"version": ECS_VERSION},
         "event": {
             "kind": "event",

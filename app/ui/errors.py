@@ -11,9 +11,14 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 __all__ = ["install_excepthook", "show_error"]
 
 
-def show_error(parent: QWidget | None, title: str, message: str) -> QMessageBox:
-    """A window-modal, non-blocking error box (tests find it; the event loop keeps running)."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent)
+def show_error(parent: QWidget | None, title: str, message: str, *, bug: bool = False) -> QMessageBox:
+    """A window-modal, non-blocking error box (tests find it; the event loop keeps running).
+
+    ``bug`` marks an error no check foresaw (its traceback is in errors.log) apart from a problem with the
+    user's input, which the user can fix.
+    """
+    icon = QMessageBox.Icon.Critical if bug else QMessageBox.Icon.Warning
+    box = QMessageBox(icon, title, message, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorDialog")
     box.open()
     return box

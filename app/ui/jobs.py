@@ -6,41 +6,61 @@ import gc
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar, cast
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-__all__ = ["Job", "JobRunner", "friendly_message"]
+from app.core.reading import CancelFn, ProgressFn
 
-JobFunction = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
+__all__ = ["Job", "JobFailure", "JobRunner"]
+
+T = TypeVar("T")
 _PROGRESS_INTERVAL = 0.05  # seconds between progress signals, so the event loop is not flooded
 
 
-def friendly_message(error: BaseException) -> str:
-    """The core's own message for expected errors; a logged, plain sentence for anything else."""
-    from app.core.bundle import BundleError
-    from app.core.fileio import OutputError
-    from app.core.reading import InputError
+@dataclass(frozen=True)
+class JobFailure:
+    """Why a job failed, carried to the GUI thread: the exception's type and message, and whether it is a bug."""
 
-    if isinstance(error, InputError | BundleError | OutputError):
-        return str(error)
-    if isinstance(error, OSError):
-        return f"{error.filename or 'file'}: {error.strerror or error}"
-    from app.crashlog import log_exception
+    kind: str  # the exception's class name
+    message: str
+    expected: bool  # an input, bundle or output problem the user can act on; False: a bug
+    details: Path | None = None  # errors.log, where a bug's traceback was written
 
-    where = log_exception(error)
-    return f"Something went wrong ({type(error).__name__}: {error}). The details were saved to {where}."
+    @classmethod
+    def of(cls, error: Exception) -> JobFailure:
+        """Describe ``error``; a bug's traceback goes to errors.log here, in the thread where it is alive."""
+        from app.core.bundle import BundleError
+        from app.core.fileio import OutputError
+        from app.core.reading import InputError
+
+        if isinstance(error, InputError | BundleError | OutputError):
+            return cls(type(error).__name__, str(error), expected=True)
+        if isinstance(error, OSError):
+            return cls(type(error).__name__, f"{error.filename or 'file'}: {error.strerror or error}", expected=True)
+        from app.crashlog import log_exception
+
+        return cls(type(error).__name__, str(error), expected=False, details=log_exception(error))
+
+    @property
+    def text(self) -> str:
+        """What the error dialog says: the core's own message, or a plain sentence for a bug."""
+        if self.expected:
+            return self.message
+        return f"Something went wrong ({self.kind}: {self.message}). The details were saved to {self.details}."
 
 
-class Job(QObject):
-    """Runs ``function(progress, cancelled)`` and reports through signals."""
+class Job(QObject, Generic[T]):
+    """Runs ``function(progress, cancelled)`` in a worker thread and reports its result through signals."""
 
     progress = Signal(int, int)
-    finished = Signal(object)
-    failed = Signal(str)
+    finished = Signal(object)  # T
+    failed = Signal(object)  # JobFailure
     cancelled = Signal()
 
-    def __init__(self, function: JobFunction) -> None:
+    def __init__(self, function: Callable[[ProgressFn, CancelFn], T]) -> None:
         super().__init__()
         self._function = function
         self._cancel = threading.Event()
@@ -65,8 +85,8 @@ class Job(QObject):
             result = self._function(self._report, self._cancel.is_set)
         except Cancelled:
             self.cancelled.emit()
-        except Exception as error:  # every failure becomes a message, never a traceback in the UI
-            self.failed.emit(friendly_message(error))
+        except Exception as error:  # every failure reaches the GUI thread as a JobFailure, never a traceback
+            self.failed.emit(JobFailure.of(error))
         else:
             self.finished.emit(result)
 
@@ -85,9 +105,11 @@ class JobRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.job: Job | None = None
+        self.job: Job[object] | None = None
         self._thread: QThread | None = None
-        self._callbacks: dict[str, Callable[..., None]] = {}
+        self._on_finished: Callable[[object], None] | None = None
+        self._on_failed: Callable[[JobFailure], None] | None = None
+        self._on_cancelled: Callable[[], None] | None = None
         self._gc_was_enabled = True
 
     @property
@@ -97,19 +119,18 @@ class JobRunner(QObject):
 
     def start(
         self,
-        job: Job,
-        on_finished: Callable[[Any], None] | None = None,
-        on_failed: Callable[[str], None] | None = None,
+        job: Job[T],
+        on_finished: Callable[[T], None] | None = None,
+        on_failed: Callable[[JobFailure], None] | None = None,
         on_cancelled: Callable[[], None] | None = None,
-    ) -> Job:
+    ) -> Job[T]:
         """Run ``job`` in a new thread; the callbacks run on the main thread."""
         if self.busy:
             raise RuntimeError("a job is already running")
-        self._callbacks = {
-            name: callback
-            for name, callback in (("finished", on_finished), ("failed", on_failed), ("cancelled", on_cancelled))
-            if callback is not None
-        }
+        self._on_finished = None
+        if on_finished is not None:  # Qt's signal carries an object; the job emitted its own T
+            self._on_finished = lambda result: on_finished(cast(T, result))
+        self._on_failed, self._on_cancelled = on_failed, on_cancelled
         thread = QThread()
         job.moveToThread(thread)
         thread.started.connect(job.run)
@@ -145,21 +166,19 @@ class JobRunner(QObject):
         self.progress.emit(done, total)
 
     @Slot(object)
-    def _finished(self, result: Any) -> None:
-        self._call("finished", result)
+    def _finished(self, result: object) -> None:
+        if self._on_finished is not None:
+            self._on_finished(result)
 
-    @Slot(str)
-    def _failed(self, message: str) -> None:
-        self._call("failed", message)
+    @Slot(object)
+    def _failed(self, failure: JobFailure) -> None:
+        if self._on_failed is not None:
+            self._on_failed(failure)
 
     @Slot()
     def _cancelled(self) -> None:
-        self._call("cancelled")
-
-    def _call(self, name: str, *args: Any) -> None:
-        callback = self._callbacks.get(name)
-        if callback is not None:
-            callback(*args)
+        if self._on_cancelled is not None:
+            self._on_cancelled()
 
     @Slot()
     def _cleanup(self) -> None:
@@ -167,7 +186,8 @@ class JobRunner(QObject):
             self._thread.deleteLater()
         if self.job is not None:
             self.job.deleteLater()
-        self.job, self._thread, self._callbacks = None, None, {}
+        self.job, self._thread = None, None
+        self._on_finished = self._on_failed = self._on_cancelled = None
         if self._gc_was_enabled:
             gc.enable()
         self.ended.emit()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -25,13 +27,18 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.core.paths import APP_NAME, samples_dir
 from app.ui.errors import show_error
-from app.ui.jobs import Job, JobRunner
+from app.ui.jobs import Job, JobFailure, JobRunner
 from app.ui.settings import Settings
 
 if TYPE_CHECKING:
     from app.core.bundle import Bundle
+    from app.core.card import ModelCard
+    from app.core.champion import FileComparison
     from app.core.mapping_draft import FileSample
-    from app.core.reading import InputOptions
+    from app.core.model_store import ActiveModel
+    from app.core.reading import CancelFn, InputOptions, ProgressFn
+    from app.core.signing import Package
+    from app.core.table import ScoredTable
     from app.ui.state import AppState
 
 __all__ = ["PANEL_TITLES", "MainWindow"]
@@ -125,7 +132,13 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About", None, self.about)
 
-    def _action(self, menu: Any, text: str, shortcut: Any, slot: Any) -> QAction:
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
+        slot: Callable[[], object],
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(shortcut)
@@ -146,18 +159,18 @@ class MainWindow(QMainWindow):
         from app.ui.sanity import SanityPanel
         from app.ui.whatif import WhatIfPanel
 
-        panels = {
-            "Results": ResultsPanel,
-            "Sanity": SanityPanel,
-            "Model quality": QualityPanel,
-            "Decisions": DecisionsPanel,
-            "Fairness": FairnessPanel,
-            "Drift": DriftPanel,
-            "What-if": WhatIfPanel,
-            "History": HistoryPanel,
-            "Model card": ModelCardPanel,
-        }
-        assert tuple(panels) == PANEL_TITLES
+        classes = (
+            ResultsPanel,
+            SanityPanel,
+            QualityPanel,
+            DecisionsPanel,
+            FairnessPanel,
+            DriftPanel,
+            WhatIfPanel,
+            HistoryPanel,
+            ModelCardPanel,
+        )
+        panels = dict(zip(PANEL_TITLES, classes, strict=True))  # the titles are written once, above
         self.tabs.removeTab(self.tabs.indexOf(self._placeholder))
         for title, panel_class in panels.items():
             panel = panel_class(self.state)
@@ -172,16 +185,16 @@ class MainWindow(QMainWindow):
     def load_default_bundle(self, directory: Path | None = None) -> None:
         """Load and verify the bundle in a worker thread, so the window is never blocked."""
 
-        def load(_progress: Any, _cancelled: Any) -> Any:
+        def load(_progress: ProgressFn, _cancelled: CancelFn) -> Bundle | ActiveModel:
             from app.core.bundle import load_bundle
             from app.core.model_store import ModelStore
 
             return load_bundle(directory) if directory is not None else ModelStore().active()
 
-        self.jobs.start(Job(load), self._loaded, lambda message: self._fail("The model cannot be used", message))
+        self.jobs.start(Job(load), self._loaded, lambda failure: self._fail("The model cannot be used", failure))
         self.message.setText("Loading and verifying the model…")
 
-    def _loaded(self, loaded: Any) -> None:
+    def _loaded(self, loaded: Bundle | ActiveModel) -> None:
         """A bundle, or the active model (an installed one, or the shipped one and why)."""
         from app.core.model_store import ActiveModel
 
@@ -223,7 +236,7 @@ class MainWindow(QMainWindow):
             return None
         table, champion = self.state.table, self.state.bundle
 
-        def verify(_progress: Any, _cancelled: Any) -> Any:
+        def verify(_progress: ProgressFn, _cancelled: CancelFn) -> tuple[Package, ModelCard, FileComparison | None]:
             import json
 
             from app.core.card import ModelCard
@@ -237,10 +250,10 @@ class MainWindow(QMainWindow):
         return self.jobs.start(
             Job(verify),
             lambda verified: self._confirm_update(path, *verified),
-            lambda message: self._fail("The update cannot be installed", message),
+            lambda failure: self._fail("The update cannot be installed", failure),
         )
 
-    def _confirm_update(self, path: Path, package: Any, card: Any, on_file: Any) -> None:
+    def _confirm_update(self, path: Path, package: Package, card: ModelCard, on_file: FileComparison | None) -> None:
         from app.ui.model_dialogs import UpdateDialog
 
         assert self.state.bundle is not None
@@ -248,7 +261,7 @@ class MainWindow(QMainWindow):
         dialog = UpdateDialog(self.state.bundle.card, card, package.key, on_file, name, parent=self)
 
         def install() -> None:
-            def run(_progress: Any, _cancelled: Any) -> Any:
+            def run(_progress: ProgressFn, _cancelled: CancelFn) -> Package:
                 from app.core.model_store import ModelStore
 
                 return ModelStore().install(path)
@@ -256,7 +269,7 @@ class MainWindow(QMainWindow):
             self.jobs.start(
                 Job(run),
                 lambda installed: self._model_changed(f"Installed {installed.name} {installed.version}."),
-                lambda message: self._fail("The update cannot be installed", message),
+                lambda failure: self._fail("The update cannot be installed", failure),
             )
 
         dialog.accepted.connect(lambda: self._after_job(install))
@@ -285,7 +298,7 @@ class MainWindow(QMainWindow):
 
         self._after_job(reload)
 
-    def _after_job(self, action: Any) -> None:
+    def _after_job(self, action: Callable[[], None]) -> None:
         """Run ``action`` now, or once the running job has ended (a job's own callbacks run before it ends)."""
         if not self.jobs.busy:
             action()
@@ -320,34 +333,40 @@ class MainWindow(QMainWindow):
         if options is None and (sheets := _sheets(path)) and len(sheets) > 1:
             self._ask_sheet(path, sheets)
             return None
-        remembered = self.settings.mappings()
-        started = dt.datetime.now(dt.UTC)
-        log_runs, threshold = self.log_action.isChecked(), self.state.threshold  # read here, not in the worker
+        from app.core.metrics import ScoreAccumulator
+        from app.core.runlog import RunLog, RunRecorder
 
-        def load(progress: Any, cancelled: Any) -> Any:
+        remembered = self.settings.mappings()
+        threshold = self.state.threshold  # read here, not in the worker
+        recorder = RunRecorder(RunLog.default(), bundle, "app") if self.log_action.isChecked() else None
+
+        def load(progress: ProgressFn, cancelled: CancelFn) -> ScoredTable | MappingNeeded:
             from app.core.mapping_draft import header_key, read_sample
             from app.core.mapping_file import load_mapping
             from app.core.scoring import AmbiguousColumnsError, MissingColumnsError
             from app.core.table import load_table
 
             chosen = options or InputOptions()
-            if options is None and remembered:  # the header says which saved mapping applies, if any
-                saved = remembered.get(header_key(read_sample(path, bundle, chosen.sheet).columns))
-                if saved and Path(saved).is_file():
-                    chosen = InputOptions(sheet=chosen.sheet, mapping=load_mapping(Path(saved), bundle.card))
-            try:
-                table = load_table(path, bundle, progress, cancelled, chosen)
-            except (MissingColumnsError, AmbiguousColumnsError) as error:
-                return MappingNeeded(read_sample(path, bundle, chosen.sheet), chosen, str(error))
-            if log_runs:
-                _log_run(table, bundle, threshold, started)
+            with recorder.recording(path) if recorder else contextlib.nullcontext():
+                if options is None and remembered:  # the header says which saved mapping applies, if any
+                    saved = remembered.get(header_key(read_sample(path, bundle, chosen.sheet).columns))
+                    if saved and Path(saved).is_file():
+                        chosen = InputOptions(sheet=chosen.sheet, mapping=load_mapping(Path(saved), bundle.card))
+                try:
+                    table = load_table(path, bundle, progress, cancelled, chosen)
+                except (MissingColumnsError, AmbiguousColumnsError) as error:  # a question, not a failed run
+                    return MappingNeeded(read_sample(path, bundle, chosen.sheet), chosen, str(error))
+            if recorder:
+                scores = ScoreAccumulator(threshold)
+                scores.add(table.probability)
+                recorder.succeeded(table.report, scores)
             return table
 
         self.message.setText(f"Reading and scoring {path.name}…")
         return self.jobs.start(
             Job(load),
             lambda table: self._file_loaded(path, table),
-            lambda message: self._fail(f"Cannot open {path.name}", message),
+            lambda failure: self._fail(f"Cannot open {path.name}", failure),
             lambda: self._cancelled("Opening cancelled; nothing changed."),
         )
 
@@ -369,12 +388,12 @@ class MainWindow(QMainWindow):
         if table is None or bundle is None or self.jobs.busy:
             return
 
-        def sample(_progress: Any, _cancelled: Any) -> Any:
+        def sample(_progress: ProgressFn, _cancelled: CancelFn) -> MappingNeeded:
             from app.core.mapping_draft import read_sample
 
             return MappingNeeded(read_sample(table.path, bundle, table.options.sheet), table.options, "")
 
-        self.jobs.start(Job(sample), lambda needed: self._ask_mapping(needed), lambda m: self._fail("Cannot map", m))
+        self.jobs.start(Job(sample), self._ask_mapping, lambda failure: self._fail("Cannot map", failure))
 
     def _ask_mapping(self, needed: MappingNeeded) -> None:
         """Open the mapping dialog; once accepted, open the file again with the mapping."""
@@ -399,7 +418,7 @@ class MainWindow(QMainWindow):
         dialog.open()
         self.mappingRequested.emit(dialog)
 
-    def _file_loaded(self, path: Path, table: Any) -> None:
+    def _file_loaded(self, path: Path, table: ScoredTable | MappingNeeded) -> None:
         if isinstance(table, MappingNeeded):
             self._ask_mapping(table)
             return
@@ -462,7 +481,7 @@ class MainWindow(QMainWindow):
             return None
         threshold = self.state.threshold
 
-        def export(progress: Any, cancelled: Any) -> Path:
+        def export(progress: ProgressFn, cancelled: CancelFn) -> Path:
             from app.core.output import score_to_csv
 
             return score_to_csv(table.path, out, bundle, threshold, progress, cancelled, options=table.options).out
@@ -471,7 +490,7 @@ class MainWindow(QMainWindow):
         return self.jobs.start(
             Job(export),
             self._exported,
-            lambda message: self._fail("Export failed", message),
+            lambda failure: self._fail("Export failed", failure),
             lambda: self._cancelled("Export cancelled; no file was written."),
         )
 
@@ -513,9 +532,12 @@ class MainWindow(QMainWindow):
     def _progress(self, done: int, total: int) -> None:
         self.progress.setValue(int(1000 * done / total) if total else 0)
 
-    def _fail(self, title: str, message: str) -> None:
+    def _fail(self, title: str, problem: JobFailure | str) -> None:
+        """Show what went wrong: a job's failure (a bug is marked as one) or a message of the window's own."""
+        failure = problem if isinstance(problem, JobFailure) else None
+        message = failure.text if failure else str(problem)
         self.message.setText(message.splitlines()[0])
-        self.last_error = show_error(self, title, message)
+        self.last_error = show_error(self, title, message, bug=failure is not None and not failure.expected)
         self.jobFailed.emit(message)
 
     def _cancelled(self, message: str) -> None:
@@ -564,7 +586,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _on_open_file(package: Any, table: Any, champion: Any) -> Any:
+def _on_open_file(package: Package, table: ScoredTable | None, champion: Bundle) -> FileComparison | None:
     """The update against the active model on the open file's labelled rows, or None (runs in the worker)."""
     import tempfile
 
@@ -601,21 +623,6 @@ def _sheets(path: Path) -> list[str]:
         return list(detect_source(path).sheets)
     except (InputError, OSError):  # the load job reports the problem properly
         return []
-
-
-def _log_run(table: Any, bundle: Bundle, threshold: float, started: dt.datetime) -> None:
-    """Record an opened file in the run log, as the CLI records `score` (runs in the worker thread)."""
-    import uuid
-
-    from app.core.runlog import RunLog, ScoreAccumulator, append_run
-
-    scores = ScoreAccumulator(threshold)
-    scores.add(table.probability)
-    duration = (dt.datetime.now(dt.UTC) - started).total_seconds()
-    run_id = uuid.uuid4().hex
-    append_run(
-        RunLog.default(), table.report, scores, bundle.card.raw, "app", started, duration, run_id, bundle.provenance
-    )
 
 
 def show_later(window: MainWindow, milliseconds: int = 0, open_path: Path | None = None) -> None:

@@ -7,7 +7,6 @@ the store, which verifies signatures and files, and is recorded in the run log.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.card import ModelCard
-from app.core.champion import compare_cards
+from app.core.champion import FileComparison, compare_cards
 from app.core.model_store import ModelStore
 
 __all__ = ["UpdateDialog", "VersionsDialog"]
@@ -37,7 +36,7 @@ class UpdateDialog(QDialog):
         champion: ModelCard,
         challenger: ModelCard,
         key: str,
-        on_file: dict[str, Any] | None = None,
+        on_file: FileComparison | None = None,
         file_name: str = "",
         parent: QWidget | None = None,
     ) -> None:

@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from app.cli import main
-from app.core.runlog import LOG_NAME, RunLog, ScoreAccumulator
+from app.core.metrics import ScoreAccumulator
+from app.core.runlog import LOG_NAME, RunLog
 from tests.app.inputs import SAMPLE, sample_frame, write_csv
 
 
@@ -71,6 +72,44 @@ def test_log_rows_opts_in_to_row_events(isolated_user_data: Path, tmp_path: Path
     first = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False).iloc[0]
     assert rows[0]["scoredesk"]["values"]["customer_id"] == first["customer_id"]
     assert rows[0]["scoredesk"]["row"] == 1
+
+
+def test_a_log_rows_run_that_fails_midway_still_ends_with_its_summary(
+    isolated_user_data: Path, tmp_path: Path, capsys
+) -> None:
+    # 60,000 good rows, then a quote that never closes: the reader fails after the first chunks were logged.
+    good = write_csv(pd.concat([sample_frame()] * 300, ignore_index=True), tmp_path / "good.csv")
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(good.read_bytes() + b'"' + b"x" * 100 + b"\n")
+    assert main(["score", str(broken), "-o", str(tmp_path / "out.csv"), "--log-rows"]) == 2
+    assert "EOF inside string" in capsys.readouterr().err
+    log = RunLog(isolated_user_data / LOG_NAME)
+    (run,) = log.read("score")
+    rows = log.read("score.row")
+    assert rows, "the first chunks' rows were logged before the failure"
+    assert {r["scoredesk"]["run_id"] for r in rows} == {run["event"]["id"]}
+    assert run["event"]["outcome"] == "failure"
+    assert run["error"]["type"] == "InputError"
+    assert "EOF inside string" in run["error"]["message"]
+    assert run["scoredesk"]["rows_logged"] == len(rows)
+    assert run["file"]["name"] == "broken.csv"
+    assert log.path.read_text().rstrip("\n").splitlines()[-1] == json.dumps(run, sort_keys=True, separators=(",", ":"))
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_history_leaves_unfinished_runs_out_and_counts_them(isolated_user_data: Path, tmp_path: Path, capsys) -> None:
+    _score(SAMPLE, tmp_path / "out.csv")
+    assert main(["score", str(tmp_path / "missing.csv"), "-o", str(tmp_path / "out2.csv")]) == 2
+    (failed,) = [r for r in RunLog(isolated_user_data / LOG_NAME).read() if r["event"]["outcome"] != "success"]
+    assert failed["error"]["type"] in {"InputError", "FileNotFoundError"}
+    capsys.readouterr()
+    assert main(["history", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert len(document["runs"]) == 1
+    assert document["unfinished"] == 1
+    assert document["skipped"] == 0
+    assert main(["history"]) == 0
+    assert "1 run that did not finish" in capsys.readouterr().out
 
 
 def test_no_log_writes_nothing(isolated_user_data: Path, tmp_path: Path) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from app.core.runlog import LOG_NAME, RunLog
 from app.ui.fairness import _SliceTable, tpr_gap_bound
 from app.ui.main_window import MainWindow
-from tests.app.inputs import LABELLED, SAMPLE
+from tests.app.inputs import LABELLED, SAMPLE, sample_frame, write_csv
 from tests.app.ui.conftest import open_and_wait
 
 
@@ -20,6 +22,19 @@ def test_opened_files_are_logged_unless_turned_off(qtbot, window: MainWindow, is
     open_and_wait(qtbot, window, LABELLED)
     assert len(RunLog(isolated_user_data / LOG_NAME).read()) == 1
     assert window.settings.log_runs is False
+
+
+def test_a_cancelled_open_is_logged_as_unknown(qtbot, window: MainWindow, isolated_user_data: Path, tmp_path) -> None:
+    path = write_csv(pd.concat([sample_frame()] * 500, ignore_index=True), tmp_path / "big.csv")
+    with qtbot.waitSignal(window.jobCancelled, timeout=60_000):
+        window.open_file(path)
+        window.jobs.cancel()
+    qtbot.waitUntil(lambda: not window.jobs.busy)
+    (run,) = RunLog(isolated_user_data / LOG_NAME).read()
+    assert run["event"]["outcome"] == "unknown"
+    assert run["error"]["type"] == "Cancelled"
+    assert run["scoredesk"]["source"] == "app"
+    assert run["file"]["name"] == "big.csv"
 
 
 def test_history_panel_shows_the_logged_runs(qtbot, window: MainWindow) -> None:
