@@ -7,21 +7,18 @@ import json
 import sys
 from pathlib import Path
 
-from model_build.config import ConfigError
+from model_build.exit_codes import EXIT_DATA, EXIT_GATES, EXIT_OK, EXIT_USAGE, exit_code_for
 from model_build.history import format_runs, read_runs
-from model_build.ingest import DataError
 from model_build.paths import DEFAULT_CONFIG, default_out_dir, default_work_dir
-from model_build.pipeline import STAGES, BuildError, BuildOptions, BuildOutcome, run_build
+from model_build.pipeline import STAGE_NAMES, BuildOptions, BuildOutcome, run_build
 from model_build.tracking import INSTALL_HINT, tracking_uri
-
-EXIT_OK, EXIT_USAGE, EXIT_DATA, EXIT_GATES = 0, 2, 3, 4
 
 
 def _stages(text: str) -> list[str]:
     names = [name.strip() for name in text.split(",") if name.strip()]
-    unknown = [name for name in names if name not in STAGES]
+    unknown = [name for name in names if name not in STAGE_NAMES]
     if unknown:
-        raise argparse.ArgumentTypeError(f"unknown stage(s) {unknown}; stages are {', '.join(STAGES)}")
+        raise argparse.ArgumentTypeError(f"unknown stage(s) {unknown}; stages are {', '.join(STAGE_NAMES)}")
     return names
 
 
@@ -48,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
         action="extend",
         default=[],
         metavar="NAME[,NAME]",
-        help=f"run only these stages ({', '.join(STAGES)}), reading earlier stages' outputs from --work",
+        help=f"run only these stages ({', '.join(STAGE_NAMES)}), reading earlier stages' outputs from --work",
     )
     parser.add_argument("--metrics", type=Path, default=None, help="also write the flat test metrics (JSON) here")
     parser.add_argument(
@@ -144,15 +141,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         outcome = run_build(options)
-    except ConfigError as error:
+    except Exception as error:
+        code = exit_code_for(error)
+        if code is None:
+            raise
         print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except DataError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_DATA
-    except BuildError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return error.exit_code
+        return code
     print(_summary(outcome, out_dir, options.stages))
     return EXIT_OK
 

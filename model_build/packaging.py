@@ -28,12 +28,12 @@ from app.core.signing import (
     read_private_key,
     write_package,
 )
+from model_build.exit_codes import EXIT_BUNDLE, EXIT_OK, EXIT_USAGE
 from model_build.paths import default_out_dir
 
 __all__ = ["KEY_VARIABLE", "keygen", "main", "package"]
 
 KEY_VARIABLE = "SCOREDESK_SIGNING_KEY"
-EXIT_OK, EXIT_USAGE, EXIT_BUNDLE = 0, 2, 3
 
 
 def keygen(folder: Path) -> tuple[Path, Path]:

@@ -50,6 +50,12 @@ class ValidationReport:
             "findings": [asdict(f) | {"examples": list(f.examples)} for f in self.findings],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ValidationReport:
+        """The report ``to_dict`` wrote (``passed`` is recomputed from the findings)."""
+        findings = tuple(Finding(**{**f, "examples": tuple(f["examples"])}) for f in data["findings"])
+        return cls(rows=data["rows"], positive_share=data["positive_share"], findings=findings)
+
     def to_text(self) -> str:
         """A report people can act on: each problem with its column and example rows."""
         verdict = "passed" if self.passed else "FAILED"

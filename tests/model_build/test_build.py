@@ -165,7 +165,7 @@ def test_single_stage_without_earlier_outputs_says_what_to_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["--work", str(tmp_path), "--out", str(tmp_path / "b"), "--stage", "evaluate"]) == 2
-    assert "needs the output of stage 'validate'" in capsys.readouterr().err
+    assert "needs the output of stage 'split'" in capsys.readouterr().err
 
 
 def test_history_lists_runs(telco_build: Built, capsys: pytest.CaptureFixture[str]) -> None:
