@@ -52,7 +52,7 @@ def explain_prepared(predictor: OnnxPredictor, prepared: pd.DataFrame, reference
         return np.empty((0, len(features)))
     base = predictor.predict_prepared(prepared)
     # One batch: every row repeated once per feature, that feature swapped for its reference.
-    batch = prepared.loc[prepared.index.repeat(len(features))].reset_index(drop=True)
+    batch = prepared.iloc[np.repeat(np.arange(rows), len(features))].reset_index(drop=True)  # by position
     which = np.tile(np.arange(len(features)), rows)
     for position, spec in enumerate(features):
         batch.loc[which == position, spec.name] = references[spec.name]

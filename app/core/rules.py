@@ -37,7 +37,9 @@ class Rule:
     @property
     def text(self) -> str:
         """The rule as people write it, e.g. ``tenure >= 0``."""
-        return f"{self.column} {self.op} {self.value:g}"
+        value = self.value
+        shown = str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)  # every digit
+        return f"{self.column} {self.op} {shown}"
 
     def violations(self, values: np.ndarray) -> np.ndarray:
         """Mask of rows that break the rule; missing values never count as violations."""

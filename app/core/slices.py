@@ -41,9 +41,10 @@ def slice_metrics(
     """
     y = np.asarray(labels).astype(bool)
     p = np.asarray(scores, dtype=np.float64)
+    names = np.array([str(g) for g in groups], dtype=object)  # groups are named, and selected, as text
     per_group: dict[str, dict[str, Any]] = {}
-    for group in sorted({str(g) for g in groups}):
-        mask = groups == group
+    for group in sorted(set(names.tolist())):
+        mask = names == group
         confusion = RankedScores(y[mask], p[mask]).confusion(threshold)
         per_group[group] = {
             "rows": int(mask.sum()),

@@ -135,12 +135,14 @@ class ScoredTable:
     def sort_keys(self, column: str) -> np.ndarray:
         """A key per row that orders ``column`` (numbers numerically, text alphabetically, empty last)."""
         codes, values = self.text[column].codes_and_values()
-        categories = pd.Series(values, dtype=object)
-        numbers = pd.to_numeric(categories, errors="coerce")
-        if len(categories) and numbers.notna().mean() > 0.9:
-            rank = numbers.rank(method="min", na_option="bottom").to_numpy()
+        categories = pd.Series(values, dtype=object).astype(str)
+        blank = categories.str.strip() == ""
+        numbers = pd.to_numeric(categories.where(~blank), errors="coerce")
+        if (~blank).any() and numbers[~blank].notna().mean() > 0.9:  # blanks neither count for nor against
+            rank = numbers.rank(method="min", na_option="bottom").to_numpy(dtype=np.float64, copy=True)
         else:
-            rank = categories.astype(str).str.casefold().rank(method="min").to_numpy()
+            rank = categories.str.casefold().rank(method="min").to_numpy(dtype=np.float64, copy=True)
+        rank[blank.to_numpy()] = np.inf  # an empty cell sorts last, like a missing one
         keys = np.append(rank, np.inf)  # code -1 (no value) sorts last
         return keys[codes]
 

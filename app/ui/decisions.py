@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.charts import DecisionChart
 from app.ui.lazy import WhenVisible
-from app.ui.quality import ThresholdControl
+from app.ui.widgets import ThresholdControl
 
 if TYPE_CHECKING:
     from app.ui.state import AppState

@@ -4,64 +4,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from app.core.fairness import FileGroups, card_slices, file_groups, file_slices, min_group_rows, tpr_gap_bound
 from app.ui.lazy import WhenVisible
-from app.ui.quality import ThresholdControl
+from app.ui.widgets import ThresholdControl
 
 if TYPE_CHECKING:
     from app.ui.state import AppState
 
-__all__ = ["FairnessPanel", "card_slices", "file_groups", "file_slices", "tpr_gap_bound"]
+__all__ = ["FairnessPanel"]
 
 _RED = QColor("#c0392b")
 _METRICS = ("tpr", "fpr", "precision", "selection_rate")
 _HEADERS = ["attribute", "group", "rows", "TPR", "FPR", "precision", "selection rate"]
-
-
-def tpr_gap_bound(card_gates: list[dict[str, Any]]) -> float | None:
-    """The card's gate on the largest TPR gap, if it has one."""
-    return next((g["max"] for g in card_gates if g["metric"] == "test.max_tpr_gap" and g.get("max") is not None), None)
-
-
-def card_slices(card: Any, threshold: float) -> dict[str, Any]:
-    """Slices of the card's test set at ``threshold`` (the stored ones when the card has no row groups)."""
-    from app.core.slices import slice_metrics
-
-    stored = card.raw.get("test_predictions", {})
-    if not stored.get("groups"):
-        return dict(card.section("slices"))
-    labels, scores = np.asarray(stored["label"]), np.asarray(stored["probability"])
-    min_rows = int(card.section("fairness").get("min_group_rows", 30))
-    return {
-        name: slice_metrics(labels, scores, np.asarray(groups, dtype=object), threshold, min_rows)
-        for name, groups in stored["groups"].items()
-    }
-
-
-def file_groups(table: Any, card: Any) -> tuple[Any, np.ndarray, np.ndarray]:
-    """A labelled file's usable rows: their sensitive columns, labels and probabilities."""
-    import pandas as pd
-
-    from app.core.decisions import usable_rows
-
-    usable = np.flatnonzero(usable_rows(table.labels, table.probability))
-    mapping = table.report.mapping.source_for
-    frame = pd.DataFrame(
-        {s.column: table.text[mapping[s.column]].take(usable) for s in card.sensitive if s.column in mapping}
-    )
-    return frame, table.labels[usable], table.probability[usable]
-
-
-def file_slices(groups: tuple[Any, np.ndarray, np.ndarray], card: Any, threshold: float) -> dict[str, Any]:
-    """Slices of a labelled file (its ``file_groups``) at ``threshold``."""
-    from app.core.slices import all_slice_metrics
-
-    frame, labels, probability = groups
-    min_rows = int(card.section("fairness").get("min_group_rows", 30))
-    return all_slice_metrics(frame, labels, probability, card.sensitive, threshold, min_rows)
 
 
 class _SliceTable(QGroupBox):
@@ -130,7 +87,7 @@ class FairnessPanel(QWidget):
         layout.addWidget(self.threshold)
         layout.addWidget(self.note)
         layout.addLayout(sides, 1)
-        self._file_groups: tuple[Any, np.ndarray, np.ndarray] | None = None
+        self._file_groups: FileGroups | None = None
         self._update = WhenVisible(self, self.refresh)
         for signal in (state.bundleChanged, state.tableChanged):
             signal.connect(self._data_changed)
@@ -151,7 +108,7 @@ class FairnessPanel(QWidget):
         self.note.setText(
             f"Equal opportunity: the true-positive rate should not differ between groups by more than"
             f" {bound:.0%} (the card's gate). Groups smaller than"
-            f" {bundle.card.section('fairness').get('min_group_rows', 30)} rows are shown but left out of the gaps."
+            f" {min_group_rows(bundle.card)} rows are shown but left out of the gaps."
             + ("" if groups_known else " This card stores test slices at its own threshold only.")
             if bound is not None
             else "The card declares no gate on the TPR gap."

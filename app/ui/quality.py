@@ -6,52 +6,26 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDoubleSpinBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSlider,
     QVBoxLayout,
     QWidget,
 )
 
 from app.ui.charts import CalibrationChart, RocChart
 from app.ui.lazy import WhenVisible
+from app.ui.widgets import ThresholdControl
 
 if TYPE_CHECKING:
     from app.core.metrics import Confusion
     from app.ui.state import AppState
 
-__all__ = ["ConfusionMatrixWidget", "QualityPanel", "ThresholdControl"]
+__all__ = ["ConfusionMatrixWidget", "QualityPanel"]
 
 _CELL_NAMES = {"tp": "caught (TP)", "fn": "missed (FN)", "fp": "false alarms (FP)", "tn": "correctly left (TN)"}
-
-
-class ThresholdControl(QWidget):
-    """A slider and a spin box bound to the app's threshold."""
-
-    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.state = state
-        self.slider = QSlider(Qt.Orientation.Horizontal, objectName="thresholdSlider", minimum=1, maximum=99)
-        self.spin = QDoubleSpinBox(objectName="thresholdSpin", minimum=0.01, maximum=0.99, singleStep=0.01, decimals=2)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Decision threshold"))
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.spin)
-        self.slider.valueChanged.connect(lambda value: state.set_threshold(value / 100))
-        self.spin.valueChanged.connect(state.set_threshold)
-        state.thresholdChanged.connect(self._show)
-        self._show(state.threshold)
-
-    def _show(self, threshold: float) -> None:
-        for widget, value in ((self.slider, round(threshold * 100)), (self.spin, threshold)):
-            widget.blockSignals(True)
-            widget.setValue(value)
-            widget.blockSignals(False)
 
 
 class ConfusionMatrixWidget(QWidget):

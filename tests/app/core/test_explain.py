@@ -138,11 +138,6 @@ def test_effects_do_not_depend_on_the_frames_index(predictor: OnnxPredictor) -> 
     np.testing.assert_allclose(effects, [[0.2, 0.3], [-0.1, 0.0]], atol=1e-6)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: explain_prepared repeats rows with prepared.loc[index.repeat(...)], so a frame whose index has"
-    " duplicate labels selects too many rows and fails with IndexError (callers reset the index today)",
-)
 def test_effects_with_a_repeated_index_label(predictor: OnnxPredictor) -> None:
     effects = explain_prepared(predictor, _frame([3.0, 0.0], ["b", "a"], index=[5, 5]), REFERENCES)
     np.testing.assert_allclose(effects, [[0.2, 0.3], [-0.1, 0.0]], atol=1e-6)

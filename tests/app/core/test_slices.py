@@ -155,11 +155,6 @@ def test_slice_metrics_match_scikit_learn(threshold: float) -> None:
         assert result["gaps"][f"{metric}_gap"] == pytest.approx(max(values) - min(values))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: slice_metrics names groups by str(g) but selects rows with groups == str(g), so groups that are"
-    " not strings (e.g. an int array of 0/1) all report 0 rows",
-)
 def test_groups_that_are_not_strings_still_select_their_rows() -> None:
     result = slice_metrics(np.array([1, 0, 1, 0]), np.array([0.9, 0.1, 0.8, 0.2]), np.array([0, 0, 1, 1]), 0.5, 1)
     assert result["groups"]["0"]["rows"] == 2

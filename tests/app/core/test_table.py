@@ -164,21 +164,11 @@ def test_sort_keys_put_a_cell_with_no_value_last(tmp_path: Path) -> None:
     assert np.argsort(keys, kind="stable").tolist() == [2, 3, 0, 1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: ScoredTable.sort_keys promises 'empty last', but in a text column an empty cell is the"
-    " category '' and ranks before every letter, so blanks sort first",
-)
 def test_sort_keys_put_empty_cells_of_a_text_column_last(tmp_path: Path) -> None:
     keys = _table(tmp_path / "f.csv", {"t": ["No", "", "Yes", "No", ""]}).sort_keys("t")
     assert np.argsort(keys, kind="stable").tolist() == [0, 3, 2, 1, 4]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: ScoredTable.sort_keys counts blank cells against the 90% 'mostly numbers' share, so a number"
-    " column with few distinct values and some blanks is sorted as text ('10' before '5')",
-)
 def test_sort_keys_of_a_number_column_with_blanks_and_few_values(tmp_path: Path) -> None:
     keys = _table(tmp_path / "f.csv", {"n": ["10", "5", "", "5", "10"]}).sort_keys("n")
     assert np.argsort(keys, kind="stable").tolist() == [1, 3, 0, 4, 2]

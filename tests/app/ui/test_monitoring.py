@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from app.core.fairness import tpr_gap_bound
 from app.core.runlog import LOG_NAME, RunLog
-from app.ui.fairness import _SliceTable, tpr_gap_bound
+from app.ui.fairness import _SliceTable
 from app.ui.main_window import MainWindow
 from tests.app.inputs import LABELLED, SAMPLE, sample_frame, write_csv
 from tests.app.ui.conftest import open_and_wait
