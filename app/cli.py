@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -327,7 +327,7 @@ def _self_test(args: argparse.Namespace, bundle: Bundle) -> int:
     return EXIT_OK if result.passed else EXIT_BUNDLE
 
 
-def _history(args: argparse.Namespace, bundle: Bundle) -> int:
+def _history(args: argparse.Namespace) -> int:
     from app.core.history import summarise_runs
     from app.core.runlog import RunLog
 
@@ -429,10 +429,12 @@ _HANDLERS = {
     "check": _check,
     "evaluate": _evaluate,
     "info": _info,
-    "history": _history,
     "self-test": _self_test,
     "model": _model,
 }
+
+
+_WITHOUT_MODEL = {"history": _history}  # commands that read no model: they never load or verify one
 
 
 def _bundle(directory: Path | None) -> Bundle:
@@ -500,6 +502,8 @@ def main(argv: Sequence[str]) -> int:
     except _UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INPUT
+    if args.command in _WITHOUT_MODEL:
+        return _run(lambda: _WITHOUT_MODEL[args.command](args))
     try:
         bundle = _bundle(getattr(args, "model", None))
     except BundleError as error:
@@ -514,9 +518,14 @@ def main(argv: Sequence[str]) -> int:
             file=sys.stderr,
         )
         return EXIT_BUNDLE
+    return _run(lambda: _HANDLERS[args.command](args, bundle))
+
+
+def _run(command: Callable[[], int]) -> int:
+    """Run a command's handler; every error it raises becomes one line on stderr and an exit code."""
     try:
         with _terminate_cleanly():
-            code = _HANDLERS[args.command](args, bundle)
+            code = command()
             sys.stdout.flush()  # a closed pipe shows here, not at exit as "Exception ignored"
             return code
     except (InputError, OutputError) as error:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.core.card import FEATURE_KINDS, SliceSpec, TargetSpec
+from app.core.card import FEATURE_KINDS, CardError, SliceSpec, TargetSpec, slice_spec
 from app.core.rules import Rule, RuleError, parse_rule
 
 __all__ = [
@@ -214,13 +214,11 @@ def _row_share(scoring: Mapping[str, Any]) -> float:
 def _sensitive(section: Mapping[str, Any]) -> tuple[SliceSpec, ...]:
     specs = []
     for entry in section.get("sensitive", ()):
-        bins = tuple(float(b) for b in entry.get("bins", ()))
-        labels = tuple(str(label) for label in entry.get("labels", ()))
-        if bins and len(labels) != len(bins) - 1:
-            raise ConfigError(
-                f"sensitive attribute {entry.get('column')!r}: {len(bins)} bin edges need {len(bins) - 1} labels"
-            )
-        specs.append(SliceSpec(column=str(_require(entry, "column", "fairness.sensitive[]")), bins=bins, labels=labels))
+        _require(entry, "column", "fairness.sensitive[]")
+        try:  # the card's own check, so the build and the app accept the same attributes
+            specs.append(slice_spec(entry))
+        except CardError as error:
+            raise ConfigError(str(error)) from None
     return tuple(specs)
 
 

@@ -7,7 +7,6 @@ every other part of the build runs the same.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -120,11 +119,7 @@ def log_build(
         if card is not None:
             mlflow.log_dict(dict(card), "model_card.json")
         version = ""
-        if onnx_model is not None:
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / "model.onnx"
-                path.write_bytes(onnx_model)
-                mlflow.log_artifact(str(path))
+        if onnx_model is not None:  # logged once, as the registered model (not also as a loose artifact)
             info = mlflow.onnx.log_model(
                 onnx.load_from_string(onnx_model), name="onnx_model", registered_model_name=config.name
             )

@@ -24,6 +24,7 @@ __all__ = [
     "TargetSpec",
     "canonical_json",
     "card_digest",
+    "slice_spec",
 ]
 
 SCHEMA_VERSION = 1
@@ -184,12 +185,13 @@ def _feature(raw: Mapping[str, Any]) -> FeatureSpec:
     )
 
 
-def _slice(raw: Mapping[str, Any]) -> SliceSpec:
+def slice_spec(raw: Mapping[str, Any], where: str = "sensitive_attributes[]") -> SliceSpec:
+    """A sensitive attribute from the card or a build config: its column, and bins with one label per band."""
     bins = tuple(float(b) for b in raw.get("bins", ()))
     labels = tuple(str(label) for label in raw.get("labels", ()))
     if bins and len(labels) != len(bins) - 1:
         raise CardError(f"sensitive attribute {raw.get('column')!r}: {len(bins)} bin edges need {len(bins) - 1} labels")
-    return SliceSpec(column=str(_get(raw, "column", "sensitive_attributes[]")), bins=bins, labels=labels)
+    return SliceSpec(column=str(_get(raw, "column", where)), bins=bins, labels=labels)
 
 
 @dataclass(frozen=True)
@@ -249,7 +251,7 @@ class ModelCard:
             passthrough=tuple(str(c) for c in raw.get("passthrough", ())),
             id_columns=tuple(str(c) for c in raw.get("id_columns", ())),
             rules=rules,
-            sensitive=tuple(_slice(s) for s in raw.get("sensitive_attributes", ())),
+            sensitive=tuple(slice_spec(s) for s in raw.get("sensitive_attributes", ())),
             probability_output=str(model.get("probability_output", "probabilities")),
             max_missing_share=_share(raw.get("max_missing_share", 0.5), "max_missing_share"),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -253,3 +254,29 @@ def test_history_limit_must_be_positive_and_threshold_minus_zero_is_zero(tmp_pat
     code, out, _ = run(["score", str(SAMPLE), "-o", str(tmp_path / "out.csv"), "--threshold", "-0", "--no-log"], capsys)
     assert code == EXIT_OK
     assert "at threshold 0.00." in out
+
+
+def test_history_never_loads_a_model(tmp_path: Path, capsys, isolated_user_data: Path) -> None:
+    broken = tmp_path / "broken-bundle"
+    broken.mkdir()
+    (broken / "model_card.json").write_text("{not json")  # any command that loads it exits 3
+    assert run(["info", "--model", str(broken)], capsys)[0] == EXIT_BUNDLE
+    code, out, err = run(["history", "--model", str(broken)], capsys)
+    assert code == EXIT_OK
+    assert "No scoring runs logged yet" in out
+    assert err == ""  # not even the unsigned-model note: the bundle was never read
+
+
+@pytest.mark.parametrize("command", [["check", str(LABELLED)], ["check", str(LABELLED), "--json"], ["info"]])
+def test_a_reader_gone_before_the_first_line_ends_quietly(command: list[str], isolated_user_data: Path) -> None:
+    # `check FILE | head` whose reader has already exited: the write fails at once, whatever the timing.
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "app", *command], stdout=writer, stderr=subprocess.PIPE, text=True, cwd=REPO
+        )
+    finally:
+        os.close(writer)
+    assert result.returncode == EXIT_OK
+    assert result.stderr == ""
