@@ -21,6 +21,7 @@ __all__ = [
     "ByteCounts",
     "Cancelled",
     "InputError",
+    "Opened",
     "count_bytes",
     "detect_encoding",
     "detect_newline",
@@ -33,6 +34,14 @@ SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 # Control characters other than tab, line feed, form feed and carriage return: text files barely have them.
 _CONTROL_BYTES = bytes([*range(9), 11, *range(14, 32)])
 _CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
+
+
+@dataclass(frozen=True)
+class Opened:
+    """An open input: its bytes, and how far into the file on disk the reader is (for progress)."""
+
+    stream: IO[bytes]
+    position: Callable[[], int]
 
 
 class InputError(ValueError):

@@ -15,8 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from app.core.dialects import InputError
-from app.core.formats import Opened
+from app.core.dialects import InputError, Opened
 
 __all__ = ["cell_text", "open_sheet", "sheet_names"]
 

@@ -16,12 +16,12 @@ import lzma
 import stat
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from app.core.dialects import InputError
+from app.core.dialects import InputError, Opened
 from app.core.fileio import file_kind
 
 __all__ = ["COMPRESSIONS", "Opened", "Source", "detect_source"]
@@ -37,14 +37,6 @@ _SIGNATURES = (
 )
 _WORKBOOK_MEMBERS = ("xl/workbook.xml", "xl/workbook.bin")
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
-
-
-@dataclass(frozen=True)
-class Opened:
-    """An open input: its bytes, and how far into the file on disk the reader is (for progress)."""
-
-    stream: IO[bytes]
-    position: Callable[[], int]
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def model_columns(bundle: Bundle) -> list[str]:
 def suggest_columns(bundle: Bundle, columns: Sequence[str], current: Mapping[str, str] | None = None) -> dict[str, str]:
     """The file column for each model column: the mapping's where it has one, else matched by name."""
     found = map_columns(columns, bundle.card.feature_names, optional=bundle.card.id_columns)
-    suggestion = {name: column for name, column in found.source_for.items()}
+    suggestion = dict(found.source_for.items())
     for name, column in (current or {}).items():
         if column in columns:
             suggestion[name] = column

@@ -299,7 +299,7 @@ def open_output(target: Path, dialect: Dialect, kind: str = "csv") -> IO[str]:
     """The output file, compressed when ``kind`` says so; a file that came with a BOM gets one back."""
     encoding = "utf-8-sig" if dialect.bom else "utf-8"
     if kind == "csv":
-        return open(target, "w", encoding=encoding, newline="")  # noqa: SIM115
+        return open(target, "w", encoding=encoding, newline="")
     module = {"gzip": gzip, "bz2": bz2, "xz": lzma}[kind]
     return module.open(target, "wt", encoding=encoding, newline="")  # type: ignore[no-any-return]
 

@@ -28,7 +28,7 @@ class WhenVisible(QObject):
         else:
             self.pending = True
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._widget and event.type() == QEvent.Type.Show and self.pending:
             self.pending = False
             self._refresh()

@@ -192,7 +192,7 @@ class ResultsPanel(QWidget):
         total = len(self.state.table) if self.state.table is not None else 0
         self.count_label.setText(f"{self.model.rowCount():,} of {total:,} rows")
 
-    def _current_changed(self, current, _previous) -> None:  # noqa: ANN001
+    def _current_changed(self, current, _previous) -> None:
         row = self.model.table_row(current.row()) if current.isValid() else -1
         self.state.select_row(row)
         self._show_detail(row)

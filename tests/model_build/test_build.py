@@ -184,7 +184,7 @@ def test_simplest_candidate_within_tolerance_wins(telco_build: Built) -> None:
     best = max(c.validation["roc_auc"] for c in trained.candidates)
     assert [c.name for c in trained.candidates][0] == "logistic_regression"
     assert trained.winner_result.validation["roc_auc"] >= best - 0.005
-    earlier = [c for c in trained.candidates[: trained.candidates.index(trained.winner_result)]]
+    earlier = list(trained.candidates[: trained.candidates.index(trained.winner_result)])
     assert all(c.validation["roc_auc"] < best - 0.005 for c in earlier)
 
 
