@@ -76,7 +76,7 @@ class SliceSpec:
         return f"{self.column} bands" if self.bins else self.column
 
 
-def canonical_json(data: Any) -> str:
+def canonical_json(data: object) -> str:
     """The one serialisation used for hashing: sorted keys, no whitespace."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
 
@@ -87,7 +87,7 @@ def card_digest(raw: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_json(body).encode("ascii")).hexdigest()
 
 
-def _get(section: Mapping[str, Any], key: str, where: str) -> Any:
+def _get(section: Mapping[str, Any], key: str, where: str) -> Any:  # noqa: ANN401 - a JSON value, checked by the caller
     if not isinstance(section, Mapping) or key not in section:
         raise CardError(f"model card lacks '{where}.{key}'" if where else f"model card lacks '{key}'")
     return section[key]
@@ -130,7 +130,7 @@ _FEATURE_TYPES: dict[str, type | tuple[type, ...]] = {
 _JSON_NAMES = {Mapping: "an object", list: "a list", str: "text", (int, float): "a number"}
 
 
-def _expect(value: Any, kinds: type | tuple[type, ...], where: str) -> None:
+def _expect(value: object, kinds: type | tuple[type, ...], where: str) -> None:
     if not isinstance(value, kinds) or isinstance(value, bool) and kinds == (int, float):
         raise CardError(f"model card '{where}' should be {_JSON_NAMES.get(kinds, kinds)}, not {type(value).__name__}")
 
@@ -163,7 +163,7 @@ def _check_shape(raw: Mapping[str, Any]) -> None:
         _expect(value, Mapping, f"metrics.{key}")
 
 
-def _share(value: Any, where: str) -> float:
+def _share(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
         raise CardError(f"model card '{where}' should be a number within 0..1, not {value!r}")
     return float(value)
@@ -272,6 +272,6 @@ class ModelCard:
         """Domain rules that mention ``column``."""
         return [rule for rule in self.rules if rule.column == column]
 
-    def section(self, key: str) -> Any:
+    def section(self, key: str) -> Any:  # noqa: ANN401 - a raw JSON section, as the card holds it
         """A raw card section (metrics, curves, gates...), or an empty dict."""
         return self.raw.get(key, {})

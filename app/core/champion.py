@@ -52,8 +52,8 @@ def compare_cards(champion: ModelCard, challenger: ModelCard) -> dict[str, Any]:
 
 
 def _same_rows(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
-    labels = before.get("label"), after.get("label")
-    return bool(labels[0]) and labels[0] == labels[1] and len(before.get("probability", ())) == len(labels[0])
+    old, new = before.get("label"), after.get("label")
+    return bool(old) and old == new and len(before.get("probability", ())) == len(old or ())
 
 
 def comparison_lines(champion: ModelCard, challenger: ModelCard) -> list[str]:

@@ -60,7 +60,7 @@ def usable_rows(labels: np.ndarray | None, probability: np.ndarray) -> np.ndarra
     """Rows that have both a score and a label."""
     if labels is None:
         return np.zeros(probability.size, dtype=bool)
-    return ~np.isnan(probability) & (labels >= 0)
+    return np.asarray(~np.isnan(probability) & (labels >= 0), dtype=bool)
 
 
 def confusion_mask(labels: np.ndarray, probability: np.ndarray, threshold: float, cell: str) -> np.ndarray:
@@ -70,4 +70,4 @@ def confusion_mask(labels: np.ndarray, probability: np.ndarray, threshold: float
         predicted = probability >= threshold
     actual = labels == 1
     masks = {"tp": predicted & actual, "fp": predicted & ~actual, "tn": ~predicted & ~actual, "fn": ~predicted & actual}
-    return usable & masks[cell]
+    return np.asarray(usable & masks[cell], dtype=bool)

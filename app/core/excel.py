@@ -13,16 +13,21 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.core.dialects import InputError, Opened
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+    from python_calamine import CalamineWorkbook
+
 
 __all__ = ["cell_text", "open_sheet", "sheet_names"]
 
 _ROWS_PER_READ = 2000
 
 
-def _workbook(path: Path) -> Any:
+def _workbook(path: Path) -> CalamineWorkbook:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -70,8 +75,9 @@ class _SheetStream(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: Any) -> int:
-        while len(self._pending) < len(buffer):
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer).cast("B")
+        while len(self._pending) < len(view):
             batch = [row for _, row in zip(range(_ROWS_PER_READ), self._rows, strict=False)]
             if not batch:
                 break
@@ -80,8 +86,8 @@ class _SheetStream(io.RawIOBase):
             self._writer.writerows([cell_text(cell) for cell in row] for row in batch)
             self._pending += self._text.getvalue().encode("utf-8")
             self.rows_done += len(batch)
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
+        size = min(len(view), len(self._pending))
+        view[:size] = self._pending[:size]
         self._pending = self._pending[size:]
         return size
 
@@ -98,6 +104,6 @@ def open_sheet(path: Path, sheet: str, size: int) -> Iterator[Opened]:
         total = max(int(data.height), 1)
         stream = _SheetStream(iter(data.iter_rows()))
         with io.BufferedReader(stream, buffer_size=1 << 16) as buffered:
-            yield Opened(buffered, lambda: min(size, stream.rows_done * size // total))  # type: ignore[arg-type]
+            yield Opened(buffered, lambda: min(size, stream.rows_done * size // total))
     finally:
         workbook.close()

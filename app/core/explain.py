@@ -35,7 +35,7 @@ def reference_values(card: ModelCard) -> dict[str, Any]:
     return {spec.name: _reference(spec) for spec in card.features}
 
 
-def _reference(spec: FeatureSpec) -> Any:
+def _reference(spec: FeatureSpec) -> float | str:
     if spec.is_numeric:
         quantiles = spec.stats.get("quantiles", {}) if spec.stats else {}
         return float(quantiles.get("p50", spec.stats.get("mean", 0.0) if spec.stats else 0.0))
@@ -57,7 +57,7 @@ def explain_prepared(predictor: OnnxPredictor, prepared: pd.DataFrame, reference
     for position, spec in enumerate(features):
         batch.loc[which == position, spec.name] = references[spec.name]
     swapped = predictor.predict_prepared(batch).reshape(rows, len(features))
-    return base[:, None] - swapped
+    return np.asarray(base[:, None] - swapped, dtype=np.float64)
 
 
 def explain_rows(
@@ -75,6 +75,6 @@ def explain_rows(
     return result
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> object:
     """numpy scalars as Python values (for display and JSON)."""
     return value.item() if isinstance(value, np.generic) else value

@@ -50,6 +50,8 @@ def card_slices(card: ModelCard, threshold: float) -> dict[str, Any]:
 
 def file_groups(table: ScoredTable, card: ModelCard) -> FileGroups:
     """The rows of a labelled file that count for fairness: labelled and scored."""
+    if table.labels is None:
+        raise ValueError(f"{table.path}: the file has no labels, so it has no fairness slices")
     usable = np.flatnonzero(usable_rows(table.labels, table.probability))
     mapping = table.report.mapping.source_for
     frame = pd.DataFrame(

@@ -16,13 +16,17 @@ import lzma
 import stat
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Protocol
 
 from app.core.dialects import InputError, Opened
 from app.core.fileio import file_kind
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
 
 __all__ = ["COMPRESSIONS", "Opened", "Source", "detect_source"]
 
@@ -80,38 +84,51 @@ class Source:
                 if self.kind == "zip":
                     archive = zipfile.ZipFile(raw)
                     member, total = archive.open(self.member or ""), archive.getinfo(self.member or "").file_size
-                    stream: IO[bytes] = _Checked(member, self)
+                    stream = _Checked(member, self)
                     position = lambda: min(self.size, member.tell() * self.size // max(total, 1))  # noqa: E731
                 else:
-                    decompressor = {"gzip": lambda f: gzip.GzipFile(fileobj=f), "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}
+                    decompressor: dict[str, Callable[[IO[bytes]], _Readable]] = {
+                        "gzip": lambda f: gzip.GzipFile(fileobj=f),
+                        "bz2": bz2.BZ2File,
+                        "xz": lzma.LZMAFile,
+                    }
                     stream, position = _Checked(decompressor[self.kind](raw), self), raw.tell
             except _DAMAGED as error:
                 raise InputError(f"{self.path}: the {self.describe()} file cannot be read ({error})") from None
-            with io.BufferedReader(stream, buffer_size=1 << 20) as buffered:  # type: ignore[arg-type]
+            with io.BufferedReader(stream, buffer_size=1 << 20) as buffered:
                 yield Opened(buffered, position)
 
 
 _DAMAGED = (OSError, EOFError, lzma.LZMAError, zipfile.BadZipFile, zlib.error)
 
 
+class _Readable(Protocol):
+    """What _Checked reads from: a decompressing stream or an archive member."""
+
+    def read(self, size: int = ..., /) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
 class _Checked(io.RawIOBase):
     """A decompressing stream whose read errors (a truncated or damaged archive) become InputError."""
 
-    def __init__(self, stream: IO[bytes], source: Source) -> None:
+    def __init__(self, stream: _Readable, source: Source) -> None:
         super().__init__()
         self._stream, self._source = stream, source
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: Any) -> int:
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer).cast("B")
         try:
-            data = self._stream.read(len(buffer))
+            data = self._stream.read(len(view))
         except _DAMAGED as error:
             raise InputError(
                 f"{self._source.path}: the {self._source.describe()} data is damaged or cut short ({error})"
             ) from None
-        buffer[: len(data)] = data
+        view[: len(data)] = data
         return len(data)
 
     def close(self) -> None:

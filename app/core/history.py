@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,15 +63,15 @@ class RunHistory:
         }
 
 
-def _number(value: Any) -> bool:
+def _number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _maybe(value: Any, check: Any) -> bool:
+def _maybe(value: object, check: Callable[[Any], bool]) -> bool:
     return value is None or check(value)
 
 
-def well_formed(record: Any) -> bool:
+def well_formed(record: object) -> bool:
     """A ``score`` record with every field the history reads, of the type it reads (foreign lines are not)."""
     if not isinstance(record, dict) or not isinstance(data := record.get("scoredesk"), dict):
         return False
@@ -97,7 +97,7 @@ def well_formed(record: Any) -> bool:
     )
 
 
-def _unfinished(record: Any) -> bool:
+def _unfinished(record: object) -> bool:
     """A run's summary line that says it failed or was cancelled (``event.outcome`` other than success)."""
     event = record.get("event") if isinstance(record, dict) else None
     return isinstance(event, dict) and event.get("outcome", "success") != "success"

@@ -189,8 +189,8 @@ def expected_value(confusion: Confusion, cost_per_action: float, value_per_true_
     return value_per_true_positive * confusion.tp - cost_per_action * (confusion.tp + confusion.fp)
 
 
-def thin_curve(*columns: np.ndarray, limit: int = 200) -> list[list[float]]:
-    """At most ``limit`` evenly spaced points of a curve, always keeping both ends."""
+def thin_curve(*columns: np.ndarray, limit: int = 200) -> list[list[float | None]]:
+    """At most ``limit`` evenly spaced points of a curve, always keeping both ends (None where not finite)."""
     size = len(columns[0])
     keep = np.unique(np.linspace(0, size - 1, min(size, limit)).round().astype(int)) if size else np.empty(0, int)
     return [[float(v) if np.isfinite(v) else None for v in np.asarray(column)[keep]] for column in columns]

@@ -377,7 +377,7 @@ def _stream_opener(stream: IO[bytes]) -> Callable[[Dialect], IO[str]]:
 
     def opener(dialect: Dialect) -> IO[str]:
         encoding = "utf-8-sig" if dialect.bom else "utf-8"
-        return io.TextIOWrapper(stream, encoding=encoding, newline="", write_through=False)  # type: ignore[arg-type]
+        return io.TextIOWrapper(stream, encoding=encoding, newline="", write_through=False)
 
     return opener
 
@@ -405,7 +405,7 @@ def score_to_csv(
     threshold = bundle.card.threshold if threshold is None else threshold
     scores = ScoreAccumulator(threshold)
 
-    def run(sink: _CsvSink) -> FileReport:
+    def run(sink: _CsvSink | _WorkbookSink) -> FileReport:
         def every_sink(chunk: ScoredChunk) -> None:
             sink(chunk)
             scores.add(chunk.probability)
@@ -425,13 +425,13 @@ def score_to_csv(
     if out is None:
         if stream is None:
             raise ValueError("score_to_csv needs an output path or a stream")
-        sink = _CsvSink(_stream_opener(stream), bundle, threshold, explain)
+        to_stream = _CsvSink(_stream_opener(stream), bundle, threshold, explain)
         try:
-            report = run(sink)
+            report = run(to_stream)
         finally:
-            if sink.handle is not None:
-                sink.handle.flush()
-                sink.handle.detach()  # type: ignore[attr-defined]
+            if to_stream.handle is not None:
+                to_stream.handle.flush()
+                to_stream.handle.detach()  # type: ignore[attr-defined]  # IO[str] has no detach; the wrapper has
         return ScoreResult(report, Path("-"), threshold, scores.positive, scores)
     out = Path(out)
     if out.exists() and path.exists() and out.resolve() == path.resolve():
@@ -444,7 +444,7 @@ def score_to_csv(
         else:
             sink = _CsvSink(lambda dialect: open_output(temporary, dialect, kind), bundle, threshold, explain)
         try:
-            report = run(sink)  # type: ignore[arg-type]
+            report = run(sink)
         finally:
             sink.finish(temporary)
     return ScoreResult(report, out, threshold, scores.positive, scores)

@@ -42,7 +42,7 @@ def category_strings(column: pd.Series) -> np.ndarray:
         if (as_int == np.round(as_int)).all():
             column = column.astype("Int64")
     text = column.astype("string").str.strip().fillna(MISSING_CATEGORY)
-    return text.to_numpy(dtype=object)
+    return np.asarray(text.to_numpy(dtype=object), dtype=object)
 
 
 def prepare_features(frame: pd.DataFrame, features: Sequence[FeatureSpec]) -> pd.DataFrame:

@@ -191,7 +191,7 @@ class ReportBuilder:
         del ordered
         if not repeated_values.size:
             return None
-        count, examples = 0, []
+        count, examples = 0, list[int]()
         for start, hashes in zip(self._id_starts, self._id_hashes, strict=True):
             rows = np.flatnonzero(np.isin(hashes, repeated_values))
             count += rows.size

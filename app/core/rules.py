@@ -46,7 +46,7 @@ class Rule:
         values = np.asarray(values, dtype=np.float64)
         with np.errstate(invalid="ignore"):
             holds = _OPERATORS[self.op](values, self.value)
-        return ~holds & ~np.isnan(values)
+        return np.asarray(~holds & ~np.isnan(values), dtype=bool)
 
 
 def parse_rule(text: str) -> Rule:

@@ -105,7 +105,7 @@ def _folded(column: pd.Series) -> np.ndarray:
 
 def _malformed(extras: np.ndarray) -> np.ndarray:
     """Rows with non-empty fields beyond the header's width (trailing empty fields are harmless)."""
-    return np.asarray(extras, dtype=object) != ""
+    return np.asarray(np.asarray(extras, dtype=object) != "", dtype=bool)
 
 
 def _missing_message(

@@ -55,14 +55,15 @@ class TextColumn:
     def take(self, rows: np.ndarray) -> np.ndarray:
         """The text of several cells."""
         if self.values is not None:
-            return self.values[rows]
+            return np.asarray(self.values[rows])
         assert self.categorical is not None
         return np.asarray(self.categorical[rows], dtype=object)
 
     def contains(self, folded: str) -> np.ndarray:
         """Rows whose text contains ``folded`` (already case-folded)."""
         if self.values is not None:
-            return pd.Series(self.values, dtype=object).str.casefold().str.contains(folded, regex=False).to_numpy(bool)
+            found = pd.Series(self.values, dtype=object).str.casefold().str.contains(folded, regex=False)
+            return np.asarray(found.to_numpy(bool), dtype=bool)
         assert self.categorical is not None
         categories = self.categorical.categories
         hits = np.fromiter((folded in str(c).casefold() for c in categories), dtype=bool, count=len(categories))
@@ -144,7 +145,7 @@ class ScoredTable:
             rank = categories.str.casefold().rank(method="min").to_numpy(dtype=np.float64, copy=True)
         rank[blank.to_numpy()] = np.inf  # an empty cell sorts last, like a missing one
         keys = np.append(rank, np.inf)  # code -1 (no value) sorts last
-        return keys[codes]
+        return np.asarray(keys[codes], dtype=np.float64)
 
 
 class _Collector:
