@@ -63,8 +63,17 @@ class DecisionsPanel(QWidget):
         self._update = WhenVisible(self, self.refresh)
         for signal in (state.bundleChanged, state.tableChanged, state.costsChanged):
             signal.connect(self._data_changed)
+        for signal in (state.bundleChanged, state.costsChanged):  # the inputs show the costs even while hidden
+            signal.connect(self._show_costs)
         state.thresholdChanged.connect(self._update)  # moving the threshold changes no curve
+        self._show_costs()
         self._update()
+
+    def _show_costs(self) -> None:
+        for spin, number in ((self.cost, self.state.cost_per_action), (self.value, self.state.value_per_true_positive)):
+            spin.blockSignals(True)
+            spin.setValue(number)
+            spin.blockSignals(False)
 
     def _data_changed(self) -> None:
         self._curves = None  # recomputed when next shown
@@ -119,10 +128,6 @@ class DecisionsPanel(QWidget):
     def refresh(self) -> None:
         """Recompute the curves and the summary."""
         state = self.state
-        for spin, number in ((self.cost, state.cost_per_action), (self.value, state.value_per_true_positive)):
-            spin.blockSignals(True)
-            spin.setValue(number)
-            spin.blockSignals(False)
         if state.bundle is None:
             return
         curves = self.curves()

@@ -232,7 +232,8 @@ def test_settings_persist_across_windows(qtbot, bundle, window: MainWindow) -> N
     assert (again.state.cost_per_action, again.state.value_per_true_positive) == (25.0, 500.0)
     # Restored, not the 1280x820 default (the offscreen screen caps the restored size at its own 800 wide).
     assert again.size().width() < 1280
-    assert window.panels["Decisions"].cost.value() == 25.0
+    assert again.panels["Decisions"].cost.value() == 25.0  # the new window's panel, not the closed one's
+    assert again.panels["Decisions"].value.value() == 500.0
 
 
 def test_unexpected_errors_are_logged_and_shown_kindly(qtbot, window: MainWindow, isolated_user_data: Path) -> None:
