@@ -39,7 +39,7 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(f"{self.prog}: {message} (see --help)")
 
 
-def _bounded(convert: type[float] | type[int], low: float, high: float, what: str) -> Any:
+def _bounded(convert: type[float] | type[int], low: float, high: float, what: str) -> Callable[[str], float | int]:
     """An argparse type: a number of the given kind within [low, high], with a one-line error otherwise."""
 
     def parse(text: str) -> float | int:
@@ -69,11 +69,11 @@ def _program_name() -> str:
 def _parser() -> _Parser:
     parser = _Parser(prog=_program_name(), description="Score customer files offline with the bundled model.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    model = argparse.ArgumentParser(add_help=False)
+    model = _Parser(add_help=False)
     model.add_argument(
         "--model", type=Path, default=None, metavar="DIR", help="model bundle folder (default: the bundled one)"
     )
-    reading = argparse.ArgumentParser(add_help=False)
+    reading = _Parser(add_help=False)
     reading.add_argument(
         "--mapping",
         type=Path,
@@ -129,7 +129,7 @@ def _parser() -> _Parser:
     return parser
 
 
-def _fmt(value: Any, digits: int = 4) -> str:
+def _fmt(value: object, digits: int = 4) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}" if isinstance(value, float) else str(value)
 
 
@@ -337,7 +337,7 @@ def _history(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(history.to_dict(), indent=1))
         return EXIT_OK
-    skipped = (
+    skipped_note = (
         f"({history.skipped} record{'s' if history.skipped != 1 else ''} of {log.path} skipped: damaged, or not"
         " from a scoring run)"
     )
@@ -347,7 +347,7 @@ def _history(args: argparse.Namespace) -> int:
     )
     if not history.runs:
         print(f"No scoring runs logged yet (the log is {log.path}).")
-        for count, line in ((history.unfinished, unfinished), (history.skipped, skipped)):
+        for count, line in ((history.unfinished, unfinished), (history.skipped, skipped_note)):
             if count:
                 print(line)
         return EXIT_OK
@@ -364,7 +364,7 @@ def _history(args: argparse.Namespace) -> int:
         )
     for alert in history.alerts:
         print(f"ALERT {alert.kind}: {alert.message}")
-    for count, line in ((history.unfinished, unfinished), (history.skipped, skipped)):
+    for count, line in ((history.unfinished, unfinished), (history.skipped, skipped_note)):
         if count:
             print(line)
     return EXIT_OK

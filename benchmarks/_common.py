@@ -103,7 +103,7 @@ def summary(values: Sequence[float], digits: int | None = None) -> dict[str, flo
     return {**figures, "runs": len(values)}
 
 
-def build_telco_model(folder: Path) -> Any:
+def build_telco_model(folder: Path) -> Any:  # noqa: ANN401 - an opaque JSON or Qt value
     """Build the telco model into ``folder`` (bundle/, work/, samples/), as the baselines need it."""
     from model_build.pipeline import BuildOptions, run_build
 

@@ -69,7 +69,7 @@ def feature_entries(train_rows: pd.DataFrame, config: BuildConfig) -> list[dict[
     return entries
 
 
-def _json_cell(value: Any) -> Any:
+def _json_cell(value: Any) -> Any:  # noqa: ANN401 - an opaque JSON or Qt value
     return None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
@@ -214,7 +214,7 @@ def build_card(
     return card
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Any) -> str:  # noqa: ANN401 - an opaque JSON or Qt value
     if value is None:
         return "n/a"
     if isinstance(value, float):

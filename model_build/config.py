@@ -124,7 +124,7 @@ class BuildConfig:
         return self.max_missing_share.get(column, self.default_max_missing_share)
 
 
-def _require(section: Mapping[str, Any], key: str, where: str) -> Any:
+def _require(section: Mapping[str, Any], key: str, where: str) -> Any:  # noqa: ANN401 - an opaque JSON or Qt value
     if key not in section:
         raise ConfigError(f"missing setting '{where}.{key}'" if where else f"missing section [{key}]")
     return section[key]

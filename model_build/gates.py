@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from model_build.config import GateConfig
 
@@ -51,6 +51,16 @@ def measurements(
     return values
 
 
+class _GateFields(TypedDict):
+    """The fields every GateResult of one gate shares, whatever its outcome."""
+
+    name: str
+    metric: str
+    min: float | None
+    max: float | None
+    value: float | None
+
+
 def _bound_text(gate: GateConfig) -> str:
     parts = []
     if gate.min is not None:
@@ -68,7 +78,13 @@ def evaluate_gates(
     for gate in gates:
         value = measured.get(gate.metric)
         is_champion_gate = gate.metric.startswith(CHAMPION_PREFIX)
-        common = {"name": gate.name, "metric": gate.metric, "min": gate.min, "max": gate.max, "value": value}
+        common: _GateFields = {
+            "name": gate.name,
+            "metric": gate.metric,
+            "min": gate.min,
+            "max": gate.max,
+            "value": value,
+        }
         if is_champion_gate and not champion_compared:
             results.append(GateResult(**common, status="not_applicable", note="no comparable shipped model"))
             continue

@@ -185,8 +185,9 @@ def _compare(state: BuildState) -> JsonDict:
 
 
 def _gates(state: BuildState) -> list[GateResult]:
-    comparison = state.result(COMPARE)
-    measured = measurements(state.result(EVALUATE), state.result(PARITY), comparison)
+    # Each result is bound first: passed straight to a Mapping parameter, mypy would solve R as Mapping.
+    evaluation, parity, comparison = state.result(EVALUATE), state.result(PARITY), state.result(COMPARE)
+    measured = measurements(evaluation, parity, comparison)
     return evaluate_gates(state.config.gates, measured, comparison["compared"], state.options.allow_regression)
 
 
@@ -215,6 +216,13 @@ def _bundle(state: BuildState) -> Path:
 def _build_card(state: BuildState) -> JsonDict:
     model, split, config, frame = state.result(EXPORT), state.result(SPLIT), state.config, state.frame
     snapshot = state.result(INGEST)
+    # Bound first: passed straight to a Mapping/Sequence parameter, mypy would solve R as that (Stage is invariant).
+    evaluation, parity, comparison, gates = (
+        state.result(EVALUATE),
+        state.result(PARITY),
+        state.result(COMPARE),
+        state.result(GATES),
+    )
     predictor = OnnxPredictor(model, feature_specs(config), PROBABILITY_OUTPUT)
     data = {
         "source": snapshot.source,
@@ -235,12 +243,12 @@ def _build_card(state: BuildState) -> JsonDict:
         train_rows=frame.iloc[split.train],
         trained=state.result(TRAIN),
         threshold=state.result(THRESHOLD),
-        evaluation=state.result(EVALUATE),
+        evaluation=evaluation,
         onnx_sha256=sha256_bytes(model),
         golden=card_builder.golden_rows(frame.iloc[split.test], predictor.predict, config),
-        parity=state.result(PARITY),
-        comparison=state.result(COMPARE),
-        gates=state.result(GATES),
+        parity=parity,
+        comparison=comparison,
+        gates=gates,
     )
 
 

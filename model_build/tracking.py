@@ -52,7 +52,7 @@ def _flat_params(prefix: str, values: Mapping[str, Any]) -> dict[str, str]:
 
 def log_build(
     uri: str,
-    config: Any,
+    config: Any,  # noqa: ANN401 - an opaque JSON or Qt value
     results: Mapping[str, Any],
     card: Mapping[str, Any] | None,
     onnx_model: bytes | None,

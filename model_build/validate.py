@@ -111,8 +111,8 @@ def validate(frame: pd.DataFrame, config: BuildConfig) -> ValidationReport:
                 text = column.astype("string").str.strip()
                 unknown = (~text.isin(declared) & ~pd.Series(absent, index=frame.index)).to_numpy()
                 if unknown.any():
-                    values = sorted(set(text[unknown].astype(str)))[:_EXAMPLES]
-                    add("categories", name, f"values outside the declared set {list(declared)}: {values}", unknown)
+                    outside = sorted(set(text[unknown].astype(str)))[:_EXAMPLES]
+                    add("categories", name, f"values outside the declared set {list(declared)}: {outside}", unknown)
             continue
         values = numeric_values(column)
         not_numeric = np.isnan(values) & ~absent
@@ -142,8 +142,12 @@ def validate(frame: pd.DataFrame, config: BuildConfig) -> ValidationReport:
         seen = sorted(set(labels[bad_label].fillna("<missing>").astype(str)))[:_EXAMPLES]
         add("label", config.target.column, f"labels other than {list(known)}: {seen}", bad_label)
     valid_labels = labels[~bad_label]
-    share = float((valid_labels == config.target.positive_label).mean()) if len(valid_labels) else None
+    positive_share = float((valid_labels == config.target.positive_label).mean()) if len(valid_labels) else None
     low, high = config.positive_share
-    if share is not None and not low <= share <= high:
-        add("class_balance", config.target.column, f"positive share {share:.2%} is outside [{low:.0%}, {high:.0%}]")
-    return ValidationReport(rows=len(frame), positive_share=share, findings=tuple(findings))
+    if positive_share is not None and not low <= positive_share <= high:
+        add(
+            "class_balance",
+            config.target.column,
+            f"positive share {positive_share:.2%} is outside [{low:.0%}, {high:.0%}]",
+        )
+    return ValidationReport(rows=len(frame), positive_share=positive_share, findings=tuple(findings))

@@ -54,6 +54,7 @@ class Elf:
         for section in self.file.iter_sections():
             if isinstance(section, GNUVerNeedSection):
                 for library, versions in section.iter_versions():
+                    assert library.name is not None  # iter_versions always names a Verneed from vn_file
                     out.setdefault(library.name, set()).update(version.name for version in versions)
         return out
 

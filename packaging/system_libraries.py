@@ -41,7 +41,7 @@ SYSTEM_LIBRARIES = {
 
 
 # The libstdc++ symbol version each GCC release introduced; Debian's libstdc++6 carries GCC's version.
-GLIBCXX_GCC = {
+GLIBCXX_GCC: dict[tuple[int, ...], str] = {
     (3, 4, 28): "10",
     (3, 4, 29): "11",
     (3, 4, 30): "12",

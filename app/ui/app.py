@@ -8,6 +8,10 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
 
 __all__ = ["STARTUP_PROBE", "run"]
 
@@ -30,6 +34,7 @@ def run(argv: Sequence[str] | None = None, open_path: Path | None = None) -> int
     from app.ui.state import AppState
 
     application = QApplication.instance() or QApplication(list(argv or sys.argv))
+    assert isinstance(application, QApplication)  # the desktop program only ever has a QApplication
     application.setApplicationName(APP_NAME)
     application.setOrganizationName(APP_NAME)
     application.setWindowIcon(QIcon(str(icons_dir() / "scoredesk.png")))
@@ -44,9 +49,9 @@ def run(argv: Sequence[str] | None = None, open_path: Path | None = None) -> int
     return application.exec()
 
 
-def _record_startup(path: str, application: object) -> None:
+def _record_startup(path: str, application: QCoreApplication) -> None:
     """Write the moment the window is on screen and quit (used by benchmarks and tests)."""
     loaded = sorted(name for name in _HEAVY if name in sys.modules)
     with open(path, "w", encoding="utf-8") as handle:
         json.dump({"shown_at": time.time(), "heavy_modules_loaded": loaded}, handle)
-    application.quit()  # type: ignore[attr-defined]
+    application.quit()

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 __all__ = ["ModelCardPanel", "card_html"]
 
 
-def _number(value: Any, digits: int = 4) -> str:
+def _number(value: Any, digits: int = 4) -> str:  # noqa: ANN401 - an opaque JSON or Qt value
     if value is None:
         return "n/a"
     if isinstance(value, float):

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QSizePolicy, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+    from matplotlib.figure import Figure
+
     from app.core.explain import Contribution
 
 __all__ = [
@@ -47,49 +51,52 @@ class ChartWidget(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._placeholder = QLabel(title, alignment=Qt.AlignmentFlag.AlignCenter)
         self._layout.addWidget(self._placeholder)
-        self.figure: Any = None
-        self.canvas: Any = None
+        self.figure: Figure | None = None  # both made by the first draw
+        self.canvas: FigureCanvasQTAgg | None = None
         self.setMinimumSize(260, 200)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
 
-    def _ensure_canvas(self) -> None:
-        if self.canvas is not None:
-            return
+    def _ensure_canvas(self) -> tuple[Figure, FigureCanvasQTAgg]:
+        if self.figure is not None and self.canvas is not None:
+            return self.figure, self.canvas
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
         from matplotlib.figure import Figure
 
-        self.figure = Figure(figsize=(4.5, 3.2), layout="constrained")
-        self.canvas = FigureCanvasQTAgg(self.figure)
-        self.canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-        self._layout.replaceWidget(self._placeholder, self.canvas)
+        figure = self.figure = Figure(figsize=(4.5, 3.2), layout="constrained")
+        canvas = self.canvas = FigureCanvasQTAgg(figure)
+        canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self._layout.replaceWidget(self._placeholder, canvas)
         self._placeholder.deleteLater()
+        return figure, canvas
 
-    def redraw(self, *args: Any, **kwargs: Any) -> None:
+    # Each subclass's draw_chart declares its own data; redraw only forwards it. Any (not object) is what lets
+    # a subclass narrow ``*args, **kwargs`` to named parameters without breaking the override.
+    def redraw(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - forwarded to the subclass's draw_chart
         """Clear and draw again with new data."""
-        self._ensure_canvas()
-        self.figure.clear()
-        axes = self.figure.add_subplot()
+        figure, canvas = self._ensure_canvas()
+        figure.clear()
+        axes = figure.add_subplot()
         axes.set_title(self.title, fontsize=10)
         axes.grid(True, color=_COLORS["grid"], linewidth=0.6)
         self.draw_chart(axes, *args, **kwargs)
-        self.canvas.draw_idle()
+        canvas.draw_idle()
 
-    def draw_chart(self, axes: Any, *args: Any, **kwargs: Any) -> None:
+    def draw_chart(self, axes: Axes, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - each subclass's own data
         """Subclasses draw into ``axes``."""
         raise NotImplementedError
 
     def save(self, path: Path) -> Path:
         """Write the chart as PNG or SVG (by the file's suffix)."""
-        self._ensure_canvas()
+        figure, _ = self._ensure_canvas()
         path = Path(path)
         if path.suffix.lower() not in (".png", ".svg"):
             path = path.with_suffix(".png")
-        self.figure.savefig(path, dpi=150)
+        figure.savefig(path, dpi=150)
         return path
 
-    def _menu(self, position: Any) -> None:
+    def _menu(self, position: QPoint) -> None:
         menu = QMenu(self)
         menu.addAction("Save chart as PNG or SVG…", self.save_dialog)
         menu.exec(self.mapToGlobal(position))
@@ -105,7 +112,7 @@ class ChartWidget(QWidget):
 class RocChart(ChartWidget):
     """ROC curves with their AUC and the operating point at the threshold."""
 
-    def draw_chart(self, axes: Any, curves: Sequence[Mapping[str, Any]]) -> None:
+    def draw_chart(self, axes: Axes, curves: Sequence[Mapping[str, Any]]) -> None:
         axes.plot([0, 1], [0, 1], color="#999999", linestyle=":", linewidth=1)
         for curve in curves:
             label = f"{curve['name']} (AUC {curve['auc']:.3f})" if curve.get("auc") is not None else curve["name"]
@@ -122,7 +129,7 @@ class RocChart(ChartWidget):
 class CalibrationChart(ChartWidget):
     """Predicted probability against the observed positive rate."""
 
-    def draw_chart(self, axes: Any, curves: Sequence[Mapping[str, Any]]) -> None:
+    def draw_chart(self, axes: Axes, curves: Sequence[Mapping[str, Any]]) -> None:
         axes.plot([0, 1], [0, 1], color="#999999", linestyle=":", linewidth=1, label="perfect")
         for curve in curves:
             axes.plot(
@@ -138,7 +145,7 @@ class CalibrationChart(ChartWidget):
 class DecisionChart(ChartWidget):
     """Value of acting across thresholds, with the best threshold and the current one."""
 
-    def draw_chart(self, axes: Any, curves: Sequence[Mapping[str, Any]], threshold: float) -> None:
+    def draw_chart(self, axes: Axes, curves: Sequence[Mapping[str, Any]], threshold: float) -> None:
         for curve in curves:
             axes.plot(curve["thresholds"], curve["values"], color=curve["color"], label=curve["name"], linewidth=1.6)
             best = curve["best"]
@@ -154,7 +161,7 @@ class DecisionChart(ChartWidget):
 class DriftChart(ChartWidget):
     """PSI per feature as bars, with the warn and alert bands."""
 
-    def draw_chart(self, axes: Any, drift: Mapping[str, Mapping[str, Any]], warn: float, alert: float) -> None:
+    def draw_chart(self, axes: Axes, drift: Mapping[str, Mapping[str, Any]], warn: float, alert: float) -> None:
         names = list(drift)
         values = [drift[n]["psi"] for n in names]
         colors = [
@@ -175,7 +182,9 @@ class DriftChart(ChartWidget):
 class DistributionChart(ChartWidget):
     """One feature's training and current distributions, bin by bin."""
 
-    def draw_chart(self, axes: Any, labels: Sequence[str], training: Sequence[float], current: Sequence[float]) -> None:
+    def draw_chart(
+        self, axes: Axes, labels: Sequence[str], training: Sequence[float], current: Sequence[float]
+    ) -> None:
         positions = range(len(labels))
         axes.bar([p - 0.2 for p in positions], training, width=0.4, color=_COLORS["model"], label="training")
         axes.bar([p + 0.2 for p in positions], current, width=0.4, color=_COLORS["file"], label="this file")
@@ -184,10 +193,18 @@ class DistributionChart(ChartWidget):
         axes.legend(fontsize=8)
 
 
+class Importance(TypedDict):
+    """One entry of the card's ``importances`` section."""
+
+    feature: str
+    mean: float
+    std: float
+
+
 class ImportanceChart(ChartWidget):
     """The card's permutation importances: how much test ROC AUC drops when a feature is shuffled."""
 
-    def draw_chart(self, axes: Any, importances: Sequence[Mapping[str, float]], top: int = 12) -> None:
+    def draw_chart(self, axes: Axes, importances: Sequence[Importance], top: int = 12) -> None:
         rows = list(importances)[:top]
         axes.barh(range(len(rows)), [r["mean"] for r in rows], xerr=[r["std"] for r in rows], color="#7f8c8d")
         axes.set_yticks(range(len(rows)), [r["feature"] for r in rows], fontsize=7)
@@ -203,7 +220,7 @@ class ExplanationChart(ChartWidget):
         top = contributions[:limit]
         self.redraw([f"{c.feature} = {_shown(c.value)}" for c in top], [c.effect for c in top])
 
-    def draw_chart(self, axes: Any, names: Sequence[str], effects: Sequence[float], xlabel: str = "") -> None:
+    def draw_chart(self, axes: Axes, names: Sequence[str], effects: Sequence[float], xlabel: str = "") -> None:
         colors = ["#c0392b" if e > 0 else "#1f6fb2" for e in effects]
         axes.barh(range(len(names)), effects, color=colors)
         axes.set_yticks(range(len(names)), names, fontsize=7)

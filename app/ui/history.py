@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QGridLayout, QLabel, QListWidget, QVBoxLayout, QWidget
 
@@ -10,6 +10,8 @@ from app.ui.charts import ChartWidget
 from app.ui.lazy import WhenVisible
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
     from app.core.history import RunHistory
     from app.ui.state import AppState
 
@@ -23,7 +25,7 @@ def _labels(history: RunHistory) -> list[str]:
 class PsiHeatmap(ChartWidget):
     """PSI per feature (rows) and run (columns)."""
 
-    def draw_chart(self, axes: Any, history: RunHistory) -> None:
+    def draw_chart(self, axes: Axes, history: RunHistory) -> None:
         import numpy as np
 
         from app.core.drift import PSI_ALERT
@@ -34,19 +36,20 @@ class PsiHeatmap(ChartWidget):
         axes.set_xticks(range(len(history.runs)), _labels(history), fontsize=7)
         axes.set_xlabel("run")
         axes.grid(False)
+        assert self.figure is not None  # redraw made it before calling draw_chart
         self.figure.colorbar(image, ax=axes, label="PSI")
 
 
 class ScoreTrend(ChartWidget):
     """Score deciles and the positive rate with its training band, run by run."""
 
-    def draw_chart(self, axes: Any, history: RunHistory) -> None:
+    def draw_chart(self, axes: Axes, history: RunHistory) -> None:
         runs = range(len(history.runs))
         for decile in range(9):
             values = [d[decile] if len(d) > decile else None for d in history.deciles]
             axes.plot(
                 runs,
-                values,
+                values,  # type: ignore[arg-type]  # matplotlib draws None as a gap; its stubs do not list None
                 color="#1f6fb2",
                 marker="_",
                 markersize=10,
@@ -69,7 +72,13 @@ class ScoreTrend(ChartWidget):
                 elinewidth=6,
                 label="training band",
             )
-        axes.plot(runs, history.positive_rate, color="#c0392b", marker="o", label="positive rate")
+        axes.plot(
+            runs,
+            history.positive_rate,  # type: ignore[arg-type]  # None is a gap to matplotlib; its stubs do not list None
+            color="#c0392b",
+            marker="o",
+            label="positive rate",
+        )
         axes.set_xticks(list(runs), _labels(history), fontsize=7)
         axes.set_ylim(0, 1)
         axes.set_xlabel("run (blue: score deciles, median darker)")
@@ -79,7 +88,7 @@ class ScoreTrend(ChartWidget):
 class IssueTrend(ChartWidget):
     """Share of rows with each issue code, run by run."""
 
-    def draw_chart(self, axes: Any, history: RunHistory) -> None:
+    def draw_chart(self, axes: Axes, history: RunHistory) -> None:
         runs = range(len(history.runs))
         for code, rates in history.issue_rates.items():
             if any(rates):

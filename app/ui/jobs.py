@@ -8,15 +8,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from app.core.reading import CancelFn, ProgressFn
+if TYPE_CHECKING:  # the core's reader imports pandas: never at start-up, before the window shows
+    from app.core.reading import CancelFn, ProgressFn
 
 __all__ = ["Job", "JobFailure", "JobRunner"]
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)  # a Job only produces its result, so a Job[T] is a Job[object]
 _PROGRESS_INTERVAL = 0.05  # seconds between progress signals, so the event loop is not flooded
 
 
@@ -52,15 +54,15 @@ class JobFailure:
         return f"Something went wrong ({self.kind}: {self.message}). The details were saved to {self.details}."
 
 
-class Job(QObject, Generic[T]):
+class Job(QObject, Generic[T_co]):
     """Runs ``function(progress, cancelled)`` in a worker thread and reports its result through signals."""
 
     progress = Signal(int, int)
-    finished = Signal(object)  # T
+    finished = Signal(object)  # T_co
     failed = Signal(object)  # JobFailure
     cancelled = Signal()
 
-    def __init__(self, function: Callable[[ProgressFn, CancelFn], T]) -> None:
+    def __init__(self, function: Callable[[ProgressFn, CancelFn], T_co]) -> None:
         super().__init__()
         self._function = function
         self._cancel = threading.Event()

@@ -21,7 +21,7 @@ class WhenVisible(QObject):
         self.pending = False
         widget.installEventFilter(self)
 
-    def __call__(self, *_: Any) -> None:
+    def __call__(self, *_: Any) -> None:  # noqa: ANN401 - an opaque JSON or Qt value
         if self._widget.isVisible():
             self.pending = False
             self._refresh()

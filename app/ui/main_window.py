@@ -177,7 +177,9 @@ class MainWindow(QMainWindow):
             self.panels[title] = panel
             self.tabs.addTab(panel, title)
         self.state.rowsRequested.connect(lambda *_: self.tabs.setCurrentWidget(self.panels["Results"]))
-        self.panels["Sanity"].editMappingRequested.connect(self.map_columns_dialog)
+        sanity = self.panels["Sanity"]
+        assert isinstance(sanity, SanityPanel)
+        sanity.editMappingRequested.connect(self.map_columns_dialog)
         self.state.thresholdChanged.connect(self._remember_threshold)
         self.state.costsChanged.connect(self._remember_costs)
 
@@ -285,7 +287,12 @@ class MainWindow(QMainWindow):
         bundle = self.state.bundle
         shipped = f"{bundle.card.name} (in the program)" if bundle else ""
         dialog = VersionsDialog(ModelStore(), shipped, parent=self)
-        dialog.finished.connect(lambda _result: dialog.changed and self._model_changed("Model version changed."))
+
+        def finished(_result: int) -> None:
+            if dialog.changed:
+                self._model_changed("Model version changed.")
+
+        dialog.finished.connect(finished)
         self.versions_window = dialog
         dialog.open()
 

@@ -33,6 +33,20 @@ _AS_IS = "(as written)"
 _EXAMPLES = 3
 
 
+def _combo(table: QTableWidget, row: int, column: int) -> QComboBox:
+    """The picker the dialog put in a cell (every row of both tables has one in its last column)."""
+    widget = table.cellWidget(row, column)
+    assert isinstance(widget, QComboBox)
+    return widget
+
+
+def _file_value(table: QTableWidget, row: int) -> str:
+    """The file value a row of the value table shows (every row gets its item before its picker)."""
+    item = table.item(row, 0)
+    assert item is not None
+    return item.text()
+
+
 class MappingDialog(QDialog):
     """Edit a mapping for one file; ``chosen`` holds the mapping to use once accepted (saved or not)."""
 
@@ -56,13 +70,14 @@ class MappingDialog(QDialog):
             " category columns, say which of the file's values means which of the model's.",
             wordWrap=True,
         )
-        self.columns_table = QTableWidget(0, 3, objectName="columnTable")
+        # Annotated: PySide6's stubs lack the objectName keyword, and a call mypy cannot match is typed Any.
+        self.columns_table: QTableWidget = QTableWidget(0, 3, objectName="columnTable")
         self.columns_table.setHorizontalHeaderLabels(["Model column", "Kind", "File column (examples)"])
         self.columns_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.columns_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.columns_table.horizontalHeader().setStretchLastSection(True)
         self.values_label = QLabel(objectName="valuesLabel")
-        self.values_table = QTableWidget(0, 2, objectName="valueTable")
+        self.values_table: QTableWidget = QTableWidget(0, 2, objectName="valueTable")
         self.values_table.setHorizontalHeaderLabels(["Value in the file", "Means, for the model"])
         self.values_table.horizontalHeader().setStretchLastSection(True)
         self.preview_label = QLabel(objectName="previewLabel", wordWrap=True)
@@ -110,7 +125,7 @@ class MappingDialog(QDialog):
 
     def picker(self, model_column: str) -> QComboBox:
         """The file-column picker of one model column."""
-        return self.columns_table.cellWidget(model_columns(self.bundle).index(model_column), 2)  # type: ignore[return-value]
+        return _combo(self.columns_table, model_columns(self.bundle).index(model_column), 2)
 
     def _column_picked(self, row: int) -> None:
         self.columns_table.setCurrentCell(row, 2)
@@ -153,15 +168,15 @@ class MappingDialog(QDialog):
     def value_choice(self, file_value: str) -> QComboBox:
         """The model-value picker of one file value of the column shown."""
         for row in range(self.values_table.rowCount()):
-            if self.values_table.item(row, 0).text() == file_value:
-                return self.values_table.cellWidget(row, 1)  # type: ignore[return-value]
+            if _file_value(self.values_table, row) == file_value:
+                return _combo(self.values_table, row, 1)
         raise KeyError(file_value)
 
     def _values_edited(self, name: str) -> None:
         table: dict[str, str] = {}
         for row in range(self.values_table.rowCount()):
-            model_value = self.values_table.cellWidget(row, 1).currentData()  # type: ignore[union-attr]
-            file_value = self.values_table.item(row, 0).text()
+            model_value = _combo(self.values_table, row, 1).currentData()
+            file_value = _file_value(self.values_table, row)
             if model_value is not None and file_value != model_value:
                 table[file_value] = model_value
         self._values[name] = table

@@ -65,10 +65,13 @@ class UpdateDialog(QDialog):
         )
         self.on_file = QLabel(objectName="onFileLabel", wordWrap=True)
         if on_file is not None:
-            auc = on_file["roc_auc"]
+            champion_auc, challenger_auc = on_file["roc_auc"]["champion"], on_file["roc_auc"]["challenger"]
+            # compare_on_file fills both with roc_auc(), a float (NaN for one class), never None
+            assert champion_auc is not None
+            assert challenger_auc is not None
             self.on_file.setText(
-                f"On {file_name} ({on_file['rows']:,} labelled rows): ROC AUC {auc['champion']:.4f} ->"
-                f" {auc['challenger']:.4f} ({auc['challenger'] - auc['champion']:+.4f});"
+                f"On {file_name} ({on_file['rows']:,} labelled rows): ROC AUC {champion_auc:.4f} ->"
+                f" {challenger_auc:.4f} ({challenger_auc - champion_auc:+.4f});"
                 f" {on_file['flip_share']:.2%} of its decisions would flip."
             )
         else:

@@ -128,8 +128,10 @@ class QualityPanel(QWidget):
         from app.core.decisions import usable_rows
         from app.core.metrics import calibration_curve, roc_auc, roc_curve, thin_curve
 
-        usable = usable_rows(table.labels, table.probability)
-        y, p = table.labels[usable], table.probability[usable]
+        labels = table.labels
+        assert labels is not None  # has_labels
+        usable = usable_rows(labels, table.probability)
+        y, p = labels[usable], table.probability[usable]
         fpr, tpr, _ = roc_curve(y, p)
         fpr_points, tpr_points = thin_curve(fpr, tpr, limit=400)
         return {"fpr": fpr_points, "tpr": tpr_points, "auc": roc_auc(y, p), "calibration": calibration_curve(y, p)}
@@ -149,7 +151,8 @@ class QualityPanel(QWidget):
         bundle = self.state.bundle
         if bundle is None:
             return
-        card_confusion = self.state.card_ranked().confusion(threshold) if self.state.card_ranked() else None
+        card_ranked = self.state.card_ranked()
+        card_confusion = card_ranked.confusion(threshold) if card_ranked else None
         self.card_side.matrix.show_confusion(card_confusion)
         curves = bundle.card.section("curves")
         auc = bundle.card.section("metrics").get("test", {}).get("roc_auc")

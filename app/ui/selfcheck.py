@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.core.bundle import Bundle
@@ -19,9 +19,9 @@ _OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints()"
 @contextmanager
 def _without_offscreen_noise() -> Iterator[None]:
     """Pass Qt's messages through to stderr, except the offscreen platform's known one."""
-    from PySide6.QtCore import qInstallMessageHandler
+    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 
-    def handler(_mode: Any, _context: Any, message: str) -> None:
+    def handler(_mode: QtMsgType, _context: QMessageLogContext, message: str) -> None:
         if message != _OFFSCREEN_NOISE and sys.stderr is not None:  # a windowed Windows program has no stderr
             sys.stderr.write(message + "\n")
 
@@ -61,11 +61,15 @@ def check_main_window(bundle: Bundle) -> tuple[bool, str]:
             window.jobs.wait()
             application.processEvents()
         # The Results panel draws its two charts for a selected row and on its "Overall" sub-tab.
+        from app.ui.results import ResultsPanel
+
         results = window.panels["Results"]
+        assert isinstance(results, ResultsPanel)
         if results.model.rowCount():
             flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
             results.view.selectionModel().setCurrentIndex(results.model.index(0, 0), flags)
         reasons = results.findChild(QTabWidget, "reasons")
+        assert reasons is not None  # ResultsPanel builds its "reasons" tabs
         rendered = 0
         with _without_offscreen_noise():
             window.show()  # panels draw their charts only when shown

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QByteArray, QSettings
 
 from app.core.paths import user_data_dir
@@ -77,7 +79,10 @@ class Settings:
         value = self._settings.value("recent_files", [])
         if isinstance(value, str):
             return [value]
-        return [str(v) for v in (value or [])]
+        if not value:
+            return []
+        assert isinstance(value, Iterable)  # QSettings gives back the list add_recent stored
+        return [str(v) for v in value]
 
     def add_recent(self, path: str) -> None:
         """Put ``path`` first in the recent files."""

@@ -108,6 +108,8 @@ class AppState(QObject):
             from app.core.decisions import usable_rows
             from app.core.metrics import RankedScores
 
-            usable = usable_rows(self.table.labels, self.table.probability)
-            self._cache["file_ranked"] = RankedScores(self.table.labels[usable], self.table.probability[usable])
+            labels = self.table.labels
+            assert labels is not None  # has_labels
+            usable = usable_rows(labels, self.table.probability)
+            self._cache["file_ranked"] = RankedScores(labels[usable], self.table.probability[usable])
         return self._cache["file_ranked"]

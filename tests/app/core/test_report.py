@@ -63,11 +63,11 @@ def _chunk(
     )
 
 
-def _builder(card: ModelCard | None = None, mapping: ColumnMapping = NO_MAPPING, **kwargs: Any) -> ReportBuilder:
+def _builder(card: ModelCard | None = None, mapping: ColumnMapping = NO_MAPPING, **kwargs: Any) -> ReportBuilder:  # noqa: ANN401 - an opaque JSON or Qt value
     return ReportBuilder(card or _card(), "in.csv", None, mapping, **kwargs)
 
 
-def _ids(*values: object) -> Any:
+def _ids(*values: object) -> Any:  # noqa: ANN401 - an opaque JSON or Qt value
     import pandas as pd
 
     return pd.Series(list(values), dtype=object)
