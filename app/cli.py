@@ -59,6 +59,8 @@ def _bounded(convert: type[float] | type[int], low: float, high: float, what: st
 _threshold = _bounded(float, 0.0, 1.0, "threshold")
 _reasons = _bounded(int, 1, 10, "--explain")
 _limit = _bounded(int, 1, float("inf"), "--limit")
+_workers = _bounded(int, 1, 1024, "--workers")
+_partition_mb = _bounded(float, 0.001, 1 << 20, "--partition-mb")
 
 
 def _program_name() -> str:
@@ -85,8 +87,46 @@ def _parser() -> _Parser:
         "--sheet", default=None, metavar="NAME", help="the workbook sheet to read (default: the first)"
     )
     score = commands.add_parser("score", parents=[model, reading], help="score a CSV file into a new CSV file")
-    score.add_argument("input", type=Path, metavar="IN")
-    score.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="scored file; - for stdout")
+    score.add_argument(
+        "input", nargs="+", metavar="IN", help="the file to score (with --engine dask: files, folders, globs)"
+    )
+    score.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="OUT",
+        help="scored file; - for stdout; a new folder with --engine dask",
+    )
+    score.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: this process (default); dask: a Dask cluster",
+    )
+    score.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="a running Dask scheduler, tcp://host:8786 (default: $SCOREDESK_DASK_SCHEDULER, else a local cluster)",
+    )
+    score.add_argument(
+        "--workers",
+        type=_workers,
+        default=None,
+        metavar="N",
+        help="local cluster's worker processes (default: the cores)",
+    )
+    score.add_argument(
+        "--format", choices=("csv", "parquet"), default="csv", help="--engine dask's part files (default csv)"
+    )
+    score.add_argument(
+        "--partition-mb",
+        type=_partition_mb,
+        default=64,
+        metavar="MB",
+        help="--engine dask: bytes of CSV per partition (default 64)",
+    )
     score.add_argument(
         "--threshold", type=_threshold, default=None, metavar="T", help="decision threshold (default: the card's)"
     )
@@ -174,6 +214,16 @@ def _score(args: argparse.Namespace, bundle: Bundle) -> int:
     from app.core.output import score_to_csv
     from app.core.runlog import RunLog, RunRecorder
 
+    if args.engine == "dask":
+        return _score_distributed(args, bundle)
+    for option, given in (("--scheduler", args.scheduler), ("--workers", args.workers)):
+        if given:
+            raise InputError(f"{option} applies to --engine dask")
+    if len(args.input) > 1:
+        raise InputError(f"{len(args.input)} inputs given: the local engine scores one file; use --engine dask")
+    if args.format != "csv":
+        raise InputError("--format parquet writes a folder of parts: use it with --engine dask")
+    args.input = Path(args.input[0])
     recorder = None if args.no_log else RunRecorder(RunLog.default(), bundle, "cli", log_rows=args.log_rows)
     to_stdout = str(args.output) == "-"  # the rows go to standard output, the summary to stderr
     summary = sys.stderr if to_stdout else sys.stdout
@@ -198,6 +248,53 @@ def _score(args: argparse.Namespace, bundle: Bundle) -> int:
         file=summary,
     )
     print("\n".join(_issue_lines(report, limit=10)), file=summary)
+    return EXIT_OK
+
+
+def _score_distributed(args: argparse.Namespace, bundle: Bundle) -> int:
+    """``score --engine dask``: the same checks and output, partition by partition on a Dask cluster."""
+    from app.distributed import INSTALL_HINT
+
+    try:
+        from app.distributed.job import progress_printer, run_job
+    except ImportError:
+        raise InputError(INSTALL_HINT) from None
+    from app.core.runlog import RunLog, RunRecorder
+
+    if str(args.output) == "-":
+        raise InputError("--engine dask writes a folder of parts; give -o a new folder, not -")
+    if args.explain or args.log_rows:
+        raise InputError(f"{'--explain' if args.explain else '--log-rows'} is not available with --engine dask")
+    recorder = None if args.no_log else RunRecorder(RunLog.default(), bundle, "cli")
+    with recorder.recording(Path(args.input[0])) if recorder else contextlib.nullcontext():
+        result = run_job(
+            args.input,
+            args.output,
+            bundle,
+            threshold=args.threshold,
+            output_format=args.format,
+            scheduler=args.scheduler or os.environ.get("SCOREDESK_DASK_SCHEDULER") or None,
+            workers=args.workers,
+            options=_options(args, bundle),
+            partition_bytes=int(args.partition_mb * 2**20),
+            progress=progress_printer(sys.stderr),
+        )
+    if recorder:
+        engine = {
+            "name": "dask",
+            "workers": result.workers,
+            "partitions": len(result.parts),
+            "inputs": len(result.input_reports),
+        }
+        recorder.succeeded(result.report, result.scores, engine=engine)
+    report = result.report
+    print(
+        f"Scored {report.rows} rows of {len(result.input_reports)} input{'s' if len(result.input_reports) != 1 else ''}"
+        f" into {args.output} ({len(result.parts)} {args.format} parts on {result.workers} workers):"
+        f" {_status_line(report)}; {result.scores.positive} predicted {bundle.card.target.positive_label!r}"
+        f" at threshold {result.threshold:.2f}."
+    )
+    print("\n".join(_issue_lines(report, limit=10)))
     return EXIT_OK
 
 

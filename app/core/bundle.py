@@ -94,8 +94,9 @@ def _finite(text: str) -> float:
     return value
 
 
-def load_bundle(directory: Path | None = None) -> Bundle:
-    """Load and verify a bundle: card schema and digest, ONNX sha256, inputs, metadata."""
+def load_bundle(directory: Path | None = None, *, threads: int | None = None) -> Bundle:
+    """Load and verify a bundle: card schema and digest, ONNX sha256, inputs, metadata (``threads``: see
+    ``OnnxPredictor``)."""
     directory = Path(directory) if directory is not None else bundle_dir()
     if not directory.is_dir():
         raise BundleError(f"model bundle folder {directory} does not exist")
@@ -109,7 +110,7 @@ def load_bundle(directory: Path | None = None) -> Bundle:
             f" {card.onnx_sha256[:12]}…): the file was modified or truncated"
         )
     try:
-        predictor = OnnxPredictor(model_path, card.features, card.probability_output)
+        predictor = OnnxPredictor(model_path, card.features, card.probability_output, threads=threads)
     except PredictorError as error:
         raise BundleError(f"{model_path}: {error}") from None
     metadata = predictor.metadata

@@ -19,6 +19,7 @@ from app.core.catalogue import severity_of
 from app.core.drift import bin_counts
 from app.core.prepare import BINARY_WORDS, category_strings, numeric_values
 from app.core.reading import normalise_decimal_comma
+from app.core.text import TEXT
 
 __all__ = [
     "MISSING_TOKENS",
@@ -102,7 +103,7 @@ def _feature_masks(
 ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray | None]:
     """Prepared values, per-code masks and drift bin counts for one feature column."""
     codes, uniques = _factorize_text(text.to_numpy(dtype=object))
-    distinct = pd.Series(uniques, dtype=object).astype(str).str.strip()
+    distinct = pd.Series(uniques, dtype=object).astype(TEXT).str.strip()
     lowered = distinct.str.casefold()
     flags: dict[str, np.ndarray] = {}
     if spec.kind == "categorical":

@@ -15,6 +15,7 @@ from app.core.reading import InputError, InputOptions
 from app.core.report import EXAMPLES, FileReport
 from app.core.scoring import CancelFn, ProgressFn, ScoredChunk, scan
 from app.core.slices import all_slice_metrics
+from app.core.text import TEXT
 
 __all__ = ["LABEL_MISSING", "LABEL_UNKNOWN", "LabelCollector", "evaluate_file", "label_values", "labelled_metrics"]
 
@@ -28,7 +29,7 @@ def label_values(text: pd.Series, card: ModelCard) -> np.ndarray:
 
     The card's own labels match ignoring case and spaces; 1/0 and true/false are accepted too.
     """
-    values = text.astype(str).str.strip().str.casefold().to_numpy(dtype=object)
+    values = text.astype(TEXT).str.strip().str.casefold().to_numpy(dtype=object)
     positive = card.target.positive_label.strip().casefold()
     negative = card.target.negative_label.strip().casefold()
     result = np.full(len(values), LABEL_UNKNOWN, dtype=np.int8)

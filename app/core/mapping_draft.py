@@ -21,6 +21,7 @@ from app.core.mapping_file import MappingFile
 from app.core.prepare import BINARY_WORDS
 from app.core.reading import Dialect, TextChunk, open_input
 from app.core.scoring import score_chunk
+from app.core.text import TEXT
 
 __all__ = ["FileSample", "header_key", "preview", "read_sample", "suggest_columns", "suggest_values"]
 
@@ -45,7 +46,7 @@ class FileSample:
 
     def values(self, column: str, limit: int = VALUE_LIMIT) -> list[str]:
         """The column's distinct values, most frequent first, spaces around them ignored."""
-        counts = self.rows[column].astype(str).str.strip().value_counts(sort=True)
+        counts = self.rows[column].astype(TEXT).str.strip().value_counts(sort=True)
         return [str(value) for value in counts.index[:limit]]
 
 

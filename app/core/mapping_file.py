@@ -29,6 +29,7 @@ from app.core.card import ModelCard
 from app.core.dialects import InputError
 from app.core.fileio import atomic_write_text, sha256_bytes
 from app.core.prepare import BINARY_WORDS
+from app.core.text import TEXT
 
 __all__ = ["MappingFile", "apply_values", "load_mapping", "mapping_toml"]
 
@@ -139,7 +140,7 @@ def load_mapping(path: Path, card: ModelCard) -> MappingFile:
 def apply_values(cells: pd.Series, table: Mapping[str, str]) -> pd.Series:
     """Cells whose value (spaces around it ignored, then case too) the table lists become the model's value."""
     codes, uniques = pd.factorize(cells.to_numpy(dtype=object))
-    distinct = pd.Series(uniques, dtype=object).astype(str).str.strip()
+    distinct = pd.Series(uniques, dtype=object).astype(TEXT).str.strip()
     folded = {str(k).strip().casefold(): v for k, v in table.items()}
     exact = {str(k).strip(): v for k, v in table.items()}
     mapped = np.array(

@@ -258,6 +258,15 @@ class ScoreAccumulator:
         self.positive += int(np.sum(scored >= self.threshold))
         self.total += float(scored.sum())
 
+    def merge(self, other: ScoreAccumulator) -> None:
+        """Fold in another run's distribution at the same threshold (a part scored on another machine)."""
+        if other.threshold != self.threshold:
+            raise ValueError(f"cannot merge scores at threshold {other.threshold} into {self.threshold}")
+        self.counts += other.counts
+        self.scored += other.scored
+        self.positive += other.positive
+        self.total += other.total
+
     def summary(self) -> dict[str, Any]:
         """Deciles, a 10-bin histogram, the mean and the positive rate at the threshold."""
         if self.scored == 0:

@@ -34,6 +34,7 @@ from app.core.scoring import CancelFn, ProgressFn, ScoredChunk, scan
 
 __all__ = [
     "OUTPUT_COLUMNS",
+    "CsvSink",
     "ScoreResult",
     "format_probabilities",
     "neutralise_formulas",
@@ -315,7 +316,7 @@ def close_output(handle: IO[str], target: Path) -> None:
         os.close(descriptor)
 
 
-class _CsvSink:
+class CsvSink:
     """Appends scored chunks to the output, opening it (and writing the header) at the first chunk."""
 
     def __init__(
@@ -328,18 +329,24 @@ class _CsvSink:
         self.formatter: RowFormatter | None = None
         self.handle: IO[str] | None = None
 
+    def start(self, dialect: Dialect, header: list[str]) -> RowFormatter:
+        """Open the output and write the header row (the first chunk does this by itself)."""
+        self.formatter = RowFormatter(self.bundle, self.threshold, dialect, self.explain)
+        self.handle = self.opener(dialect)
+        self.handle.write(_csv_text([self.formatter.header(header)], dialect))
+        return self.formatter
+
     def __call__(self, chunk: ScoredChunk) -> None:
         dialect = chunk.source.dialect
-        if self.formatter is None or self.handle is None:
-            self.formatter = RowFormatter(self.bundle, self.threshold, dialect, self.explain)
-            self.handle = self.opener(dialect)
-            self.handle.write(
-                _csv_text([self.formatter.header(chunk.source.header or list(chunk.text.columns))], dialect)
-            )
-        text = self.formatter.text(chunk)
+        formatter, handle = self.formatter, self.handle
+        if formatter is None or handle is None:
+            formatter = self.start(dialect, chunk.source.header or list(chunk.text.columns))
+            handle = self.handle
+        assert handle is not None
+        text = formatter.text(chunk)
         if text is None:  # csv.writer over row tuples: faster than DataFrame.to_csv, and quotes only where needed
-            text = _csv_text(self.formatter.rows(chunk), dialect)
-        self.handle.write(text)
+            text = _csv_text(formatter.rows(chunk), dialect)
+        handle.write(text)
 
     def finish(self, target: Path) -> None:
         """Close and sync the output file."""
@@ -405,7 +412,7 @@ def score_to_csv(
     threshold = bundle.card.threshold if threshold is None else threshold
     scores = ScoreAccumulator(threshold)
 
-    def run(sink: _CsvSink | _WorkbookSink) -> FileReport:
+    def run(sink: CsvSink | _WorkbookSink) -> FileReport:
         def every_sink(chunk: ScoredChunk) -> None:
             sink(chunk)
             scores.add(chunk.probability)
@@ -425,7 +432,7 @@ def score_to_csv(
     if out is None:
         if stream is None:
             raise ValueError("score_to_csv needs an output path or a stream")
-        to_stream = _CsvSink(_stream_opener(stream), bundle, threshold, explain)
+        to_stream = CsvSink(_stream_opener(stream), bundle, threshold, explain)
         try:
             report = run(to_stream)
         finally:
@@ -438,11 +445,11 @@ def score_to_csv(
         raise InputError(f"{out}: the output would overwrite the input; choose another -o")
     kind = output_kind(out)
     with atomic_path(out) as temporary:
-        sink: _CsvSink | _WorkbookSink
+        sink: CsvSink | _WorkbookSink
         if kind == "xlsx":
             sink = _WorkbookSink(temporary, out, bundle, threshold, explain)
         else:
-            sink = _CsvSink(lambda dialect: open_output(temporary, dialect, kind), bundle, threshold, explain)
+            sink = CsvSink(lambda dialect: open_output(temporary, dialect, kind), bundle, threshold, explain)
         try:
             report = run(sink)
         finally:

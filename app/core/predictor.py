@@ -27,11 +27,15 @@ class OnnxPredictor:
         features: Sequence[FeatureSpec],
         probability_output: str = "probabilities",
         positive_index: int = 1,
+        threads: int | None = None,
     ) -> None:
         import onnxruntime as ort
 
         options = ort.SessionOptions()
         options.log_severity_level = 3
+        if threads is not None:  # one per process where processes are the parallelism (a cluster's workers)
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = threads
         source = str(model) if isinstance(model, Path) else model
         try:
             self._session = ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])

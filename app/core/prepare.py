@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from app.core.card import FeatureSpec
+from app.core.text import NULLABLE_TEXT
 
 __all__ = ["BINARY_WORDS", "MISSING_CATEGORY", "numeric_values", "onnx_feed", "prepare_features", "category_strings"]
 
@@ -28,7 +29,7 @@ def numeric_values(column: pd.Series) -> np.ndarray:
     elif pd.api.types.is_numeric_dtype(column):
         values = column.to_numpy(dtype="float64", na_value=np.nan)
     else:
-        text = column.astype("string").str.strip()
+        text = column.astype(NULLABLE_TEXT).str.strip()
         values = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     values = np.array(values, dtype=np.float64, copy=True)
     values[~np.isfinite(values)] = np.nan
@@ -41,7 +42,7 @@ def category_strings(column: pd.Series) -> np.ndarray:
         as_int = column.dropna()
         if (as_int == np.round(as_int)).all():
             column = column.astype("Int64")
-    text = column.astype("string").str.strip().fillna(MISSING_CATEGORY)
+    text = column.astype(NULLABLE_TEXT).str.strip().fillna(MISSING_CATEGORY)
     return np.asarray(text.to_numpy(dtype=object), dtype=object)
 
 

@@ -7,14 +7,16 @@ the input can be written back exactly as it came. Anything that cannot be read r
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import io
+import itertools
 import re
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -48,6 +50,10 @@ from app.core.records import (
     trim_records,
     whole_lines,
 )
+from app.core.text import NULLABLE_TEXT
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
@@ -64,6 +70,8 @@ __all__ = [
     "InputFile",
     "InputOptions",
     "TextChunk",
+    "byte_ranges",
+    "byte_splittable",
     "map_columns",
     "normalise_decimal_comma",
     "normalised_name",
@@ -82,7 +90,7 @@ _DOT_THOUSANDS = re.compile(r"^\s*[+-]?\d{1,3}(\.\d{3})+\s*$")
 
 def normalise_decimal_comma(values: pd.Series) -> pd.Series:
     """``1.234,5``, ``29,85`` and ``2.497`` become ``1234.5``, ``29.85`` and ``2497``; other cells are left alone."""
-    text = values.astype("string")
+    text = values.astype(NULLABLE_TEXT)
     comma = (text.str.match(_COMMA_DECIMAL) | text.str.match(_DOT_THOUSANDS)).fillna(False)
     if not comma.any():
         return values
@@ -141,6 +149,7 @@ class InputFile:
     header: list[str] = field(default_factory=list)  # as written, for writing the file back
     source: Source | None = None  # how to read it (plain, compressed, a workbook's sheet); None: plain CSV
     _position: int = 0
+    _where: str = ""  # ", bytes A to B" while a byte range is read, for messages
 
     def __post_init__(self) -> None:
         if self.source is None:
@@ -151,17 +160,29 @@ class InputFile:
         """How far the reader has got, for progress."""
         return self._position
 
-    def chunks(self, rows: int = CHUNK_ROWS) -> Iterator[TextChunk]:
-        """Yield blocks of about ``rows`` rows, each cut at a record boundary and parsed on its own."""
+    def chunks(self, rows: int = CHUNK_ROWS, span: tuple[int, int] | None = None) -> Iterator[TextChunk]:
+        """Yield blocks of about ``rows`` rows, each cut at a record boundary and parsed on its own.
+
+        ``span`` reads only the bytes ``[start, end)`` of a plain CSV file, cut where ``byte_ranges`` cuts: a
+        range that starts past 0 starts at a record, not at the header.
+        """
         assert self.source is not None
         with self.source.open() as opened:
             errors = "replace" if self.dialect.replaced else "strict"
-            stream = io.TextIOWrapper(opened.stream, encoding=self.dialect.encoding, errors=errors, newline="")
+            raw: IO[bytes] = opened.stream
+            if span is not None:
+                raw = _window(raw, span, self)
+                self._where = f", bytes {span[0]:,} to {span[1]:,}"
+            stream = io.TextIOWrapper(raw, encoding=self.dialect.encoding, errors=errors, newline="")
             try:
-                buffer = _through_header(stream, self.dialect.separator, self.path).lstrip("\ufeff")
-                start = header_end(buffer, self.dialect.separator)
-                line, row, used = line_count(buffer, 0, start), 0, 0  # where the next block starts
-                buffer, at_end = buffer[start:], False
+                if span is None or span[0] == 0:
+                    buffer = _through_header(stream, self.dialect.separator, self.path).lstrip("\ufeff")
+                    start = header_end(buffer, self.dialect.separator)
+                    line = line_count(buffer, 0, start)
+                    buffer = buffer[start:]
+                else:
+                    buffer, line = "", 0  # line numbers in messages count from the range's start
+                row, used, at_end = 0, 0, False  # where the next block starts
                 size = max(_MIN_BLOCK, rows * _GUESSED_ROW_CHARS)  # characters per block, refined as rows come
                 while buffer or not at_end:
                     while not at_end and len(buffer) < size:
@@ -181,7 +202,10 @@ class InputFile:
                     if len(chunk.text):
                         yield chunk
             except UnicodeDecodeError as error:
-                raise InputError(f"{self.path}: text is not valid {self.dialect.encoding} ({error.reason})") from None
+                where = f" in bytes {span[0]:,} to {span[1]:,}" if span is not None else ""
+                raise InputError(
+                    f"{self.path}: text{where} is not valid {self.dialect.encoding} ({error.reason})"
+                ) from None
         self._position = self.size
 
     def _parse(self, block: str, line: int, row: int, final: bool) -> TextChunk | None:
@@ -217,7 +241,7 @@ class InputFile:
                 frame = None
             if frame is None or len(frame) != len(tails):
                 message = offset_message(parser_message(error), line, row)
-                raise InputError(f"{self.path}: cannot be read as CSV ({message})") from None
+                raise InputError(f"{self.path}{self._where}: cannot be read as CSV ({message})") from None
             widths = _harmless_tails(record_widths(trimmed, separator, len(frame)), tails, width)
             return TextChunk(frame, tails, widths=widths)
         names = list(frame.columns)
@@ -252,6 +276,79 @@ class InputFile:
         return not final and "EOF inside string" in str(error)
 
 
+class _Window(io.RawIOBase):
+    """The bytes ``[start, end)`` of a seekable file, as a stream that ends at ``end``."""
+
+    def __init__(self, stream: IO[bytes], span: tuple[int, int]) -> None:
+        super().__init__()
+        self._stream, self._left = stream, span[1] - span[0]
+        stream.seek(span[0])
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer).cast("B")
+        data = self._stream.read(min(len(view), self._left))
+        self._left -= len(data)
+        view[: len(data)] = data
+        return len(data)
+
+
+def _window(stream: IO[bytes], span: tuple[int, int], source: InputFile) -> IO[bytes]:
+    if source.source is None or source.source.kind != "csv":
+        raise ValueError(f"{source.path}: only a plain CSV file is read by byte range")
+    return io.BufferedReader(_Window(stream, span), buffer_size=1 << 20)
+
+
+_QUOTE = ord('"')
+
+
+def byte_splittable(source: Source, dialect: Dialect) -> bool:
+    """Whether the file can be cut by byte offset: plain CSV, in an encoding where a quote or line end byte
+    is always that character (UTF-8, single-byte code pages, the East Asian multi-byte ones), not UTF-16/32."""
+    if source.kind != "csv":
+        return False
+    try:
+        name = codecs.lookup(dialect.encoding).name
+    except LookupError:
+        return False
+    return not name.startswith(("utf-16", "utf-32", "utf-7")) and '"\r\n'.encode(dialect.encoding) == b'"\r\n'
+
+
+def byte_ranges(
+    source: Source, dialect: Dialect, part_bytes: int, block_bytes: int = 16 << 20
+) -> list[tuple[int, int]]:
+    """Byte ranges of about ``part_bytes`` covering the file, each cut just after a line end outside quotes.
+
+    A line end with an even number of quote bytes before it ends a record (a doubled quote inside a field
+    counts two), so a cut never falls inside a quoted field; one pass counts quotes with numpy, in C. A file
+    that cannot be cut by bytes (see ``byte_splittable``) is one range.
+    """
+    if part_bytes <= 0 or source.size <= part_bytes or not byte_splittable(source, dialect):
+        return [(0, source.size)]
+    end_byte = ord("\r") if dialect.newline == "\r" else ord("\n")
+    cuts, quotes, offset, target = [0], 0, 0, part_bytes
+    with open(source.path, "rb") as handle:
+        while block := handle.read(block_bytes):
+            data = np.frombuffer(block, dtype=np.uint8)
+            quote_at = np.flatnonzero(data == _QUOTE)
+            while target < offset + len(block):
+                local = max(0, target - offset)
+                ends = np.flatnonzero(data[local:] == end_byte) + local
+                before = quotes + np.searchsorted(quote_at, ends)  # quote bytes before each line end
+                outside = ends[before % 2 == 0]
+                if not outside.size:
+                    break  # the record goes on into the next block
+                cut = offset + int(outside[0]) + 1
+                if cut < source.size:
+                    cuts.append(cut)
+                target = cut + part_bytes
+            quotes += quote_at.size
+            offset += len(block)
+    return list(itertools.pairwise([*cuts, source.size]))
+
+
 def _detect_decimal(source: Source, dialect: Dialect, columns: list[str], numeric: Sequence[str]) -> str:
     """Decimal comma when numeric columns hold ``12,5`` and never ``12.5`` (only with non-comma separators)."""
     if dialect.separator == "," or not numeric:
@@ -263,7 +360,7 @@ def _detect_decimal(source: Source, dialect: Dialect, columns: list[str], numeri
     first, comma, dot = chunk.text, 0, 0
     for column in numeric:
         if column in first.columns:
-            values = first[column].astype("string")
+            values = first[column].astype(NULLABLE_TEXT)
             comma += int(values.str.match(_COMMA_DECIMAL).sum())
             dot += int((values.str.match(_DOT_DECIMAL) & ~values.str.match(_DOT_THOUSANDS)).sum())
     return "," if comma > dot else "."

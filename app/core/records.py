@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from app.core.dialects import Dialect
+from app.core.text import TEXT
 
 __all__ = [
     "EXTRA_FIELDS",
@@ -256,7 +257,7 @@ def read_options(dialect: Dialect, columns: list[str], extra_fields: int = EXTRA
         "sep": dialect.separator,
         "header": None,
         "names": [*columns, *extra_names(extra_fields)],
-        "dtype": str,
+        "dtype": TEXT,
         "keep_default_na": False,
         "na_filter": False,
         "quotechar": '"',

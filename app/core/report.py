@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,7 @@ from app.core.drift import drift_status, psi
 from app.core.mapping_file import MappingFile
 from app.core.reading import ColumnMapping, Dialect
 
-__all__ = ["EXAMPLES", "FileReport", "Issue", "ReportBuilder"]
+__all__ = ["EXAMPLES", "FileReport", "Issue", "PartialReport", "ReportBuilder"]
 
 EXAMPLES = 5
 _MISSING_SHARE_MARGIN = 0.05  # five points above training before a column's missing share is flagged
@@ -94,13 +95,61 @@ def _row_message(code: str, column: str, count: int) -> str:
     return f"{CATALOGUE[code].title}{where}: {count} row{'s' if count != 1 else ''}"
 
 
+_HASH_STEP = np.uint64(0x100000001B3)  # the FNV prime: each character's place gets its own odd multiplier
+_HASH_WIDTH_LIMIT = 256  # characters; longer ids are hashed one by one rather than padded into a matrix
+
+
+def _mix(hashes: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser: spreads a polynomial hash's bits so near ids land far apart."""
+    with np.errstate(over="ignore"):
+        hashes ^= hashes >> np.uint64(33)
+        hashes *= np.uint64(0xFF51AFD7ED558CCD)
+        hashes ^= hashes >> np.uint64(33)
+        hashes *= np.uint64(0xC4CEB9FE1A85EC53)
+        hashes ^= hashes >> np.uint64(33)
+    return hashes
+
+
 def _id_hashes(values: np.ndarray) -> np.ndarray:
-    """64-bit hashes of the ids without surrounding spaces (a missing cell reads as ""), in one C-level pass."""
-    try:
-        return np.fromiter(map(hash, map(str.strip, values)), dtype=np.int64, count=len(values))
-    except TypeError:  # not all strings
-        stripped = (v.strip() if isinstance(v, str) else "" for v in values)
-        return np.fromiter(map(hash, stripped), dtype=np.int64, count=len(values))
+    """64-bit hashes of the ids without surrounding spaces (a missing cell reads as ""), vectorised in numpy.
+
+    The same id hashes the same in every process (Python's own ``hash`` of a string is salted per process), so
+    the reports of a file's parts, scored on other machines, merge into the file's report (``absorb``).
+    """
+    strings = [v if isinstance(v, str) else "" for v in values] if values.dtype == object else values
+    text = np.strings.strip(np.asarray(strings, dtype=np.str_))
+    width = text.dtype.itemsize // 4
+    if not len(text) or width == 0:
+        return np.zeros(len(text), dtype=np.int64)
+    if width > _HASH_WIDTH_LIMIT:
+        digests = (hashlib.blake2b(s.encode("utf-8", "surrogatepass"), digest_size=8).digest() for s in text)
+        return np.frombuffer(b"".join(digests), dtype=np.int64).copy()
+    # Characters as code points, padded with zeros: a zero adds nothing, so an id hashes alike at any width.
+    codes = text.view(np.uint32).reshape(len(text), width).astype(np.uint64)
+    powers = np.cumprod(np.full(width, _HASH_STEP, dtype=np.uint64), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        return _mix(codes @ powers).view(np.int64)
+
+
+@dataclass
+class PartialReport:
+    """What one part of a file adds to its report, with row numbers counted from the part's first row.
+
+    Parts scored apart (on a cluster's workers) merge into the report a single pass would give: counts add,
+    examples keep the first five in file order, reference-bin counts add (so PSI comes from summed counts,
+    never from averaged PSIs) and id hashes join for the duplicate check across parts.
+    """
+
+    rows: int
+    status: np.ndarray
+    counts: dict[tuple[str, str], int]
+    examples: dict[tuple[str, str], list[int]]
+    missing: dict[str, int]
+    bins: dict[str, np.ndarray]
+    widths: dict[int, int]
+    separators: dict[str, tuple[int, int, int]]
+    id_hashes: list[np.ndarray]
+    id_starts: list[int]
 
 
 class ReportBuilder:
@@ -161,6 +210,47 @@ class ReportBuilder:
         for separator, rows in other_separator.items():
             first, last, count = self._separators.get(separator, (start + int(rows[0]) + 1, 0, 0))
             self._separators[separator] = (first, start + int(rows[-1]) + 1, count + rows.size)
+
+    def partial(self) -> PartialReport:
+        """This builder's state, to be merged into another builder's with ``absorb`` (rows counted from 1)."""
+        return PartialReport(
+            self.rows,
+            self._status.copy(),
+            dict(self._counts),
+            {key: list(rows) for key, rows in self._examples.items()},
+            dict(self._missing),
+            {name: counts.copy() for name, counts in self._bins.items()},
+            dict(self._widths),
+            dict(self._separators),
+            list(self._id_hashes),
+            list(self._id_starts),
+        )
+
+    def absorb(self, part: PartialReport) -> None:
+        """Fold in a part that follows every row seen so far, as if its chunks had been added here."""
+        start = self.rows
+        for key, count in part.counts.items():
+            self._counts[key] = self._counts.get(key, 0) + count
+            examples = self._examples.setdefault(key, [])
+            examples.extend(start + row for row in part.examples.get(key, [])[: EXAMPLES - len(examples)])
+        for name, count in part.missing.items():
+            self._missing[name] = self._missing.get(name, 0) + count
+        self._status += part.status
+        for name, counts in part.bins.items():
+            current = self._bins.get(name)
+            if counts.size:
+                self._bins[name] = counts.copy() if current is None or current.size == 0 else current + counts
+        for value, count in part.widths.items():
+            self._widths[value] = self._widths.get(value, 0) + count
+        for separator, (first, last, count) in part.separators.items():
+            seen = self._separators.get(separator)
+            if seen is None:
+                self._separators[separator] = (start + first, start + last, count)
+            else:
+                self._separators[separator] = (seen[0], start + last, seen[2] + count)
+        self._id_hashes.extend(part.id_hashes)
+        self._id_starts.extend(start + offset for offset in part.id_starts)
+        self.rows += part.rows
 
     def _inconsistent(self) -> Issue | None:
         """A file-level error when many rows have another field count than the header: how many have how many."""

@@ -269,8 +269,11 @@ class RunRecorder:
     def _duration(self) -> float:
         return time.perf_counter() - self._clock
 
-    def succeeded(self, report: FileReport, scores: ScoreAccumulator) -> dict[str, Any]:
-        """Append the summary line of a run that scored ``report``'s file; returns the record."""
+    def succeeded(
+        self, report: FileReport, scores: ScoreAccumulator, engine: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Append the summary line of a run that scored ``report``'s file; returns the record. ``engine``
+        describes a run on a cluster (name, workers, partitions): one record for the whole job."""
         from app import __version__
 
         record = run_record(
@@ -283,6 +286,7 @@ class RunRecorder:
             source=self.source,
             run_id=self.run_id,
         )
+        record["scoredesk"]["engine"] = dict(engine) if engine is not None else {"name": "local", "workers": 1}
         self.log.append([record])
         return record
 

@@ -8,7 +8,7 @@ GUI can run it in a worker thread and tests can run it without Qt.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +34,7 @@ from app.core.reading import (
     open_input,
 )
 from app.core.report import FileReport, ReportBuilder
+from app.core.text import TEXT
 
 __all__ = [
     "AmbiguousColumnsError",
@@ -44,6 +45,7 @@ __all__ = [
     "ScoredChunk",
     "open_for_scoring",
     "scan",
+    "scan_chunks",
     "score_chunk",
 ]
 
@@ -178,7 +180,7 @@ def _replaced_bytes(text: pd.DataFrame, extras: np.ndarray) -> np.ndarray:
     """Rows holding U+FFFD, where the reader replaced bytes that were not valid in the file's encoding."""
     found = np.asarray([("\ufffd" in cell) for cell in extras], dtype=bool)
     for column in text.columns:
-        found |= text[column].astype(str).str.contains("\ufffd", regex=False).to_numpy(dtype=bool)
+        found |= text[column].astype(TEXT).str.contains("\ufffd", regex=False).to_numpy(dtype=bool)
     return found
 
 
@@ -228,15 +230,51 @@ def scan(
     options: InputOptions | None = None,
 ) -> FileReport:
     """Read, check and (optionally) score ``path``; hand each chunk to ``on_chunk``; return the report."""
-    card = bundle.card
     # One progress bar for both passes: telling the encoding reads the file once (the first fifth), then scoring.
     detecting = None if progress is None else (lambda done, total: progress(done // 5, total))
     source, mapping, builder = open_for_scoring(path, bundle, optional_columns, options, detecting, cancelled)
-    values = options.mapping.values if options is not None and options.mapping is not None else None
+
+    def scoring_progress() -> None:
+        if progress is not None:
+            progress(source.size - (source.size - source.bytes_read) * 4 // 5, source.size)
+
+    scan_chunks(
+        source,
+        source.chunks(chunk_rows),
+        bundle,
+        mapping,
+        builder,
+        predict=predict,
+        values=options.mapping.values if options is not None and options.mapping is not None else None,
+        on_chunk=on_chunk,
+        chunk_done=scoring_progress,
+        cancelled=cancelled,
+    )
+    if builder.rows == 0:
+        raise InputError(f"{path}: the file has a header but no data rows")
+    return builder.finish()
+
+
+def scan_chunks(
+    source: InputFile,
+    chunks: Iterable[TextChunk],
+    bundle: Bundle,
+    mapping: ColumnMapping,
+    builder: ReportBuilder,
+    *,
+    predict: bool = True,
+    values: Mapping[str, Mapping[str, str]] | None = None,
+    on_chunk: Callable[[ScoredChunk], None] | None = None,
+    chunk_done: Callable[[], None] | None = None,
+    cancelled: CancelFn | None = None,
+) -> None:
+    """Check and score each chunk of ``source`` into ``builder``, handing it on: the whole file, or one part of
+    it that a cluster's worker reads (``InputFile.chunks(span=...)``), which ``ReportBuilder.absorb`` merges."""
+    card = bundle.card
     id_column = next((mapping.source_for[c] for c in card.id_columns if c in mapping.source_for), None)
-    for chunk in source.chunks(chunk_rows):
+    for chunk in chunks:
         if cancelled is not None and cancelled():
-            raise Cancelled(f"{path}: cancelled")
+            raise Cancelled(f"{source.path}: cancelled")
         text = chunk.text
         assessment, probability = score_chunk(chunk, bundle, mapping, source.dialect, predict, values)
         start = builder.rows
@@ -248,8 +286,5 @@ def scan(
                     start, text, assessment, probability, source, mapping, chunk.lines, chunk.fields, chunk.extras
                 )
             )
-        if progress is not None:
-            progress(source.size - (source.size - source.bytes_read) * 4 // 5, source.size)
-    if builder.rows == 0:
-        raise InputError(f"{path}: the file has a header but no data rows")
-    return builder.finish()
+        if chunk_done is not None:
+            chunk_done()

@@ -22,6 +22,7 @@ from app.core.evaluation import label_values
 from app.core.reading import InputOptions
 from app.core.report import FileReport
 from app.core.scoring import CancelFn, ProgressFn, ScoredChunk, scan
+from app.core.text import TEXT
 
 __all__ = ["ScoredTable", "TextColumn", "load_table"]
 
@@ -136,7 +137,7 @@ class ScoredTable:
     def sort_keys(self, column: str) -> np.ndarray:
         """A key per row that orders ``column`` (numbers numerically, text alphabetically, empty last)."""
         codes, values = self.text[column].codes_and_values()
-        categories = pd.Series(values, dtype=object).astype(str)
+        categories = pd.Series(values, dtype=object).astype(TEXT)
         blank = categories.str.strip() == ""
         numbers = pd.to_numeric(categories.where(~blank), errors="coerce")
         if (~blank).any() and numbers[~blank].notna().mean() > 0.9:  # blanks neither count for nor against

@@ -1,0 +1,277 @@
+"""The client side of a job: connect or start a cluster, check the workers, run the partitions, publish.
+
+Nothing appears at ``OUT`` until the job is complete: the workers write into a hidden staging folder beside
+it, the client writes ``_manifest.json`` last and renames the folder to ``OUT``. On an error or a cancel the
+futures are cancelled and the staging folder removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from distributed import Client, LocalCluster, as_completed
+
+from app.core.bundle import CARD_FILE, Bundle
+from app.core.checks import STATUS_NAMES
+from app.core.columns import ColumnMapping
+from app.core.dialects import Cancelled, InputError
+from app.core.metrics import ScoreAccumulator
+from app.core.reading import CHUNK_ROWS, InputOptions
+from app.core.report import FileReport, ReportBuilder
+from app.distributed.inputs import expand_inputs
+from app.distributed.plan import Partition, plan_partitions
+from app.distributed.worker import PLUGIN_NAME, ModelPlugin, PartResult, score_partition, worker_identity
+
+__all__ = ["DEFAULT_PARTITION_BYTES", "JobResult", "VersionMismatch", "run_job"]
+
+DEFAULT_PARTITION_BYTES = 64 << 20  # a few hundred thousand rows: seconds of work, small next to task overhead
+MANIFEST = "_manifest.json"
+ProgressFn = Callable[[int, int, int], None]  # partitions done, partitions, rows done
+
+
+class VersionMismatch(InputError):
+    """A worker runs another scoredesk version, or holds another model, than the client."""
+
+
+@dataclass
+class JobResult:
+    """A published job: its merged report, each input's own, the parts and where they went."""
+
+    out: Path
+    report: FileReport
+    input_reports: list[FileReport]
+    parts: list[PartResult]
+    partitions: list[Partition]
+    threshold: float
+    scores: ScoreAccumulator
+    workers: int
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def _client(scheduler: str | None, workers: int | None) -> Iterator[tuple[Client, int]]:
+    """A client of the cluster at ``scheduler``, or of a local cluster of ``workers`` single-threaded processes."""
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="30s")
+        except OSError as error:
+            raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({error})") from None
+        with client:
+            yield client, len(client.scheduler_info(n_workers=-1)["workers"])
+        return
+    count = workers or os.cpu_count() or 1
+    with (
+        LocalCluster(
+            n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client, count
+
+
+def _check_workers(client: Client, bundle: Bundle) -> None:
+    """Every worker must run this scoredesk version and hold this model; the first that does not is named."""
+    from app import __version__
+
+    for address, seen in sorted(client.run(worker_identity).items()):
+        if seen["version"] != __version__:
+            raise VersionMismatch(
+                f"worker {address} runs scoredesk {seen['version']}, this client {__version__}:"
+                " install the same version on every worker"
+            )
+        if seen["sha256"] != bundle.card.onnx_sha256:
+            raise VersionMismatch(
+                f"worker {address} holds model sha256 {str(seen['sha256'])[:12]}…, this client"
+                f" {bundle.card.onnx_sha256[:12]}…"
+            )
+
+
+def _staging(out: Path) -> Path:
+    """A new hidden folder beside ``out``, on the same file system so the final rename is atomic."""
+    if out.exists() or out.is_symlink():
+        raise InputError(
+            f"{out}: already exists; a job publishes a new folder and never overwrites one: choose another -o"
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.staging-{uuid.uuid4().hex[:12]}"
+    staging.mkdir()
+    return staging
+
+
+def _same_columns(partitions: Sequence[Partition]) -> ColumnMapping | None:
+    """The mapping every input shares (a folder of monthly exports), or None when they differ."""
+    mappings = {repr(p.mapping) for p in partitions}
+    return partitions[0].mapping if len(mappings) == 1 else None
+
+
+def _reports(
+    bundle: Bundle, partitions: Sequence[Partition], parts: Sequence[PartResult], inputs: Sequence[Path], out: Path
+) -> tuple[FileReport, list[FileReport]]:
+    """Each input's report and the job's, merged from the parts in input order as one pass would give them."""
+    card = bundle.card
+    per_input: list[ReportBuilder] = []
+    first = partitions[0]
+    common = _same_columns(partitions)
+    job = ReportBuilder(
+        card,
+        str(first.source.path) if len(inputs) == 1 else str(out),
+        first.source.dialect if len(inputs) == 1 else None,
+        common or ColumnMapping(source_for={}),
+        first.mapping_file,
+        len(first.source.columns) if common is not None else 0,
+    )
+    for partition, part in zip(partitions, parts, strict=True):
+        if partition.input_index == len(per_input):
+            source = partition.source
+            per_input.append(
+                ReportBuilder(
+                    card,
+                    str(source.path),
+                    source.dialect,
+                    partition.mapping,
+                    partition.mapping_file,
+                    len(source.columns),
+                )
+            )
+        per_input[partition.input_index].absorb(part.partial)
+        job.absorb(part.partial)
+    for builder, path in zip(per_input, inputs, strict=True):
+        if builder.rows == 0:
+            raise InputError(f"{path}: the file has a header but no data rows")
+    return job.finish(), [b.finish() for b in per_input]
+
+
+def _manifest(result: JobResult, bundle: Bundle, output_format: str, inputs: Sequence[Path]) -> dict[str, Any]:
+    """What the published folder holds, written last: a reader that sees it sees every part."""
+    from app import __version__
+
+    card = bundle.card
+    return {
+        "format_version": 1,
+        "scoredesk_version": __version__,
+        "engine": {"name": "dask", "workers": result.workers, "partitions": len(result.parts)},
+        "model": {"name": card.name, "version": card.version, "sha256": card.onnx_sha256},
+        "threshold": result.threshold,
+        "format": output_format,
+        "rows": result.report.rows,
+        "status_counts": result.report.status_counts,
+        "verdict": result.report.verdict,
+        "inputs": [
+            {"path": str(path), "rows": report.rows, "format": report.dialect.describe() if report.dialect else None}
+            for path, report in zip(inputs, result.input_reports, strict=True)
+        ],
+        "parts": [
+            {
+                "name": part.name,
+                "input": partition.input_index,
+                "source": partition.describe(),
+                "rows": part.rows,
+                "status_counts": {n: int(c) for n, c in zip(STATUS_NAMES, part.partial.status, strict=True)},
+                "sha256": part.sha256,
+            }
+            for partition, part in zip(result.partitions, result.parts, strict=True)
+        ],
+        "report": result.report.to_dict(),
+        "input_reports": [r.to_dict() for r in result.input_reports],
+    }
+
+
+def _write_json(path: Path, document: dict[str, Any]) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, indent=1)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def run_job(
+    inputs: Sequence[str],
+    out: Path,
+    bundle: Bundle,
+    *,
+    threshold: float | None = None,
+    output_format: str = "csv",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    options: InputOptions | None = None,
+    partition_bytes: int = DEFAULT_PARTITION_BYTES,
+    chunk_rows: int = CHUNK_ROWS,
+    progress: ProgressFn | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> JobResult:
+    """Score ``inputs`` on a Dask cluster into the folder ``out``, published whole or not at all."""
+    out = Path(out)
+    threshold = bundle.card.threshold if threshold is None else threshold
+    files = expand_inputs(inputs)
+    if any(out.absolute() == f.absolute() or out.absolute() in f.absolute().parents for f in files):
+        raise InputError(f"{out}: the output folder would hold an input; choose another -o")
+    partitions = plan_partitions(files, bundle, options, partition_bytes)
+    staging = _staging(out)
+    try:
+        with _client(scheduler, workers) as (client, worker_count):
+            plugin = ModelPlugin(
+                bundle.model_path.read_bytes(), (bundle.directory / CARD_FILE).read_bytes(), bundle.card.onnx_sha256
+            )
+            client.register_plugin(plugin, name=PLUGIN_NAME)
+            _check_workers(client, bundle)
+            run = uuid.uuid4().hex[:8]
+            futures = [
+                client.submit(
+                    score_partition,
+                    partition,
+                    str(staging),
+                    output_format,
+                    threshold,
+                    chunk_rows,
+                    key=f"scoredesk-{run}-{partition.index:05d}",
+                    pure=False,
+                )
+                for partition in partitions
+            ]
+            parts: dict[int, PartResult] = {}
+            try:
+                rows = 0
+                for future in as_completed(futures):
+                    if cancelled is not None and cancelled():
+                        raise Cancelled(f"{out}: cancelled")
+                    part: PartResult = future.result()
+                    parts[part.index] = part
+                    rows += part.rows
+                    if progress is not None:
+                        progress(len(parts), len(partitions), rows)
+            except BaseException:
+                client.cancel(futures, force=True)
+                raise
+        ordered = [parts[p.index] for p in partitions]
+        report, input_reports = _reports(bundle, partitions, ordered, files, out)
+        scores = ScoreAccumulator(threshold)
+        for part in ordered:
+            scores.merge(part.scores)
+        result = JobResult(out, report, input_reports, ordered, partitions, threshold, scores, worker_count)
+        result.manifest = _manifest(result, bundle, output_format, files)
+        _write_json(staging / MANIFEST, result.manifest)
+        os.rename(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return result
+
+
+def progress_printer(stream: Any) -> ProgressFn:  # noqa: ANN401  # a text stream
+    """Progress on ``stream``: partitions done and rows per second, one line each time a partition lands."""
+    started = time.perf_counter()
+
+    def show(done: int, total: int, rows: int) -> None:
+        rate = rows / max(time.perf_counter() - started, 1e-9)
+        print(f"scoring: {done}/{total} partitions, {rows:,} rows, {rate:,.0f} rows/s", file=stream, flush=True)
+
+    return show

@@ -1,0 +1,215 @@
+"""What runs on a worker: the model, received by value and verified, and the scoring of one partition.
+
+The bundle travels as bytes in a worker plugin, never as a pickled InferenceSession: each worker checks the
+bytes against the card's sha256, loads them with the core's ``load_bundle`` (one onnxruntime session with one
+thread, since the worker processes are the parallelism) and reuses that session for every partition.
+A partition is scored by the core's ``scan_chunks``; its part file is written beside its final name and
+renamed into place, so a task that reruns after a worker died writes the same bytes again.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from distributed import get_worker
+from distributed.diagnostics.plugin import WorkerPlugin
+
+from app.core.bundle import CARD_FILE, MODEL_FILE, Bundle, load_bundle
+from app.core.checks import STATUS_NAMES
+from app.core.dialects import InputError
+from app.core.fileio import sha256_bytes, sha256_file
+from app.core.metrics import ScoreAccumulator
+from app.core.output import OUTPUT_COLUMNS, CsvSink, close_output, open_output, output_names
+from app.core.reading import CHUNK_ROWS, TextChunk
+from app.core.report import PartialReport, ReportBuilder
+from app.core.scoring import ScoredChunk, scan_chunks
+from app.core.text import TEXT
+from app.distributed.plan import Partition
+
+__all__ = ["PLUGIN_NAME", "ModelPlugin", "PartResult", "score_partition", "worker_identity"]
+
+PLUGIN_NAME = "scoredesk-model"
+
+
+class ModelPlugin(WorkerPlugin):
+    """The verified bundle on every worker, present and future (a restarted worker gets it again)."""
+
+    def __init__(self, model: bytes, card: bytes, sha256: str) -> None:
+        self.model, self.card, self.sha256 = model, card, sha256
+        self.bundle: Bundle | None = None
+
+    def setup(self, worker: Any) -> None:  # noqa: ANN401  # distributed.Worker, untyped
+        """Check the bytes that arrived, then load them as the core loads any bundle."""
+        if sha256_bytes(self.model) != self.sha256:
+            raise RuntimeError(f"the model that reached worker {worker.address} does not match sha256 {self.sha256}")
+        folder = Path(tempfile.mkdtemp(prefix="scoredesk-model-", dir=worker.local_directory))
+        (folder / MODEL_FILE).write_bytes(self.model)
+        (folder / CARD_FILE).write_bytes(self.card)
+        self.bundle = load_bundle(folder, threads=1)
+        if self.bundle.card.onnx_sha256 != self.sha256:
+            raise RuntimeError(f"the model card that reached worker {worker.address} is for another model")
+
+
+def worker_identity(dask_worker: Any) -> dict[str, str | None]:  # noqa: ANN401  # distributed.Worker
+    """This worker's scoredesk version and the sha256 of the model it holds, for the job's start check."""
+    from app import __version__
+
+    plugin = dask_worker.plugins.get(PLUGIN_NAME)
+    bundle = getattr(plugin, "bundle", None)
+    return {"version": __version__, "sha256": bundle.card.onnx_sha256 if bundle is not None else None}
+
+
+@dataclass
+class PartResult:
+    """What a partition sends back: its part file's name, rows and sha256, and its mergeable summaries."""
+
+    index: int
+    name: str
+    rows: int
+    sha256: str
+    partial: PartialReport
+    scores: ScoreAccumulator
+
+
+def _parquet_text(table: pa.Table) -> pd.DataFrame:
+    """A row group as the checks read any input: every column as text, a missing value as ``""``."""
+    columns = {}
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        text = column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
+        values = pc.fill_null(text, "").to_numpy(zero_copy_only=False)
+        columns[name] = pd.array(values, dtype=TEXT)
+    return pd.DataFrame(columns)
+
+
+def _parquet_chunks(partition: Partition, rows: int) -> Iterator[tuple[TextChunk, pa.Table]]:
+    """The row group in chunks of ``rows``, as text for the checks and as the typed table for the output."""
+    try:
+        reader = pq.ParquetFile(partition.source.path)
+        table = reader.read_row_group(partition.row_group or 0) if reader.num_row_groups else None
+    except Exception as error:  # pyarrow raises its own untyped errors for a damaged file
+        raise InputError(f"{partition.describe()}: cannot be read as Parquet ({error})") from None
+    if table is None:
+        return
+    for start in range(0, table.num_rows, rows):
+        piece = table.slice(start, rows)
+        text = _parquet_text(piece)
+        yield TextChunk(text, np.full(len(text), "", dtype=object)), piece
+
+
+class _ParquetPart:
+    """Writes scored chunks as Parquet: the input's columns with their types, then the added columns."""
+
+    def __init__(self, target: Path, header: list[str], threshold: float, labels: tuple[str, str], csv: bool) -> None:
+        self.target, self.threshold, self.labels = target, threshold, labels
+        added = OUTPUT_COLUMNS if csv else OUTPUT_COLUMNS[:-1]  # extra_fields holds what a CSV row had beyond
+        self.names = output_names(header)[: len(added)]
+        self.writer: pq.ParquetWriter | None = None
+
+    def write(self, chunk: ScoredChunk, typed: pa.Table | None) -> None:
+        table = typed if typed is not None else pa.Table.from_pandas(chunk.text, preserve_index=False)
+        probability = chunk.probability
+        scored = ~np.isnan(probability)
+        prediction = np.where(probability >= self.threshold, self.labels[1], self.labels[0]).astype(object)
+        prediction[~scored] = None
+        added: list[pa.Array] = [
+            pa.array(probability, type=pa.float64(), mask=~scored),
+            pa.array(prediction, type=pa.string()),
+            pa.array(np.asarray(STATUS_NAMES, dtype=object)[chunk.assessment.status], type=pa.string()),
+            pa.array(chunk.assessment.issues, type=pa.string()),
+        ]
+        if len(self.names) > len(added):
+            added.append(pa.array(chunk.extras, type=pa.string()))
+        for name, values in zip(self.names, added, strict=True):
+            table = table.append_column(name, values)
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.target, table.schema)
+        self.writer.write_table(table)
+
+    def close(self, empty_schema: pa.Schema | None) -> None:
+        if self.writer is None:  # no rows: still a valid file with the columns
+            schema = empty_schema or pa.schema([])
+            self.writer = pq.ParquetWriter(self.target, schema)
+        self.writer.close()
+
+
+def _empty_schema(partition: Partition, names: list[str]) -> pa.Schema:
+    """The schema a part with no rows is written with."""
+    if partition.is_parquet:
+        base = pq.read_schema(partition.source.path)
+    else:
+        base = pa.schema([(c, pa.string()) for c in partition.source.columns])
+    types = [pa.float64(), pa.string(), pa.string(), pa.string(), pa.string()]
+    for name, kind in zip(names, types, strict=False):
+        base = base.append(pa.field(name, kind))
+    return base
+
+
+def score_partition(
+    partition: Partition, staging: str, output_format: str, threshold: float, chunk_rows: int = CHUNK_ROWS
+) -> PartResult:
+    """Score one partition into ``staging/part-NNNNN.csv`` (or ``.parquet``); return its summaries."""
+    plugin = get_worker().plugins[PLUGIN_NAME]
+    bundle: Bundle = plugin.bundle
+    card, source = bundle.card, partition.source
+    name = f"part-{partition.index:05d}.{output_format}"
+    target = Path(staging) / name
+    temporary = target.with_name(f".{name}.{uuid.uuid4().hex}.tmp")
+    builder = ReportBuilder(card, str(source.path), source.dialect, partition.mapping, partition.mapping_file)
+    scores = ScoreAccumulator(threshold)
+    labels = (card.target.negative_label, card.target.positive_label)
+    typed: dict[int, pa.Table] = {}
+    if partition.is_parquet:
+        pairs = _parquet_chunks(partition, chunk_rows)
+
+        def chunks() -> Iterator[TextChunk]:
+            for number, (chunk, table) in enumerate(pairs):
+                typed[number] = table
+                yield chunk
+
+        reader: Iterator[TextChunk] = chunks()
+    else:
+        reader = source.chunks(chunk_rows, partition.span)
+    csv_sink = CsvSink(lambda dialect: open_output(temporary, dialect), bundle, threshold)
+    parquet = _ParquetPart(temporary, list(source.columns), threshold, labels, csv=not partition.is_parquet)
+    seen = [0]
+
+    def write(chunk: ScoredChunk) -> None:
+        scores.add(chunk.probability)
+        if output_format == "csv":
+            csv_sink(chunk)
+        else:
+            parquet.write(chunk, typed.pop(seen[0], None))
+        seen[0] += 1
+
+    try:
+        try:
+            scan_chunks(source, reader, bundle, partition.mapping, builder, values=partition.values, on_chunk=write)
+        except InputError:
+            raise
+        except Exception as error:  # pyarrow's untyped errors while reading a damaged row group
+            if not partition.is_parquet:
+                raise
+            raise InputError(f"{partition.describe()}: cannot be read as Parquet ({error})") from None
+        if output_format == "csv":
+            if csv_sink.handle is None:
+                csv_sink.start(source.dialect, source.header or list(source.columns))
+            assert csv_sink.handle is not None
+            close_output(csv_sink.handle, temporary)
+        else:
+            parquet.close(_empty_schema(partition, parquet.names))
+        os.replace(temporary, target)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+    return PartResult(partition.index, name, builder.rows, sha256_file(target), builder.partial(), scores)
