@@ -9,6 +9,14 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+if os.environ.get("SCOREDESK_TEST_WITHOUT_PYARROW"):
+    # The environment without the dask extra, in the one that has it: pandas sees no pyarrow (.ci/run runs
+    # the core's output tests so, to prove the extra does not change what the local engine writes).
+    import sys
+
+    for name in ("pyarrow", "dask", "distributed"):
+        sys.modules[name] = None  # type: ignore[assignment]
+
 REPO = Path(__file__).resolve().parents[1]
 
 

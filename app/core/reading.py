@@ -313,7 +313,9 @@ def byte_splittable(source: Source, dialect: Dialect) -> bool:
         name = codecs.lookup(dialect.encoding).name
     except LookupError:
         return False
-    return not name.startswith(("utf-16", "utf-32", "utf-7")) and '"\r\n'.encode(dialect.encoding) == b'"\r\n'
+    if name.startswith(("utf-16", "utf-32", "utf-7")):
+        return False
+    return name == "utf-8-sig" or '"\r\n'.encode(dialect.encoding) == b'"\r\n'  # the BOM only opens the file
 
 
 def byte_ranges(

@@ -72,7 +72,7 @@ def _client(scheduler: str | None, workers: int | None) -> Iterator[tuple[Client
     count = workers or os.cpu_count() or 1
     with (
         LocalCluster(
-            n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+            n_workers=count, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.ERROR
         ) as cluster,
         Client(cluster) as client,
     ):

@@ -107,7 +107,9 @@ def plan_partitions(
             continue
         source, mapping, _ = open_for_scoring(path, bundle, options=options)
         assert source.source is not None
-        ranges = byte_ranges(source.source, source.dialect, partition_bytes) if source.source.kind == "csv" else None
-        for span in ranges or [None]:
+        spans: list[tuple[int, int] | None] = [None]  # compressed files and workbooks are read whole
+        if source.source.kind == "csv":
+            spans = list(byte_ranges(source.source, source.dialect, partition_bytes))
+        for span in spans:
             partitions.append(Partition(len(partitions), input_index, source, mapping, options.mapping, span=span))
     return partitions

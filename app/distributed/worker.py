@@ -160,7 +160,9 @@ def score_partition(
 ) -> PartResult:
     """Score one partition into ``staging/part-NNNNN.csv`` (or ``.parquet``); return its summaries."""
     plugin = get_worker().plugins[PLUGIN_NAME]
-    bundle: Bundle = plugin.bundle
+    assert isinstance(plugin, ModelPlugin)
+    assert plugin.bundle is not None  # setup ran: a worker gets its plugins before any task
+    bundle = plugin.bundle
     card, source = bundle.card, partition.source
     name = f"part-{partition.index:05d}.{output_format}"
     target = Path(staging) / name

@@ -1,0 +1,317 @@
+"""``score --engine dask`` on a real LocalCluster of two worker processes, against the local engine.
+
+No mocks: the workers are separate processes that receive the model as bytes, read byte ranges with the core's
+reader and write part files; a worker is killed for real and the job still completes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from distributed import Client, LocalCluster
+
+from app.core.bundle import Bundle, load_bundle
+from app.core.dialects import Cancelled, InputError
+from app.core.output import score_to_csv
+from app.core.scoring import scan
+from app.distributed.job import MANIFEST, VersionMismatch, run_job
+from tests.app.inputs import VARIANTS, sample_frame, write_csv
+from tests.conftest import REPO
+
+PART = 4_000  # bytes per partition: the 200-row sample becomes many partitions
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[LocalCluster]:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def bundle() -> Bundle:
+    return load_bundle()
+
+
+def _inputs(folder: Path) -> tuple[list[Path], list[pd.DataFrame]]:
+    """Three files as three tools write them, sharing some ids across files; and what they hold."""
+    frame = sample_frame()
+    first = frame.iloc[:120].copy()
+    second = frame.iloc[80:200].copy()  # rows 80..119 repeat ids of the first file
+    second.loc[second.index[5], "monthly_charges"] = "=cmd|'/c calc'!A1"  # a formula, neutralised in the output
+    third = frame.iloc[:60].copy()
+    third.loc[third.index[:10], "tenure"] = ""
+    paths = [
+        write_csv(first, folder / "a.csv"),
+        write_csv(second, folder / "b.csv", **VARIANTS["excel_de"]),  # type: ignore[arg-type]
+        folder / "c.csv.gz",
+    ]
+    paths[2].write_bytes(gzip.compress(write_csv(third, folder / "c-plain.csv", sep="\t").read_bytes()))
+    (folder / "c-plain.csv").unlink()
+    return paths, [first, second, third]
+
+
+def _local_output(path: Path, out: Path, bundle: Bundle) -> bytes:
+    score_to_csv(path, out, bundle)
+    return out.read_bytes()
+
+
+def _joined_parts(out: Path, manifest: dict, input_index: int) -> bytes:
+    """An input's CSV parts concatenated with one header kept (a part's header is its first line)."""
+    joined = b""
+    for part in manifest["parts"]:
+        if part["input"] == input_index:
+            data = (out / part["name"]).read_bytes()
+            if joined:
+                data = data[data.index(b"\n") + 1 :]
+            joined += data
+    return joined
+
+
+def test_csv_parts_and_reports_equal_the_local_engine(tmp_path: Path, cluster: LocalCluster, bundle: Bundle) -> None:
+    inputs, frames = _inputs(tmp_path)
+    out = tmp_path / "scored"
+    result = run_job([str(p) for p in inputs], out, bundle, scheduler=cluster.scheduler_address, partition_bytes=PART)
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert len(manifest["parts"]) > 6  # the plain files were cut, the gzip file is one partition
+    for index, path in enumerate(inputs):
+        assert _joined_parts(out, manifest, index) == _local_output(path, tmp_path / f"local-{index}.csv", bundle)
+        assert result.input_reports[index].to_dict() == scan(path, bundle, predict=False).to_dict()
+    assert b"'=cmd" in _joined_parts(out, manifest, 1)
+    # Across files: every id of b.csv's first 40 rows and of c.csv is also in a.csv.
+    ids = pd.concat(frame["customer_id"].str.strip() for frame in frames)
+    duplicated = int(ids.duplicated(keep=False).sum())
+    issue = next(i for i in result.report.issues if i.code == "duplicate_id")
+    assert issue.rows == duplicated
+    assert manifest["rows"] == sum(r.rows for r in result.input_reports) == 300
+    assert manifest["model"]["sha256"] == bundle.card.onnx_sha256
+    assert sum(p["rows"] for p in manifest["parts"]) == 300
+    for part in manifest["parts"]:
+        assert hashlib.sha256((out / part["name"]).read_bytes()).hexdigest() == part["sha256"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".scored")]  # the staging folder is gone
+
+
+def test_a_folder_of_exports_gives_the_report_of_one_file(
+    tmp_path: Path, cluster: LocalCluster, bundle: Bundle
+) -> None:
+    """Monthly exports in a folder: the merged report is the local report of the files joined into one, drift
+    (summed bin counts), missing shares and duplicate ids across files included."""
+    frame = sample_frame()
+    frame.loc[150:199, "monthly_charges"] = (frame.loc[150:199, "monthly_charges"].astype(float) * 1.8).astype(str)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    months = [frame.iloc[:90], frame.iloc[60:150], frame.iloc[150:]]
+    for number, month in enumerate(months):
+        write_csv(month, folder / f"2026-0{number + 1}.csv")
+    (folder / "_SUCCESS").write_text("")  # a marker file, skipped
+    joined = write_csv(pd.concat(months), tmp_path / "joined.csv")
+    result = run_job([str(folder)], tmp_path / "out", bundle, scheduler=cluster.scheduler_address, partition_bytes=PART)
+    expected = scan(joined, bundle, predict=False).to_dict()
+    merged = result.report.to_dict()
+    for key in ("file", "format"):
+        merged.pop(key), expected.pop(key)
+    assert merged == expected
+    assert any(i["code"] == "duplicate_id" for i in merged["issues"])
+
+
+def test_parquet_in_and_out_keeps_types_and_row_order(tmp_path: Path, cluster: LocalCluster, bundle: Bundle) -> None:
+    frame = sample_frame().drop(columns=["notes"])
+    typed = frame.astype({"tenure": "int64", "monthly_charges": "float64", "senior_citizen": "int64"})
+    typed["total_charges"] = pd.to_numeric(typed["total_charges"], errors="coerce")  # a few blanks become nulls
+    table = pa.Table.from_pandas(typed, preserve_index=False)
+    source = tmp_path / "in.parquet"
+    pq.write_table(table, source, row_group_size=70)
+    out = tmp_path / "out"
+    run_job([str(source)], out, bundle, scheduler=cluster.scheduler_address, output_format="parquet")
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert [p["name"] for p in manifest["parts"]] == ["part-00000.parquet", "part-00001.parquet", "part-00002.parquet"]
+    back = pa.concat_tables([pq.read_table(out / p["name"]) for p in manifest["parts"]])
+    for name in table.column_names:
+        assert back.schema.field(name).type == table.schema.field(name).type
+    assert back.column("customer_id").to_pylist() == table.column("customer_id").to_pylist()
+    assert back.schema.field("probability").type == pa.float64()
+    for name in ("prediction", "row_status", "row_issues"):
+        assert back.schema.field(name).type == pa.string()
+    # The same rows as CSV through the local engine give the same probabilities.
+    csv_path = write_csv(frame, tmp_path / "same.csv")
+    score_to_csv(csv_path, tmp_path / "local.csv", bundle)
+    local = pd.read_csv(tmp_path / "local.csv", dtype={"row_status": str})
+    scored = back.column("probability").to_numpy(zero_copy_only=False)
+    expected = local["probability"].to_numpy(dtype=float)
+    both = ~np.isnan(expected)
+    assert np.allclose(np.round(scored[both], 6), expected[both])
+    assert back.column("row_status").to_pylist() == local["row_status"].tolist()
+
+
+def test_killing_a_worker_mid_job_leaves_the_output_unchanged(tmp_path: Path, bundle: Bundle) -> None:
+    big = pd.concat([sample_frame()] * 10, ignore_index=True)
+    path = write_csv(big, tmp_path / "big.csv")
+    expected = _local_output(path, tmp_path / "local.csv", bundle)
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
+        Client(cluster) as client,
+    ):
+        pids = client.run(os.getpid)
+        killed: list[tuple[int, int]] = []
+
+        def kill_one(done: int, total: int, rows: int) -> None:
+            if not killed:
+                victim = sorted(pids.values())[0]
+                os.kill(victim, signal.SIGKILL)
+                killed.append((done, total))
+
+        out = tmp_path / "out"
+        run_job([str(path)], out, bundle, scheduler=cluster.scheduler_address, partition_bytes=PART, progress=kill_one)
+        assert killed
+        assert killed[0][0] < killed[0][1]  # the worker died while partitions were still to come
+        manifest = json.loads((out / MANIFEST).read_text())
+        assert _joined_parts(out, manifest, 0) == expected
+
+
+def test_an_unreadable_partition_stops_the_job_and_publishes_nothing(
+    tmp_path: Path, cluster: LocalCluster, bundle: Bundle
+) -> None:
+    frame = sample_frame()
+    text = write_csv(frame, tmp_path / "x.csv").read_text(encoding="utf-8")
+    broken = tmp_path / "broken.csv"
+    broken.write_text(text + '9999,"an unterminated quoted field\n', encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(InputError, match=r"broken\.csv, bytes [\d,]+ to [\d,]+: cannot be read as CSV"):
+        run_job([str(broken)], out, bundle, scheduler=cluster.scheduler_address, partition_bytes=PART)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.csv", "x.csv"]
+
+
+def test_a_damaged_parquet_file_is_named_and_nothing_is_published(
+    tmp_path: Path, cluster: LocalCluster, bundle: Bundle
+) -> None:
+    source = tmp_path / "in.parquet"
+    pq.write_table(pa.Table.from_pandas(sample_frame()), source)
+    source.write_bytes(source.read_bytes()[:-200])
+    with pytest.raises(InputError, match=r"in\.parquet: cannot be read as Parquet"):
+        run_job([str(source)], tmp_path / "out", bundle, scheduler=cluster.scheduler_address)
+    assert [p.name for p in tmp_path.iterdir()] == ["in.parquet"]
+
+
+def test_cancel_publishes_nothing(tmp_path: Path, cluster: LocalCluster, bundle: Bundle) -> None:
+    path = write_csv(pd.concat([sample_frame()] * 5), tmp_path / "in.csv")
+    done: list[int] = []
+    with pytest.raises(Cancelled):
+        run_job(
+            [str(path)],
+            tmp_path / "out",
+            bundle,
+            scheduler=cluster.scheduler_address,
+            partition_bytes=PART,
+            progress=lambda d, t, r: done.append(d),
+            cancelled=lambda: bool(done),
+        )
+    assert done == [1]
+    assert [p.name for p in tmp_path.iterdir()] == ["in.csv"]
+
+
+def test_a_worker_of_another_version_is_refused(tmp_path: Path, bundle: Bundle) -> None:
+    path = write_csv(sample_frame(), tmp_path / "in.csv")
+
+    def other_version() -> None:
+        import app
+
+        app.__version__ = "0.0.1"
+
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
+        Client(cluster) as client,
+    ):
+        client.run(other_version)
+        with pytest.raises(VersionMismatch, match=r"worker tcp://\S+ runs scoredesk 0\.0\.1, this client \S+"):
+            run_job([str(path)], tmp_path / "out", bundle, scheduler=cluster.scheduler_address)
+    assert [p.name for p in tmp_path.iterdir()] == ["in.csv"]
+
+
+def _cli(*args: str, env: dict[str, str] | None = None, prelude: str = "") -> subprocess.CompletedProcess[str]:
+    code = f"{prelude}import sys; from app.cli import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
+
+
+def test_cli_runs_on_a_scheduler_and_refuses_an_existing_output(tmp_path: Path, cluster: LocalCluster) -> None:
+    path = write_csv(sample_frame(), tmp_path / "in.csv")
+    out = tmp_path / "out"
+    env = {"SCOREDESK_DASK_SCHEDULER": cluster.scheduler_address}
+    done = _cli("score", str(path), "-o", str(out), "--engine", "dask", "--partition-mb", "0.004", "--no-log", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "on 2 workers" in done.stdout
+    assert "partitions" in done.stderr
+    again = _cli("score", str(path), "-o", str(out), "--engine", "dask", "--no-log", env=env)
+    assert again.returncode == 2
+    assert "already exists" in again.stderr
+    assert "Traceback" not in again.stderr
+
+
+def test_ctrl_c_exits_130_and_publishes_nothing(tmp_path: Path) -> None:
+    """The workers are paused, so the job is certainly running when Ctrl+C arrives."""
+    from distributed.core import Status
+
+    def pause(dask_worker: object) -> None:
+        dask_worker.status = Status.paused  # type: ignore[attr-defined]
+
+    path = write_csv(sample_frame(), tmp_path / "in.csv")
+    with (  # no memory limit, so no memory monitor to resume the paused worker
+        LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0", memory_limit=0) as cluster,
+        Client(cluster) as client,
+    ):
+        client.run(pause)
+        code = "import sys; from app.cli import main; sys.exit(main(sys.argv[1:]))"
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                code,
+                "score",
+                str(path),
+                "-o",
+                str(tmp_path / "out"),
+                "--engine",
+                "dask",
+                "--scheduler",
+                cluster.scheduler_address,
+                "--no-log",
+            ],
+            cwd=REPO,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        while not any(p.name.startswith(".out.staging") for p in tmp_path.iterdir()):  # the job has started
+            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["in.csv"]
+
+
+def test_without_the_extra_the_engine_says_how_to_install_it(tmp_path: Path) -> None:
+    path = write_csv(sample_frame(), tmp_path / "in.csv")
+    blocked = "import sys; [sys.modules.__setitem__(m, None) for m in ('dask', 'distributed', 'pyarrow')]; "
+    done = _cli("score", str(path), "-o", str(tmp_path / "out"), "--engine", "dask", "--no-log", prelude=blocked)
+    assert done.returncode == 2
+    assert "uv sync --extra dask" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
