@@ -251,6 +251,27 @@ def _score(args: argparse.Namespace, bundle: Bundle) -> int:
     return EXIT_OK
 
 
+@contextlib.contextmanager
+def _interrupt_as_cancel() -> Iterator[Callable[[], bool]]:
+    """Ctrl+C sets a flag the job polls, rather than landing wherever Dask's client happens to be (it can be
+    swallowed there); a cancelled job then unwinds as an interrupt (exit 130)."""
+    from app.core.dialects import Cancelled
+
+    pressed: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+    try:
+        yield lambda: bool(pressed)
+    except Cancelled:
+        if pressed:
+            raise KeyboardInterrupt from None
+        raise
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _score_distributed(args: argparse.Namespace, bundle: Bundle) -> int:
     """``score --engine dask``: the same checks and output, partition by partition on a Dask cluster."""
     from app.distributed import INSTALL_HINT
@@ -266,7 +287,10 @@ def _score_distributed(args: argparse.Namespace, bundle: Bundle) -> int:
     if args.explain or args.log_rows:
         raise InputError(f"{'--explain' if args.explain else '--log-rows'} is not available with --engine dask")
     recorder = None if args.no_log else RunRecorder(RunLog.default(), bundle, "cli")
-    with recorder.recording(Path(args.input[0])) if recorder else contextlib.nullcontext():
+    with (
+        recorder.recording(Path(args.input[0])) if recorder else contextlib.nullcontext(),
+        _interrupt_as_cancel() as interrupted,
+    ):
         result = run_job(
             args.input,
             args.output,
@@ -278,6 +302,7 @@ def _score_distributed(args: argparse.Namespace, bundle: Bundle) -> int:
             options=_options(args, bundle),
             partition_bytes=int(args.partition_mb * 2**20),
             progress=progress_printer(sys.stderr),
+            cancelled=interrupted,
         )
     if recorder:
         engine = {

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from distributed import Client, LocalCluster, as_completed
+from distributed import Client, LocalCluster, wait
 
 from app.core.bundle import CARD_FILE, Bundle
 from app.core.checks import STATUS_NAMES
@@ -36,6 +36,7 @@ __all__ = ["DEFAULT_PARTITION_BYTES", "JobResult", "VersionMismatch", "run_job"]
 
 DEFAULT_PARTITION_BYTES = 64 << 20  # a few hundred thousand rows: seconds of work, small next to task overhead
 MANIFEST = "_manifest.json"
+_POLL_SECONDS = 0.5
 ProgressFn = Callable[[int, int, int], None]  # partitions done, partitions, rows done
 
 
@@ -223,6 +224,8 @@ def run_job(
             )
             client.register_plugin(plugin, name=PLUGIN_NAME)
             _check_workers(client, bundle)
+            if cancelled is not None and cancelled():  # Ctrl+C while connecting
+                raise Cancelled(f"{out}: cancelled")
             run = uuid.uuid4().hex[:8]
             futures = [
                 client.submit(
@@ -239,15 +242,25 @@ def run_job(
             ]
             parts: dict[int, PartResult] = {}
             try:
-                rows = 0
-                for future in as_completed(futures):
+                rows, pending = 0, set(futures)
+                if progress is not None:
+                    progress(0, len(partitions), 0)
+                while pending:
+                    # Wake up now and then even when nothing lands, so a cancel is seen on a stalled cluster.
+                    try:
+                        done, pending = wait(pending, timeout=_POLL_SECONDS, return_when="FIRST_COMPLETED")
+                    except TimeoutError:  # nothing landed in that time
+                        done = set()
                     if cancelled is not None and cancelled():
                         raise Cancelled(f"{out}: cancelled")
-                    part: PartResult = future.result()
-                    parts[part.index] = part
-                    rows += part.rows
-                    if progress is not None:
-                        progress(len(parts), len(partitions), rows)
+                    for future in sorted(done, key=lambda f: str(f.key)):
+                        if cancelled is not None and cancelled():
+                            raise Cancelled(f"{out}: cancelled")
+                        part: PartResult = future.result()
+                        parts[part.index] = part
+                        rows += part.rows
+                        if progress is not None:
+                            progress(len(parts), len(partitions), rows)
             except BaseException:
                 client.cancel(futures, force=True)
                 raise
