@@ -213,8 +213,8 @@ class InputFile:
         separator, width = self.dialect.separator, len(self.columns)
         whole = whole_lines(block, self.dialect.newline, separator)
         if whole is not None:
-            lines, fields, kept = whole
-            parsed, tails = trim_lines(block, self.dialect.newline, lines, fields, kept, separator, width)
+            lines, fields, kept, every = whole
+            parsed, tails = trim_lines(block, self.dialect.newline, every, lines, fields, kept, separator, width)
             try:
                 frame = self._read(parsed, 0 if tails is not None else max(0, int(fields.max(initial=0)) - width))
             except pd.errors.ParserError as error:
@@ -324,22 +324,35 @@ def byte_ranges(
     """Byte ranges of about ``part_bytes`` covering the file, each cut just after a line end outside quotes.
 
     A line end with an even number of quote bytes before it ends a record (a doubled quote inside a field
-    counts two), so a cut never falls inside a quoted field; one pass counts quotes with numpy, in C. A file
-    that cannot be cut by bytes (see ``byte_splittable``) is one range.
+    counts two), so a cut never falls inside a quoted field; one pass counts quotes with numpy, in C. That
+    count is exact unless a quote is text in an unquoted field (``27" monitor``), which the parser keeps as a
+    character: such a quote is one the count takes for an opening quote although it does not start a field.
+    A file with one is not cut, nor one that ends inside quotes, nor one that cannot be cut by bytes (see
+    ``byte_splittable``): it is one range, read as the local engine reads it.
     """
+    whole = [(0, source.size)]
     if part_bytes <= 0 or source.size <= part_bytes or not byte_splittable(source, dialect):
-        return [(0, source.size)]
+        return whole
     end_byte = ord("\r") if dialect.newline == "\r" else ord("\n")
-    cuts, quotes, offset, target = [0], 0, 0, part_bytes
+    # What may stand before a quote that opens a field: a separator, a line end, or the quote before it (a
+    # doubled quote's second half comes right after a closing quote in the count).
+    openers = np.frombuffer((dialect.separator + '\r\n"').encode(dialect.encoding), dtype=np.uint8)
+    cuts, quotes, offset, target, before = [0], 0, 0, part_bytes, None
     with open(source.path, "rb") as handle:
         while block := handle.read(block_bytes):
             data = np.frombuffer(block, dtype=np.uint8)
             quote_at = np.flatnonzero(data == _QUOTE)
+            opening = quote_at[(quotes + np.arange(quote_at.size)) % 2 == 0]
+            previous = data[np.maximum(opening - 1, 0)]
+            if opening.size and opening[0] == 0:
+                previous[0] = openers[0] if before is None else before  # the file's first byte opens a field
+            if not np.isin(previous, openers).all():
+                return whole
             while target < offset + len(block):
                 local = max(0, target - offset)
                 ends = np.flatnonzero(data[local:] == end_byte) + local
-                before = quotes + np.searchsorted(quote_at, ends)  # quote bytes before each line end
-                outside = ends[before % 2 == 0]
+                counted = quotes + np.searchsorted(quote_at, ends)  # quote bytes before each line end
+                outside = ends[counted % 2 == 0]
                 if not outside.size:
                     break  # the record goes on into the next block
                 cut = offset + int(outside[0]) + 1
@@ -348,6 +361,9 @@ def byte_ranges(
                 target = cut + part_bytes
             quotes += quote_at.size
             offset += len(block)
+            before = data[-1]
+    if quotes % 2:
+        return whole  # the file ends inside quotes: the reader says where, counting rows from the top
     return list(itertools.pairwise([*cuts, source.size]))
 
 

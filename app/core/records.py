@@ -81,20 +81,54 @@ def record_cut(buffer: str, limit: int) -> int:
     return end
 
 
-def whole_lines(block: str, newline: str, separator: str) -> tuple[list[str], np.ndarray, np.ndarray | None] | None:
-    """The block's non-blank lines, their separator counts + 1 and their indexes among all the block's lines, if
-    each line can only be one whole row: one kind of line end, and an even number of quotes on every line. The
-    parser's row count confirms it. The indexes are None when no line is blank."""
+def _records(parts: list[str], newline: str) -> list[str] | None:
+    """Lines joined back into records where a quoted field holds a line break (an odd quote count so far);
+    None when the block ends inside quotes."""
+    records: list[str] = []
+    pending: list[str] = []
+    quotes = 0
+    for part in parts:
+        count = part.count('"')
+        if not pending and not count % 2:
+            records.append(part)
+            continue
+        pending.append(part)
+        quotes += count
+        if not quotes % 2:
+            records.append(newline.join(pending))
+            pending, quotes = [], 0
+    return None if pending else records
+
+
+def whole_lines(
+    block: str, newline: str, separator: str
+) -> tuple[list[str], np.ndarray, np.ndarray | None, list[str]] | None:
+    """The block's non-blank records as written, their separator counts + 1, their indexes among all the
+    block's records (None when none is blank) and all the records, if each can only be one whole row: one kind
+    of line end, and an even number of quotes in every record. The parser's row count confirms it.
+
+    A record is one line, or several where a quoted field holds a line break (of the file's own kind, or LF in
+    a CRLF file, as Excel writes them). Which rows are copied as written then depends on each row alone, never on
+    which block it fell in: a file scored whole or in byte ranges gives the same bytes.
+    """
     if newline == "\r\n":
-        if not block.count("\r") == block.count("\n") == block.count("\r\n"):
+        if not block.count("\r") == block.count("\r\n"):
             return None
     elif ("\n" if newline == "\r" else "\r") in block:
         return None
-    lines = block.split(newline)
+    lines: list[str] | None = block.split(newline)
+    assert lines is not None
     if lines and not lines[-1]:
         lines.pop()
     if '"' in block and any(count % 2 for count in map(str.count, lines, itertools.repeat('"'))):
-        return None
+        lines = _records(lines, newline)
+        if lines is None:
+            return None
+    if newline == "\r\n" and "\n" in block.replace("\r\n", ""):
+        # A lone LF ends a row for the parser unless it is inside quotes: only a record may hold one.
+        if any("\n" in line and line.count('"') == 0 for line in lines):
+            return None
+    every = [*lines, ""] if block.endswith(newline) else list(lines)
     fields = np.fromiter(map(str.count, lines, itertools.repeat(separator)), np.int64, len(lines)) + 1
     # A blank line (the parser skips it) has no separator: only lines with one field need a look.
     blank_characters = " \t".replace(separator, "")
@@ -105,12 +139,13 @@ def whole_lines(block: str, newline: str, separator: str) -> tuple[list[str], np
         keep[blank] = False
         kept = np.flatnonzero(keep)
         lines, fields = [line for line, kept in zip(lines, keep.tolist(), strict=True) if kept], fields[keep]
-    return lines, fields, kept
+    return lines, fields, kept, every
 
 
 def trim_lines(
     block: str,
     newline: str,
+    every_line: list[str],
     lines: list[str],
     fields: np.ndarray,
     kept: np.ndarray | None,
@@ -123,7 +158,7 @@ def trim_lines(
     if not over.size:
         return block, None
     tails = np.full(len(lines), "", dtype=object)
-    every_line = block.split(newline)
+    every_line = list(every_line)
     for index in over.tolist():
         text = lines[index]
         head_end, tail_start, _ = _cut_record(text, 0, separator, width)

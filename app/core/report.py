@@ -118,17 +118,22 @@ def _id_hashes(values: np.ndarray) -> np.ndarray:
     """
     strings = [v if isinstance(v, str) else "" for v in values] if values.dtype == object else values
     text = np.strings.strip(np.asarray(strings, dtype=np.str_))
-    width = text.dtype.itemsize // 4
-    if not len(text) or width == 0:
-        return np.zeros(len(text), dtype=np.int64)
-    if width > _HASH_WIDTH_LIMIT:
-        digests = (hashlib.blake2b(s.encode("utf-8", "surrogatepass"), digest_size=8).digest() for s in text)
-        return np.frombuffer(b"".join(digests), dtype=np.int64).copy()
-    # Characters as code points, padded with zeros: a zero adds nothing, so an id hashes alike at any width.
-    codes = text.view(np.uint32).reshape(len(text), width).astype(np.uint64)
+    result = np.zeros(len(text), dtype=np.int64)
+    long = np.strings.str_len(text) > _HASH_WIDTH_LIMIT  # chosen per id, so an id hashes alike in any chunk
+    for row in np.flatnonzero(long).tolist():
+        digest = hashlib.blake2b(str(text[row]).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+        result[row] = np.frombuffer(digest, dtype=np.int64)[0]
+    short = text[~long] if long.any() else text
+    width = int(np.strings.str_len(short).max(initial=0))
+    if width == 0:
+        return result
+    # Characters as code points, padded with zeros: a zero adds nothing, so an id hashes alike at any width
+    # (and an id with trailing NUL characters hashes like the one without them).
+    codes = short.astype(f"<U{width}").view(np.uint32).reshape(len(short), width).astype(np.uint64)
     powers = np.cumprod(np.full(width, _HASH_STEP, dtype=np.uint64), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        return _mix(codes @ powers).view(np.int64)
+        result[~long] = _mix(codes @ powers).view(np.int64)
+    return result
 
 
 @dataclass

@@ -21,8 +21,12 @@ def _visible(path: Path, root: Path) -> bool:
 
 
 def _folder_files(folder: Path) -> list[Path]:
-    """Every data file under a folder (a Parquet dataset's hive-style subfolders included), sorted by path."""
-    return sorted(p for p in folder.rglob("*") if p.is_file() and _visible(p, folder))
+    """Every data file under a folder (a Parquet dataset's hive-style subfolders included), sorted by path;
+    not the files of an earlier job's output folder (one with a ``_manifest.json``) inside it."""
+    outputs = [m.parent for m in folder.rglob("_manifest.json")]
+    return sorted(
+        p for p in folder.rglob("*") if p.is_file() and _visible(p, folder) and not any(o in p.parents for o in outputs)
+    )
 
 
 def expand_inputs(inputs: Sequence[str]) -> list[Path]:
@@ -50,8 +54,8 @@ def expand_inputs(inputs: Sequence[str]) -> list[Path]:
         else:
             files = [path]  # the core's reader says what is wrong with a path that is not a readable file
         found.extend(files)
-    by_place = {p.absolute(): p for p in reversed(found)}  # the first mention of each file wins
-    return list(dict.fromkeys(by_place[p.absolute()] for p in found))
+    by_place = {p.resolve(): p for p in reversed(found)}  # the first mention of each file wins
+    return list(dict.fromkeys(by_place[p.resolve()] for p in found))
 
 
 def is_parquet(path: Path) -> bool:

@@ -8,6 +8,7 @@ futures are cancelled and the staging folder removed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -65,7 +66,7 @@ def _client(scheduler: str | None, workers: int | None) -> Iterator[tuple[Client
     if scheduler:
         try:
             client = Client(scheduler, timeout="30s")
-        except OSError as error:
+        except (OSError, ValueError) as error:  # unreachable, timed out, or not an address
             raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({error})") from None
         with client:
             yield client, len(client.scheduler_info(n_workers=-1)["workers"])
@@ -73,7 +74,7 @@ def _client(scheduler: str | None, workers: int | None) -> Iterator[tuple[Client
     count = workers or os.cpu_count() or 1
     with (
         LocalCluster(
-            n_workers=count, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.ERROR
+            n_workers=count, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.CRITICAL
         ) as cluster,
         Client(cluster) as client,
     ):
@@ -103,16 +104,19 @@ def _staging(out: Path) -> Path:
         raise InputError(
             f"{out}: already exists; a job publishes a new folder and never overwrites one: choose another -o"
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.staging-{uuid.uuid4().hex[:12]}"
-    staging.mkdir()
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = out.parent / f".{out.name}.staging-{uuid.uuid4().hex[:12]}"
+        staging.mkdir()
+    except (FileExistsError, NotADirectoryError):
+        raise InputError(f"{out}: cannot be created, a part of its path is a file, not a folder") from None
     return staging
 
 
 def _same_columns(partitions: Sequence[Partition]) -> ColumnMapping | None:
-    """The mapping every input shares (a folder of monthly exports), or None when they differ."""
-    mappings = {repr(p.mapping) for p in partitions}
-    return partitions[0].mapping if len(mappings) == 1 else None
+    """The mapping every input shares (a folder of monthly exports), or None when their columns differ."""
+    shapes = {(tuple(p.source.columns), repr(p.mapping)) for p in partitions}
+    return partitions[0].mapping if len(shapes) == 1 else None
 
 
 def _reports(
@@ -145,7 +149,8 @@ def _reports(
                 )
             )
         per_input[partition.input_index].absorb(part.partial)
-        job.absorb(part.partial)
+        # Field counts compare rows with their own file's header: across files of other widths they say nothing.
+        job.absorb(part.partial if common is not None else dataclasses.replace(part.partial, widths={}, separators={}))
     for builder, path in zip(per_input, inputs, strict=True):
         if builder.rows == 0:
             raise InputError(f"{path}: the file has a header but no data rows")
@@ -213,7 +218,7 @@ def run_job(
     out = Path(out)
     threshold = bundle.card.threshold if threshold is None else threshold
     files = expand_inputs(inputs)
-    if any(out.absolute() == f.absolute() or out.absolute() in f.absolute().parents for f in files):
+    if any(out.resolve() == f.resolve() or out.resolve() in f.resolve().parents for f in files):
         raise InputError(f"{out}: the output folder would hold an input; choose another -o")
     partitions = plan_partitions(files, bundle, options, partition_bytes)
     staging = _staging(out)

@@ -86,7 +86,10 @@ def _parquet_text(table: pa.Table) -> pd.DataFrame:
     """A row group as the checks read any input: every column as text, a missing value as ``""``."""
     columns = {}
     for name, column in zip(table.column_names, table.columns, strict=True):
-        text = column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
+        try:
+            text = column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # lists, structs, bytes that are not UTF-8
+            text = pa.array([None if v is None else str(v) for v in column.to_pylist()], type=pa.string())
         values = pc.fill_null(text, "").to_numpy(zero_copy_only=False)
         columns[name] = pd.array(values, dtype=TEXT)
     return pd.DataFrame(columns)

@@ -58,6 +58,8 @@ def _inputs(folder: Path) -> tuple[list[Path], list[pd.DataFrame]]:
         write_csv(second, folder / "b.csv", **VARIANTS["excel_de"]),  # type: ignore[arg-type]
         folder / "c.csv.gz",
     ]
+    # Needless quotes beside quoted line breaks: each row is copied as written, in whatever block it falls.
+    paths[0].write_text(paths[0].read_text().replace(",Zürich office", ',"Zürich office"'), encoding="utf-8")
     paths[2].write_bytes(gzip.compress(write_csv(third, folder / "c-plain.csv", sep="\t").read_bytes()))
     (folder / "c-plain.csv").unlink()
     return paths, [first, second, third]
@@ -316,3 +318,36 @@ def test_without_the_extra_the_engine_says_how_to_install_it(tmp_path: Path) -> 
     assert "uv sync --extra dask" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_inputs_with_other_columns_and_an_earlier_output_in_the_folder(
+    tmp_path: Path, cluster: LocalCluster, bundle: Bundle
+) -> None:
+    """Files whose headers differ get no false field-count error in the job's report; an earlier job's output
+    folder inside an input folder is not read as input; the same file named twice is read once."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    frame = sample_frame()
+    write_csv(frame.iloc[:100], folder / "a.csv")
+    write_csv(frame.iloc[100:].assign(region="north"), folder / "b.csv")
+    first = run_job([str(folder)], folder / "scored", bundle, scheduler=cluster.scheduler_address)
+    assert not [i for i in first.report.issues if i.code == "inconsistent_fields"]
+    again = run_job(
+        [str(folder), str(folder / "sub" / ".." / "a.csv")],
+        tmp_path / "again",
+        bundle,
+        scheduler=cluster.scheduler_address,
+    )
+    assert [Path(r.path).name for r in again.input_reports] == ["a.csv", "b.csv"]
+    assert again.report.rows == 200
+
+
+def test_a_parquet_column_of_lists_passes_through(tmp_path: Path, cluster: LocalCluster, bundle: Bundle) -> None:
+    table = pa.Table.from_pandas(sample_frame(), preserve_index=False)
+    table = table.append_column("tags", pa.array([["a", "b"]] * table.num_rows, type=pa.list_(pa.string())))
+    source = tmp_path / "in.parquet"
+    pq.write_table(table, source)
+    run_job([str(source)], tmp_path / "out", bundle, scheduler=cluster.scheduler_address, output_format="parquet")
+    back = pq.read_table(tmp_path / "out" / "part-00000.parquet")
+    assert back.schema.field("tags").type == pa.list_(pa.string())
+    assert back.column("tags").to_pylist()[0] == ["a", "b"]

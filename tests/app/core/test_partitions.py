@@ -156,3 +156,59 @@ def test_id_hashes_are_the_same_in_every_process() -> None:
         for seed in ("1", "2")
     }
     assert len(seen) == 1
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        '7,"Monitor, 27"" wide",x\n',  # a quoted field with a doubled quote: cut as usual
+        '7,27" monitor,x\n',  # a quote as text in an unquoted field: the count would be off
+        '7,27",x\n',  # the same at the field's end
+        '7, "spaced",x\n',  # a quote after a space is text to the parser
+    ],
+)
+def test_a_quote_the_count_cannot_trust_keeps_the_file_whole(tmp_path: Path, row: str) -> None:
+    """Cuts stay right when every quote opens or closes a field; a quote that is text would flip the count and
+    put the next cut inside a quoted field, so such a file is read as one range, exactly as a whole."""
+    lines = ["a,b,c\n"] + [f'{i},"note\nover two lines",y\n' for i in range(200)]
+    lines.insert(50, row)
+    path = tmp_path / "quotes.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    source = open_input(path)
+    assert source.source is not None
+    spans = byte_ranges(source.source, source.dialect, 500)
+    trusted = row.startswith('7,"Monitor')
+    assert (len(spans) > 1) is trusted
+    assert _rows_of(path, spans) == _rows_of(path, None)
+
+
+def test_a_file_that_ends_inside_quotes_is_one_range(tmp_path: Path) -> None:
+    path = tmp_path / "open.csv"
+    path.write_text("a,b,c\n" + "1,2,3\n" * 300 + '4,"never closed,5\n', encoding="utf-8")
+    source = open_input(path)
+    assert source.source is not None
+    assert byte_ranges(source.source, source.dialect, 100) == [(0, path.stat().st_size)]
+
+
+def test_rows_are_copied_as_written_whatever_block_they_fall_in(tmp_path: Path, bundle: Bundle) -> None:
+    """A quoted line break in one row no longer makes its whole block be rewritten cell by cell: needless
+    quotes elsewhere are kept, so scoring the file in pieces gives the bytes of scoring it whole."""
+    from app.core.output import score_to_csv
+
+    frame = sample_frame()
+    path = write_csv(frame, tmp_path / "in.csv")
+    text = path.read_text(encoding="utf-8").replace(",Zürich office", ',"Zürich office"')
+    path.write_text(text, encoding="utf-8")
+    whole = tmp_path / "whole.csv"
+    small = tmp_path / "small.csv"
+    score_to_csv(path, whole, bundle)
+    score_to_csv(path, small, bundle, chunk_rows=3)
+    assert whole.read_bytes() == small.read_bytes()
+    assert b',"Z\xc3\xbcrich office",' in whole.read_bytes()
+    assert b'"Called, no answer\nretry Monday"' in whole.read_bytes()
+
+
+def test_an_id_hashes_alike_next_to_a_very_long_one() -> None:
+    alone = _id_hashes(np.asarray(["47"], dtype=object))
+    beside = _id_hashes(np.asarray(["x" * 300, "47"], dtype=object))
+    assert beside[1] == alone[0]
