@@ -172,7 +172,8 @@ class InputFile:
             raw: IO[bytes] = opened.stream
             if span is not None:
                 raw = _window(raw, span, self)
-                self._where = f", bytes {span[0]:,} to {span[1]:,}"
+                counted = " (lines and rows counted from there)" if span[0] else ""
+                self._where = f", bytes {span[0]:,} to {span[1]:,}{counted}"
             stream = io.TextIOWrapper(raw, encoding=self.dialect.encoding, errors=errors, newline="")
             try:
                 if span is None or span[0] == 0:

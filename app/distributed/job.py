@@ -98,19 +98,21 @@ def _check_workers(client: Client, bundle: Bundle) -> None:
             )
 
 
-def _staging(out: Path) -> Path:
-    """A new hidden folder beside ``out``, on the same file system so the final rename is atomic."""
+def _staging(out: Path) -> tuple[Path, list[Path]]:
+    """A new hidden folder beside ``out``, on the same file system so the final rename is atomic; and the
+    folders made for it, to remove again if the job fails."""
     if out.exists() or out.is_symlink():
         raise InputError(
             f"{out}: already exists; a job publishes a new folder and never overwrites one: choose another -o"
         )
+    made = [parent for parent in reversed(out.absolute().parents) if not parent.exists()]
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = out.parent / f".{out.name}.staging-{uuid.uuid4().hex[:12]}"
         staging.mkdir()
     except (FileExistsError, NotADirectoryError):
         raise InputError(f"{out}: cannot be created, a part of its path is a file, not a folder") from None
-    return staging
+    return staging, made
 
 
 def _same_columns(partitions: Sequence[Partition]) -> ColumnMapping | None:
@@ -221,7 +223,7 @@ def run_job(
     if any(out.resolve() == f.resolve() or out.resolve() in f.resolve().parents for f in files):
         raise InputError(f"{out}: the output folder would hold an input; choose another -o")
     partitions = plan_partitions(files, bundle, options, partition_bytes)
-    staging = _staging(out)
+    staging, made = _staging(out)
     try:
         with _client(scheduler, workers) as (client, worker_count):
             plugin = ModelPlugin(
@@ -280,6 +282,9 @@ def run_job(
         os.rename(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        for folder in reversed(made):  # deepest first; only the folders this job made, and only if empty
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
     return result
 

@@ -189,8 +189,11 @@ def test_an_unreadable_partition_stops_the_job_and_publishes_nothing(
     text = write_csv(frame, tmp_path / "x.csv").read_text(encoding="utf-8")
     broken = tmp_path / "broken.csv"
     broken.write_text(text + '9999,"an unterminated quoted field\n', encoding="utf-8")
-    out = tmp_path / "out"
-    with pytest.raises(InputError, match=r"broken\.csv, bytes [\d,]+ to [\d,]+: cannot be read as CSV"):
+    out = tmp_path / "new" / "deeper" / "out"  # folders the job makes, and removes again when it fails
+    with pytest.raises(
+        InputError,
+        match=r"broken\.csv, bytes 0 to [\d,]+: cannot be read as CSV \(EOF inside string starting at row 201\)",
+    ):
         run_job([str(broken)], out, bundle, scheduler=cluster.scheduler_address, partition_bytes=PART)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.csv", "x.csv"]
 
