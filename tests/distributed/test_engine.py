@@ -260,10 +260,17 @@ def test_cli_runs_on_a_scheduler_and_refuses_an_existing_output(tmp_path: Path, 
     path = write_csv(sample_frame(), tmp_path / "in.csv")
     out = tmp_path / "out"
     env = {"SCOREDESK_DASK_SCHEDULER": cluster.scheduler_address}
-    done = _cli("score", str(path), "-o", str(out), "--engine", "dask", "--partition-mb", "0.004", "--no-log", env=env)
+    done = _cli("score", str(path), "-o", str(out), "--engine", "dask", "--partition-mb", "0.004", env=env)
     assert done.returncode == 0, done.stderr
     assert "on 2 workers" in done.stdout
     assert "partitions" in done.stderr
+    from app.core.runlog import RunLog
+
+    (record,) = RunLog.default().read()  # one record for the whole job
+    assert record["scoredesk"]["engine"]["name"] == "dask"
+    assert record["scoredesk"]["engine"]["workers"] == 2
+    assert record["scoredesk"]["engine"]["partitions"] == len(json.loads((out / MANIFEST).read_text())["parts"]) > 1
+    assert record["scoredesk"]["rows"]["total"] == 200
     again = _cli("score", str(path), "-o", str(out), "--engine", "dask", "--no-log", env=env)
     assert again.returncode == 2
     assert "already exists" in again.stderr
