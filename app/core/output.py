@@ -163,10 +163,12 @@ class RowFormatter:
         came. Rows that are not copied: those with a formula-like cell (neutralised), and those whose field
         count differs from the header's (a quoted separator, or a short or long row), written cell by cell.
         """
-        if chunk.lines is None or chunk.fields is None or self.explain or (_extras(chunk) != "").any():
+        if chunk.lines is None or chunk.fields is None or self.explain:
             return None
         separator, newline = self.dialect.separator, self.dialect.newline
         lines = chunk.lines
+        extras = _extras(chunk)
+        beyond = np.flatnonzero(extras != "")  # rows with fields past the header: cut, the rest in extra_fields
         rewrite = np.flatnonzero(chunk.fields != len(chunk.text.columns))
         rewrite = np.union1d(rewrite, _formula_rows(chunk.text, _formula_candidates(lines, separator)))
         if rewrite.size:
@@ -191,6 +193,17 @@ class RowFormatter:
         parts[0::3] = lines
         parts[1::3] = format_probabilities(chunk.probability, self.dialect.decimal, prefix=separator)
         parts[2::3] = tails[rest_codes].tolist()
+        if beyond.size:
+            outcome_labels = self._labels[self._outcomes(chunk.probability[beyond])]
+            rests = zip(
+                outcome_labels,
+                np.asarray(STATUS_NAMES)[chunk.assessment.status[beyond]],
+                np.asarray(chunk.assessment.issues, dtype=object)[beyond],
+                neutralise_formulas(extras[beyond]),
+                strict=True,
+            )
+            for row, rest in zip(beyond.tolist(), _csv_lines(rests, self.dialect), strict=True):
+                parts[3 * row + 2] = f"{separator}{rest}{newline}"
         return "".join(parts)
 
     def _outcomes(self, probability: np.ndarray) -> np.ndarray:

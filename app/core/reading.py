@@ -319,6 +319,29 @@ def byte_splittable(source: Source, dialect: Dialect) -> bool:
     return name == "utf-8-sig" or '"\r\n'.encode(dialect.encoding) == b'"\r\n'  # the BOM only opens the file
 
 
+def _mixed_line_ends(
+    data: np.ndarray, newline: str, quote_at: np.ndarray, quotes: int, before: np.uint8 | None
+) -> bool:
+    """A line end of another kind than the file's outside quotes (LF inside a quoted field of a CRLF file is
+    Excel's way and fine). The reader writes a block holding one cell by cell, so where blocks fall would show."""
+    cr, lf = np.uint8(13), np.uint8(10)
+    if newline == "\n":
+        return bool((data == cr).any())
+    if newline == "\r":
+        return bool((data == lf).any())
+    if before == cr and data[0] != lf:
+        return True  # the previous block ended in a lone CR
+    ends_cr = np.flatnonzero(data[:-1] == cr)
+    if (data[ends_cr + 1] != lf).any():
+        return True
+    feeds = np.flatnonzero(data == lf)
+    previous = data[np.maximum(feeds - 1, 0)]
+    if feeds.size and feeds[0] == 0:
+        previous[0] = cr if before is None else before
+    lone = feeds[previous != cr]
+    return bool(((quotes + np.searchsorted(quote_at, lone)) % 2 == 0).any())
+
+
 def byte_ranges(
     source: Source, dialect: Dialect, part_bytes: int, block_bytes: int = 16 << 20
 ) -> list[tuple[int, int]]:
@@ -349,6 +372,8 @@ def byte_ranges(
                 previous[0] = openers[0] if before is None else before  # the file's first byte opens a field
             if not np.isin(previous, openers).all():
                 return whole
+            if _mixed_line_ends(data, dialect.newline, quote_at, quotes, before):
+                return whole
             while target < offset + len(block):
                 local = max(0, target - offset)
                 ends = np.flatnonzero(data[local:] == end_byte) + local
@@ -363,8 +388,8 @@ def byte_ranges(
             quotes += quote_at.size
             offset += len(block)
             before = data[-1]
-    if quotes % 2:
-        return whole  # the file ends inside quotes: the reader says where, counting rows from the top
+    if quotes % 2 or (dialect.newline == "\r\n" and before == 13):
+        return whole  # the file ends inside quotes (the reader says where, counting from the top), or in a CR
     return list(itertools.pairwise([*cuts, source.size]))
 
 

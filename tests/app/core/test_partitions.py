@@ -212,3 +212,54 @@ def test_an_id_hashes_alike_next_to_a_very_long_one() -> None:
     alone = _id_hashes(np.asarray(["47"], dtype=object))
     beside = _id_hashes(np.asarray(["x" * 300, "47"], dtype=object))
     assert beside[1] == alone[0]
+
+
+def _scored_in_ranges(path: Path, bundle: Bundle, part_bytes: int) -> tuple[str, int]:
+    """What the workers write for each byte range, joined with one header kept; and how many ranges."""
+    import io
+
+    from app.core.output import CsvSink
+
+    source, mapping, _ = open_for_scoring(path, bundle)
+    assert source.source is not None
+    spans = byte_ranges(source.source, source.dialect, part_bytes)
+    joined = ""
+    for number, span in enumerate(spans):
+        buffer = io.StringIO()
+        sink = CsvSink(lambda _dialect, out=buffer: out, bundle, bundle.card.threshold)
+        builder = ReportBuilder(bundle.card, str(path), source.dialect, mapping)
+        scan_chunks(source, source.chunks(span=span), bundle, mapping, builder, on_chunk=sink)
+        text = buffer.getvalue()
+        joined += (
+            text if number == 0 else text[len(text.split(source.dialect.newline, 1)[0]) + len(source.dialect.newline) :]
+        )
+    return joined, len(spans)
+
+
+@pytest.mark.parametrize(
+    ("newline", "inside", "cut"),
+    [
+        ("\r\n", '"line one\nline two"', True),  # Excel: LF inside quoted cells of a CRLF file
+        ("\r\n", '"line one\r\nline two"', True),
+        ("\n", '"line one\nline two"', True),
+        ("\r\n", "stray\nLF", False),  # a lone LF outside quotes ends a row for the parser
+        ("\n", "stray\rCR", False),
+        ("\r", '"line one\rline two"', True),
+    ],
+)
+def test_ranges_score_to_the_bytes_of_the_whole_file(
+    tmp_path: Path, bundle: Bundle, newline: str, inside: str, cut: bool
+) -> None:
+    frame = sample_frame().drop(columns=["notes"])
+    path = write_csv(frame, tmp_path / "in.csv", newline=newline)
+    lines = path.read_bytes().decode("utf-8").split(newline)
+    lines[1] = lines[1] + "," + inside  # one cell beyond the header: an extra field, kept
+    lines[60] = lines[60].replace(",Month-to-month,", ',"Month-to-month",')  # needless quotes
+    path.write_bytes(newline.join(lines).encode("utf-8"))
+    whole = tmp_path / "whole.csv"
+    from app.core.output import score_to_csv
+
+    score_to_csv(path, whole, bundle)
+    joined, ranges = _scored_in_ranges(path, bundle, 1_500)
+    assert (ranges > 1) is cut
+    assert joined.encode("utf-8") == whole.read_bytes()
