@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -284,6 +285,11 @@ def _score_distributed(args: argparse.Namespace, bundle: Bundle) -> int:
 
     if str(args.output) == "-":
         raise InputError("--engine dask writes a folder of parts; give -o a new folder, not -")
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:/", str(args.output)):
+        raise InputError(
+            f"{args.output}: the output is written to a local or mounted folder that every worker sees;"
+            " object-store URLs are read as inputs only"
+        )
     if args.explain or args.log_rows:
         raise InputError(f"{'--explain' if args.explain else '--log-rows'} is not available with --engine dask")
     recorder = None if args.no_log else RunRecorder(RunLog.default(), bundle, "cli")

@@ -17,7 +17,7 @@ import stat
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
 
-__all__ = ["COMPRESSIONS", "Opened", "Source", "detect_source"]
+__all__ = ["COMPRESSIONS", "Opened", "Source", "detect_source", "detect_stream_source"]
 
 COMPRESSIONS = {"gzip": ".gz", "bz2": ".bz2", "xz": ".xz", "zip": ".zip"}  # kind -> the suffix it is written with
 _SIGNATURES = (
@@ -53,6 +53,9 @@ class Source:
     member: str | None = None  # the CSV inside a zip
     sheet: str | None = None  # the workbook sheet to read
     sheets: tuple[str, ...] = ()  # every sheet of a workbook, in order
+    # Opens the file's bytes when it is not a local path (an object-store URL through fsspec; see
+    # app.distributed.remote); None: the local file at ``path``.
+    opener: Callable[[], IO[bytes]] | None = field(default=None, compare=False)
 
     @property
     def is_workbook(self) -> bool:
@@ -67,6 +70,10 @@ class Source:
             return f"{self.member} in a zip archive"
         return "" if self.kind == "csv" else f"{self.kind}-compressed"
 
+    def open_bytes(self) -> IO[bytes]:
+        """The file's bytes as stored (compressed or not), seekable."""
+        return self.opener() if self.opener is not None else open(self.path, "rb")
+
     @contextlib.contextmanager
     def open(self) -> Iterator[Opened]:
         """The file's CSV bytes as a stream, closed when the block ends; a damaged file raises InputError."""
@@ -76,7 +83,7 @@ class Source:
             with open_sheet(self.path, self.sheet or "", self.size) as opened:
                 yield opened
             return
-        with open(self.path, "rb") as raw:
+        with self.open_bytes() as raw:
             if self.kind == "csv":
                 yield Opened(raw, raw.tell)
                 return
@@ -195,3 +202,16 @@ def detect_source(path: Path, sheet: str | None = None) -> Source:
     if sheet is not None:
         raise InputError(f"{path}: --sheet applies to workbooks (xlsx, xls, ods); this file is not one")
     return source
+
+
+def detect_stream_source(path: Path, size: int, opener: Callable[[], IO[bytes]]) -> Source:
+    """What a file that is not a local path is, from its first bytes: CSV, or CSV compressed as a stream.
+    Zip archives and workbooks are read from local paths only."""
+    if size == 0:
+        raise InputError(f"{path}: the file is empty")
+    with opener() as handle:
+        head = handle.read(8)
+    kind = next((name for signature, name in _SIGNATURES if head.startswith(signature)), "csv")
+    if kind in ("zip", "excel"):
+        raise InputError(f"{path}: zip archives and workbooks are read from local paths only; copy it here first")
+    return Source(path, kind, size, opener=opener)

@@ -362,7 +362,7 @@ def byte_ranges(
     # doubled quote's second half comes right after a closing quote in the count).
     openers = np.frombuffer((dialect.separator + '\r\n"').encode(dialect.encoding), dtype=np.uint8)
     cuts, quotes, offset, target, before = [0], 0, 0, part_bytes, None
-    with open(source.path, "rb") as handle:
+    with source.open_bytes() as handle:
         while block := handle.read(block_bytes):
             data = np.frombuffer(block, dtype=np.uint8)
             quote_at = np.flatnonzero(data == _QUOTE)
@@ -437,13 +437,14 @@ def open_input(
     sheet: str | None = None,
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
+    source: Source | None = None,
 ) -> InputFile:
     """Detect what ``path`` is and how it is written, and return a chunk reader.
 
     ``numeric_columns`` help spot decimal commas; ``sheet`` picks a workbook's sheet (default: the first).
     Telling the encoding reads the whole file once, reporting ``progress`` and honouring ``cancelled``.
     """
-    source = detect_source(Path(path), sheet)
+    source = source if source is not None else detect_source(Path(path), sheet)  # given: a file that is not local
     path = source.path
     with source.open() as opened:
         head = opened.stream.read(SAMPLE_BYTES)

@@ -18,6 +18,7 @@ import pandas as pd
 from app.core.bundle import Bundle
 from app.core.checks import STATUS_INVALID, ChunkAssessment, assess_chunk
 from app.core.dialects import SEPARATORS
+from app.core.formats import Source
 from app.core.mapping_file import apply_values
 from app.core.reading import (
     CHUNK_ROWS,
@@ -133,13 +134,20 @@ def open_for_scoring(
     options: InputOptions | None = None,
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
+    source_file: Source | None = None,
 ) -> tuple[InputFile, ColumnMapping, ReportBuilder]:
-    """Open the input and map its columns; raise MissingColumnsError (with a report) when features are absent."""
+    """Open the input and map its columns; raise MissingColumnsError (with a report) when features are absent.
+    ``source_file`` is how to read a file that is not a local path (see ``open_input``)."""
     card = bundle.card
     options = options or InputOptions()
     numeric = [f.name for f in card.features if f.is_numeric]
     source = open_input(
-        Path(path), numeric_columns=numeric, sheet=options.sheet, progress=progress, cancelled=cancelled
+        Path(path),
+        numeric_columns=numeric,
+        sheet=options.sheet,
+        progress=progress,
+        cancelled=cancelled,
+        source=source_file,
     )
     optional = [*card.id_columns, card.target.column, *card.passthrough, *optional_columns]
     written = [h.strip() or unique for h, unique in zip(source.header, source.columns, strict=False)]

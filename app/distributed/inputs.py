@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import glob
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from app.core.dialects import InputError
+from app.distributed.remote import RemoteOpener, expand_url, is_url
 
 __all__ = ["PARQUET_SUFFIXES", "expand_inputs", "is_parquet"]
 
@@ -29,19 +30,18 @@ def _folder_files(folder: Path) -> list[Path]:
     )
 
 
-def expand_inputs(inputs: Sequence[str]) -> list[Path]:
+def expand_inputs(inputs: Sequence[str]) -> list[Path | str]:
     """The input files in job order: each argument in turn, a folder's or a glob's files sorted by name.
 
-    A file is listed once even when two arguments name it. A folder or glob that holds no file is an error
-    naming it: a job that silently reads nothing would publish an empty result.
+    Local paths come back as ``Path``, object-store URLs as ``str`` (see ``app.distributed.remote``). A file
+    is listed once even when two arguments name it. A folder or glob that holds no file is an error naming
+    it: a job that silently reads nothing would publish an empty result.
     """
-    found: list[Path] = []
+    found: list[Path | str] = []
     for argument in inputs:
-        if "://" in argument:
-            raise InputError(
-                f"{argument}: object-store URLs are not read by this version; copy the files to a local or"
-                " mounted path (the workers must see the same path) and score that"
-            )
+        if is_url(argument):
+            found.extend(expand_url(argument))
+            continue
         path = Path(argument)
         if path.is_dir():
             files = _folder_files(path)
@@ -54,16 +54,22 @@ def expand_inputs(inputs: Sequence[str]) -> list[Path]:
         else:
             files = [path]  # the core's reader says what is wrong with a path that is not a readable file
         found.extend(files)
-    by_place = {p.resolve(): p for p in reversed(found)}  # the first mention of each file wins
-    return list(dict.fromkeys(by_place[p.resolve()] for p in found))
+    by_place = {_place(p): p for p in reversed(found)}  # the first mention of each file wins
+    return list(dict.fromkeys(by_place[_place(p)] for p in found))
 
 
-def is_parquet(path: Path) -> bool:
+def _place(path: Path | str) -> str:
+    """Where a file really is: a local path resolved (``..`` and links), a URL as written."""
+    return path if isinstance(path, str) else str(path.resolve())
+
+
+def is_parquet(path: Path | str) -> bool:
     """A Parquet file, told by its name or by its first four bytes."""
-    if path.suffix.lower() in PARQUET_SUFFIXES:
+    name = PurePosixPath(path) if isinstance(path, str) else path
+    if name.suffix.lower() in PARQUET_SUFFIXES:
         return True
     try:
-        with open(path, "rb") as handle:
-            return handle.read(4) == _PARQUET_MAGIC
+        with RemoteOpener(path)() if isinstance(path, str) else open(path, "rb") as handle:
+            return bool(handle.read(4) == _PARQUET_MAGIC)
     except OSError:
         return False

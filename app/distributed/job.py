@@ -122,7 +122,11 @@ def _same_columns(partitions: Sequence[Partition]) -> ColumnMapping | None:
 
 
 def _reports(
-    bundle: Bundle, partitions: Sequence[Partition], parts: Sequence[PartResult], inputs: Sequence[Path], out: Path
+    bundle: Bundle,
+    partitions: Sequence[Partition],
+    parts: Sequence[PartResult],
+    inputs: Sequence[Path | str],
+    out: Path,
 ) -> tuple[FileReport, list[FileReport]]:
     """Each input's report and the job's, merged from the parts in input order as one pass would give them."""
     card = bundle.card
@@ -159,7 +163,7 @@ def _reports(
     return job.finish(), [b.finish() for b in per_input]
 
 
-def _manifest(result: JobResult, bundle: Bundle, output_format: str, inputs: Sequence[Path]) -> dict[str, Any]:
+def _manifest(result: JobResult, bundle: Bundle, output_format: str, inputs: Sequence[Path | str]) -> dict[str, Any]:
     """What the published folder holds, written last: a reader that sees it sees every part."""
     from app import __version__
 
@@ -220,7 +224,8 @@ def run_job(
     out = Path(out)
     threshold = bundle.card.threshold if threshold is None else threshold
     files = expand_inputs(inputs)
-    if any(out.resolve() == f.resolve() or out.resolve() in f.resolve().parents for f in files):
+    local = [f.resolve() for f in files if isinstance(f, Path)]
+    if any(out.resolve() == f or out.resolve() in f.parents for f in local):
         raise InputError(f"{out}: the output folder would hold an input; choose another -o")
     partitions = plan_partitions(files, bundle, options, partition_bytes)
     staging, made = _staging(out)

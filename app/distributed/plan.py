@@ -22,6 +22,7 @@ from app.core.mapping_file import MappingFile
 from app.core.reading import InputFile, InputOptions, byte_ranges
 from app.core.scoring import AmbiguousColumnsError, open_for_scoring
 from app.distributed.inputs import is_parquet
+from app.distributed.remote import RemoteOpener, remote_source, remote_source_size
 
 __all__ = ["PARQUET_DIALECT", "Partition", "plan_partitions"]
 
@@ -60,10 +61,17 @@ class Partition:
         return str(self.source.path)
 
 
-def _parquet_input(path: Path, bundle: Bundle, options: InputOptions) -> tuple[InputFile, ColumnMapping, int]:
+def _parquet_input(path: Path | str, bundle: Bundle, options: InputOptions) -> tuple[InputFile, ColumnMapping, int]:
     """A Parquet file's columns mapped like a CSV header's; its row-group count."""
+    if isinstance(path, str):
+        size = remote_source_size(path)
+        file = Source(Path(path), "parquet", size, opener=RemoteOpener(path))
+    else:
+        size = path.stat().st_size
+        file = Source(path, "parquet", size)
     try:
-        metadata = pq.ParquetFile(path).metadata
+        with file.open_bytes() as handle:
+            metadata = pq.ParquetFile(handle).metadata
     except Exception as error:  # pyarrow raises its own untyped errors for a damaged file
         raise InputError(f"{path}: cannot be read as Parquet ({error})") from None
     columns = list(metadata.schema.to_arrow_schema().names)
@@ -86,13 +94,12 @@ def _parquet_input(path: Path, bundle: Bundle, options: InputOptions) -> tuple[I
         raise InputError(
             f"{path}: missing column{'s' if len(mapping.missing) > 1 else ''} {names}: map one with --mapping"
         )
-    size = path.stat().st_size
-    source = InputFile(path, PARQUET_DIALECT, columns, size, header=columns, source=Source(path, "parquet", size))
+    source = InputFile(Path(path), PARQUET_DIALECT, columns, size, header=columns, source=file)
     return source, mapping, metadata.num_row_groups
 
 
 def plan_partitions(
-    files: Sequence[Path], bundle: Bundle, options: InputOptions | None, partition_bytes: int
+    files: Sequence[Path | str], bundle: Bundle, options: InputOptions | None, partition_bytes: int
 ) -> list[Partition]:
     """Open every input on the client (an unreadable one stops the job before it starts) and cut it up."""
     options = options or InputOptions()
@@ -105,7 +112,8 @@ def plan_partitions(
                     Partition(len(partitions), input_index, source, mapping, options.mapping, row_group=group)
                 )
             continue
-        source, mapping, _ = open_for_scoring(path, bundle, options=options)
+        remote = remote_source(path) if isinstance(path, str) else None
+        source, mapping, _ = open_for_scoring(Path(path), bundle, options=options, source_file=remote)
         assert source.source is not None
         spans: list[tuple[int, int] | None] = [None]  # compressed files and workbooks are read whole
         if source.source.kind == "csv":

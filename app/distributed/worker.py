@@ -97,9 +97,11 @@ def _parquet_text(table: pa.Table) -> pd.DataFrame:
 
 def _parquet_chunks(partition: Partition, rows: int) -> Iterator[tuple[TextChunk, pa.Table]]:
     """The row group in chunks of ``rows``, as text for the checks and as the typed table for the output."""
+    assert partition.source.source is not None
     try:
-        reader = pq.ParquetFile(partition.source.path)
-        table = reader.read_row_group(partition.row_group or 0) if reader.num_row_groups else None
+        with partition.source.source.open_bytes() as handle:
+            reader = pq.ParquetFile(handle)
+            table = reader.read_row_group(partition.row_group or 0) if reader.num_row_groups else None
     except Exception as error:  # pyarrow raises its own untyped errors for a damaged file
         raise InputError(f"{partition.describe()}: cannot be read as Parquet ({error})") from None
     if table is None:
@@ -148,8 +150,9 @@ class _ParquetPart:
 
 def _empty_schema(partition: Partition, names: list[str]) -> pa.Schema:
     """The schema a part with no rows is written with."""
-    if partition.is_parquet:
-        base = pq.read_schema(partition.source.path)
+    if partition.is_parquet and partition.source.source is not None:
+        with partition.source.source.open_bytes() as handle:
+            base = pq.ParquetFile(handle).schema_arrow
     else:
         base = pa.schema([(c, pa.string()) for c in partition.source.columns])
     types = [pa.float64(), pa.string(), pa.string(), pa.string(), pa.string()]

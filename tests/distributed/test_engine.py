@@ -361,3 +361,36 @@ def test_a_parquet_column_of_lists_passes_through(tmp_path: Path, cluster: Local
     back = pq.read_table(tmp_path / "out" / "part-00000.parquet")
     assert back.schema.field("tags").type == pa.list_(pa.string())
     assert back.column("tags").to_pylist()[0] == ["a", "b"]
+
+
+def test_fsspec_urls_are_read_like_local_paths(tmp_path: Path, cluster: LocalCluster, bundle: Bundle) -> None:
+    """Inputs named by URL go through fsspec on the client and on every worker (file:// here; s3://, gs://
+    and abfs:// take the same path once their backend is installed)."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    frame = sample_frame()
+    write_csv(frame.iloc[:100], folder / "a.csv")
+    write_csv(frame.iloc[100:], folder / "b.csv", **VARIANTS["excel_de"])  # type: ignore[arg-type]
+    (folder / "_SUCCESS").write_text("")
+    pq.write_table(pa.Table.from_pandas(frame.iloc[:50], preserve_index=False), tmp_path / "c.parquet")
+    by_path = run_job(
+        [str(folder), str(tmp_path / "c.parquet")],
+        tmp_path / "by-path",
+        bundle,
+        scheduler=cluster.scheduler_address,
+        partition_bytes=PART,
+    )
+    by_url = run_job(
+        [folder.as_uri(), (tmp_path / "c.parquet").as_uri()],
+        tmp_path / "by-url",
+        bundle,
+        scheduler=cluster.scheduler_address,
+        partition_bytes=PART,
+    )
+    assert [p.name for p in by_url.parts] == [p.name for p in by_path.parts]
+    for part in by_path.parts:
+        assert (tmp_path / "by-url" / part.name).read_bytes() == (tmp_path / "by-path" / part.name).read_bytes()
+    assert by_url.report.status_counts == by_path.report.status_counts
+    assert len(by_url.parts) > 3
+    with pytest.raises(InputError, match="matches no file"):
+        run_job([f"file://{tmp_path}/nothing-*.csv"], tmp_path / "none", bundle, scheduler=cluster.scheduler_address)
