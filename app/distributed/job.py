@@ -31,7 +31,7 @@ from app.core.reading import CHUNK_ROWS, InputOptions
 from app.core.report import FileReport, ReportBuilder
 from app.distributed.inputs import expand_inputs
 from app.distributed.plan import Partition, plan_partitions
-from app.distributed.worker import PLUGIN_NAME, ModelPlugin, PartResult, score_partition, worker_identity
+from app.distributed.worker import ModelPlugin, PartResult, plugin_name, score_partition, worker_identity
 
 __all__ = ["DEFAULT_PARTITION_BYTES", "JobResult", "VersionMismatch", "run_job"]
 
@@ -85,7 +85,7 @@ def _check_workers(client: Client, bundle: Bundle) -> None:
     """Every worker must run this scoredesk version and hold this model; the first that does not is named."""
     from app import __version__
 
-    for address, seen in sorted(client.run(worker_identity).items()):
+    for address, seen in sorted(client.run(worker_identity, bundle.card.onnx_sha256).items()):
         if seen["version"] != __version__:
             raise VersionMismatch(
                 f"worker {address} runs scoredesk {seen['version']}, this client {__version__}:"
@@ -234,7 +234,7 @@ def run_job(
             plugin = ModelPlugin(
                 bundle.model_path.read_bytes(), (bundle.directory / CARD_FILE).read_bytes(), bundle.card.onnx_sha256
             )
-            client.register_plugin(plugin, name=PLUGIN_NAME)
+            client.register_plugin(plugin, name=plugin_name(bundle.card.onnx_sha256))
             _check_workers(client, bundle)
             if cancelled is not None and cancelled():  # Ctrl+C while connecting
                 raise Cancelled(f"{out}: cancelled")
@@ -246,6 +246,7 @@ def run_job(
                     str(staging),
                     output_format,
                     threshold,
+                    bundle.card.onnx_sha256,
                     chunk_rows,
                     key=f"scoredesk-{run}-{partition.index:05d}",
                     pure=False,

@@ -37,9 +37,12 @@ from app.core.scoring import ScoredChunk, scan_chunks
 from app.core.text import TEXT
 from app.distributed.plan import Partition
 
-__all__ = ["PLUGIN_NAME", "ModelPlugin", "PartResult", "score_partition", "worker_identity"]
+__all__ = ["ModelPlugin", "PartResult", "plugin_name", "score_partition", "worker_identity"]
 
-PLUGIN_NAME = "scoredesk-model"
+
+def plugin_name(sha256: str) -> str:
+    """One plugin per model, so jobs of two models can share a cluster without replacing each other's."""
+    return f"scoredesk-model-{sha256[:16]}"
 
 
 class ModelPlugin(WorkerPlugin):
@@ -61,11 +64,11 @@ class ModelPlugin(WorkerPlugin):
             raise RuntimeError(f"the model card that reached worker {worker.address} is for another model")
 
 
-def worker_identity(dask_worker: Any) -> dict[str, str | None]:  # noqa: ANN401  # distributed.Worker
+def worker_identity(sha256: str, dask_worker: Any) -> dict[str, str | None]:  # noqa: ANN401  # distributed.Worker
     """This worker's scoredesk version and the sha256 of the model it holds, for the job's start check."""
     from app import __version__
 
-    plugin = dask_worker.plugins.get(PLUGIN_NAME)
+    plugin = dask_worker.plugins.get(plugin_name(sha256))
     bundle = getattr(plugin, "bundle", None)
     return {"version": __version__, "sha256": bundle.card.onnx_sha256 if bundle is not None else None}
 
@@ -162,10 +165,10 @@ def _empty_schema(partition: Partition, names: list[str]) -> pa.Schema:
 
 
 def score_partition(
-    partition: Partition, staging: str, output_format: str, threshold: float, chunk_rows: int = CHUNK_ROWS
+    partition: Partition, staging: str, output_format: str, threshold: float, sha256: str, chunk_rows: int = CHUNK_ROWS
 ) -> PartResult:
     """Score one partition into ``staging/part-NNNNN.csv`` (or ``.parquet``); return its summaries."""
-    plugin = get_worker().plugins[PLUGIN_NAME]
+    plugin = get_worker().plugins[plugin_name(sha256)]
     assert isinstance(plugin, ModelPlugin)
     assert plugin.bundle is not None  # setup ran: a worker gets its plugins before any task
     bundle = plugin.bundle
