@@ -99,20 +99,26 @@ def _parquet_text(table: pa.Table) -> pd.DataFrame:
 
 
 def _parquet_chunks(partition: Partition, rows: int) -> Iterator[tuple[TextChunk, pa.Table]]:
-    """The row group in chunks of ``rows``, as text for the checks and as the typed table for the output."""
+    """The row group in batches of ``rows``, read one at a time (a row group can hold millions of rows), as text
+    for the checks and as the typed table for the output."""
     assert partition.source.source is not None
-    try:
-        with partition.source.source.open_bytes() as handle:
+    with partition.source.source.open_bytes() as handle:
+        try:
             reader = pq.ParquetFile(handle)
-            table = reader.read_row_group(partition.row_group or 0) if reader.num_row_groups else None
-    except Exception as error:  # pyarrow raises its own untyped errors for a damaged file
-        raise InputError(f"{partition.describe()}: cannot be read as Parquet ({error})") from None
-    if table is None:
-        return
-    for start in range(0, table.num_rows, rows):
-        piece = table.slice(start, rows)
-        text = _parquet_text(piece)
-        yield TextChunk(text, np.full(len(text), "", dtype=object)), piece
+            groups = [partition.row_group or 0] if reader.num_row_groups else []
+            batches = reader.iter_batches(batch_size=rows, row_groups=groups)
+            while True:
+                try:
+                    batch = next(batches)
+                except StopIteration:
+                    return
+                piece = pa.Table.from_batches([batch])
+                text = _parquet_text(piece)
+                yield TextChunk(text, np.full(len(text), "", dtype=object)), piece
+        except InputError:
+            raise
+        except (OSError, pa.ArrowException) as error:  # a damaged or cut-short file
+            raise InputError(f"{partition.describe()}: cannot be read as Parquet ({error})") from None
 
 
 class _ParquetPart:
