@@ -143,6 +143,11 @@ class _Checked(io.RawIOBase):
         super().close()
 
 
+def _kind_from(head: bytes) -> str:
+    """What a file is from its first bytes: a compression, a zip, an old workbook, or else CSV text."""
+    return next((name for signature, name in _SIGNATURES if head.startswith(signature)), "csv")
+
+
 def _zip_source(path: Path, size: int) -> Source:
     """A workbook (xlsx, xlsm, xlsb, ods are zip files) or a zip archive holding exactly one CSV."""
     try:
@@ -187,8 +192,7 @@ def detect_source(path: Path, sheet: str | None = None) -> Source:
     if info.st_size == 0:
         raise InputError(f"{path}: the file is empty")
     with open(path, "rb") as handle:
-        head = handle.read(8)
-    kind = next((name for signature, name in _SIGNATURES if head.startswith(signature)), "csv")
+        kind = _kind_from(handle.read(8))
     source = _zip_source(path, info.st_size) if kind == "zip" else Source(path, kind, info.st_size)
     if source.is_workbook:
         from app.core.excel import sheet_names
@@ -210,8 +214,7 @@ def detect_stream_source(path: Path, size: int, opener: Callable[[], IO[bytes]])
     if size == 0:
         raise InputError(f"{path}: the file is empty")
     with opener() as handle:
-        head = handle.read(8)
-    kind = next((name for signature, name in _SIGNATURES if head.startswith(signature)), "csv")
+        kind = _kind_from(handle.read(8))
     if kind in ("zip", "excel"):
         raise InputError(f"{path}: zip archives and workbooks are read from local paths only; copy it here first")
     return Source(path, kind, size, opener=opener)

@@ -149,7 +149,7 @@ class InputFile:
     header: list[str] = field(default_factory=list)  # as written, for writing the file back
     source: Source | None = None  # how to read it (plain, compressed, a workbook's sheet); None: plain CSV
     _position: int = 0
-    _where: str = ""  # ", bytes A to B" while a byte range is read, for messages
+    _where: str = ""  # ", bytes A to B" while a byte range is read, for messages; set by each chunks()
 
     def __post_init__(self) -> None:
         if self.source is None:
@@ -170,6 +170,7 @@ class InputFile:
         with self.source.open() as opened:
             errors = "replace" if self.dialect.replaced else "strict"
             raw: IO[bytes] = opened.stream
+            self._where = ""
             if span is not None:
                 raw = _window(raw, span, self)
                 counted = " (lines and rows counted from there)" if span[0] else ""
@@ -203,9 +204,8 @@ class InputFile:
                     if len(chunk.text):
                         yield chunk
             except UnicodeDecodeError as error:
-                where = f" in bytes {span[0]:,} to {span[1]:,}" if span is not None else ""
                 raise InputError(
-                    f"{self.path}: text{where} is not valid {self.dialect.encoding} ({error.reason})"
+                    f"{self.path}{self._where}: text is not valid {self.dialect.encoding} ({error.reason})"
                 ) from None
         self._position = self.size
 
