@@ -44,6 +44,8 @@ __all__ = [
     "MissingColumnsError",
     "ProgressFn",
     "ScoredChunk",
+    "map_file_columns",
+    "missing_columns_message",
     "open_for_scoring",
     "scan",
     "scan_chunks",
@@ -111,20 +113,48 @@ def _malformed(extras: np.ndarray) -> np.ndarray:
     return np.asarray(np.asarray(extras, dtype=object) != "", dtype=bool)
 
 
-def _missing_message(
-    path: Path, bundle: Bundle, mapping: ColumnMapping, source: InputFile, options: InputOptions
+def missing_columns_message(
+    path: Path, bundle: Bundle, mapping: ColumnMapping, columns: Sequence[str], options: InputOptions
 ) -> str:
+    """One line naming the file, the model columns it lacks with their kinds, and how to map them."""
     card = bundle.card
     kinds = {f.name: f.kind for f in card.features}
     names = ", ".join(f"{m!r} ({kinds.get(m, 'column')})" for m in mapping.missing)
     plural = "s" if len(mapping.missing) > 1 else ""
-    if len(source.columns) == 1:
+    if len(columns) == 1:
         hint = "; it has a single column, so it may not be a CSV file"
     elif options.mapping is not None:
         hint = f"; map a file column to {'each' if plural else 'it'} in [columns] of {options.mapping.name}"
     else:
         hint = f": map one of the file's columns to {'each' if plural else 'it'} with --mapping"
     return f"{path}: missing column{plural} {names}{hint}"
+
+
+def map_file_columns(
+    path: Path,
+    columns: Sequence[str],
+    written: Sequence[str],
+    bundle: Bundle,
+    options: InputOptions,
+    optional_columns: Sequence[str] = (),
+) -> ColumnMapping:
+    """A file's columns (``written`` as its header spells them) matched to the model's: as the mapping file says,
+    then by name. AmbiguousColumnsError when two could feed one; missing ones are left in ``mapping.missing``."""
+    card = bundle.card
+    optional = [*card.id_columns, card.target.column, *card.passthrough, *optional_columns]
+    explicit = None
+    if options.mapping is not None:
+        options.mapping.check_file_columns(columns)
+        explicit = options.mapping.columns
+    mapping = map_columns(columns, card.feature_names, optional=optional, written=written, explicit=explicit)
+    if mapping.ambiguous:
+        name, candidates = next(iter(mapping.ambiguous.items()))
+        positions = ", ".join(f"{list(columns).index(c) + 1} ({c!r})" for c in candidates)
+        raise AmbiguousColumnsError(
+            f"{path}: columns {positions} could each feed the model's {name!r}; say which with --mapping"
+            f' ([columns] {name} = "{candidates[0]}"; a repeated name is told apart as NAME.1, NAME.2 by position)'
+        )
+    return mapping
 
 
 def open_for_scoring(
@@ -149,23 +179,12 @@ def open_for_scoring(
         cancelled=cancelled,
         source=source_file,
     )
-    optional = [*card.id_columns, card.target.column, *card.passthrough, *optional_columns]
     written = [h.strip() or unique for h, unique in zip(source.header, source.columns, strict=False)]
-    explicit = None
-    if options.mapping is not None:
-        options.mapping.check_file_columns(source.columns)
-        explicit = options.mapping.columns
-    mapping = map_columns(source.columns, card.feature_names, optional=optional, written=written, explicit=explicit)
-    if mapping.ambiguous:
-        name, columns = next(iter(mapping.ambiguous.items()))
-        positions = ", ".join(f"{source.columns.index(c) + 1} ({c!r})" for c in columns)
-        raise AmbiguousColumnsError(
-            f"{path}: columns {positions} could each feed the model's {name!r}; say which with --mapping"
-            f' ([columns] {name} = "{columns[0]}"; a repeated name is told apart as NAME.1, NAME.2 by position)'
-        )
+    mapping = map_file_columns(path, source.columns, written, bundle, options, optional_columns)
     builder = ReportBuilder(card, str(path), source.dialect, mapping, options.mapping, len(source.columns))
     if mapping.missing:
-        raise MissingColumnsError(_missing_message(Path(path), bundle, mapping, source, options), builder.finish())
+        message = missing_columns_message(Path(path), bundle, mapping, source.columns, options)
+        raise MissingColumnsError(message, builder.finish())
     return source, mapping, builder
 
 

@@ -15,12 +15,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from app.core.bundle import Bundle
-from app.core.columns import ColumnMapping, map_columns
+from app.core.columns import ColumnMapping
 from app.core.dialects import Dialect, InputError
 from app.core.formats import Source
 from app.core.mapping_file import MappingFile
 from app.core.reading import InputFile, InputOptions, byte_ranges
-from app.core.scoring import AmbiguousColumnsError, open_for_scoring
+from app.core.scoring import map_file_columns, missing_columns_message, open_for_scoring
 from app.distributed.inputs import is_parquet
 from app.distributed.remote import RemoteOpener, remote_source, remote_source_size
 
@@ -75,25 +75,9 @@ def _parquet_input(path: Path | str, bundle: Bundle, options: InputOptions) -> t
     except Exception as error:  # pyarrow raises its own untyped errors for a damaged file
         raise InputError(f"{path}: cannot be read as Parquet ({error})") from None
     columns = list(metadata.schema.to_arrow_schema().names)
-    card = bundle.card
-    if options.mapping is not None:
-        options.mapping.check_file_columns(columns)
-    mapping = map_columns(
-        columns,
-        card.feature_names,
-        optional=[*card.id_columns, card.target.column, *card.passthrough],
-        explicit=options.mapping.columns if options.mapping is not None else None,
-    )
-    if mapping.ambiguous:
-        name, candidates = next(iter(mapping.ambiguous.items()))
-        raise AmbiguousColumnsError(
-            f"{path}: columns {list(candidates)} could each feed {name!r}; say which with --mapping"
-        )
+    mapping = map_file_columns(Path(path), columns, columns, bundle, options)
     if mapping.missing:
-        names = ", ".join(repr(m) for m in mapping.missing)
-        raise InputError(
-            f"{path}: missing column{'s' if len(mapping.missing) > 1 else ''} {names}: map one with --mapping"
-        )
+        raise InputError(missing_columns_message(Path(path), bundle, mapping, columns, options))
     source = InputFile(Path(path), PARQUET_DIALECT, columns, size, header=columns, source=file)
     return source, mapping, metadata.num_row_groups
 
