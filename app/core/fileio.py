@@ -19,6 +19,7 @@ __all__ = [
     "atomic_path",
     "describe_output_error",
     "file_kind",
+    "make_folders",
     "output_target",
     "atomic_write_bytes",
     "atomic_write_text",
@@ -121,7 +122,7 @@ def _remove_stale_temporaries(target: Path) -> None:
                 stale.unlink()
 
 
-def _make_folders(folder: Path) -> list[Path]:
+def make_folders(folder: Path) -> list[Path]:
     """Create ``folder`` and its missing parents; the ones created, deepest first."""
     missing = [p for p in [folder, *folder.parents] if not p.exists()]
     folder.mkdir(parents=True, exist_ok=True)
@@ -139,7 +140,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     created: list[Path] = []
     temporary_path: Path | None = None
     try:
-        created = _make_folders(target.parent)
+        created = make_folders(target.parent)
         _remove_stale_temporaries(target)
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name[:_NAME_KEEP]}.", suffix=".part", dir=target.parent)
         os.close(handle)

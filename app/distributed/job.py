@@ -26,6 +26,7 @@ from app.core.bundle import CARD_FILE, Bundle
 from app.core.checks import STATUS_NAMES
 from app.core.columns import ColumnMapping
 from app.core.dialects import Cancelled, InputError
+from app.core.fileio import OutputError, atomic_write_text, describe_output_error, make_folders
 from app.core.metrics import ScoreAccumulator
 from app.core.reading import CHUNK_ROWS, InputOptions
 from app.core.report import FileReport, ReportBuilder
@@ -110,19 +111,27 @@ def _check_workers(client: Client, bundle: Bundle) -> None:
 
 def _staging(out: Path) -> tuple[Path, list[Path]]:
     """A new hidden folder beside ``out``, on the same file system so the final rename is atomic; and the
-    folders made for it, to remove again if the job fails."""
+    folders made for it, deepest first, to remove again if the job fails."""
     if out.exists() or out.is_symlink():
         raise InputError(
             f"{out}: already exists; a job publishes a new folder and never overwrites one: choose another -o"
         )
-    made = [parent for parent in reversed(out.absolute().parents) if not parent.exists()]
+    made: list[Path] = []
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
+        made = make_folders(out.parent)
         staging = out.parent / f".{out.name}.staging-{uuid.uuid4().hex[:12]}"
         staging.mkdir()
-    except (FileExistsError, NotADirectoryError):
-        raise InputError(f"{out}: cannot be created, a part of its path is a file, not a folder") from None
+    except OSError as error:
+        _remove_empty(made)
+        raise OutputError(describe_output_error(out, error)) from None
     return staging, made
+
+
+def _remove_empty(folders: Sequence[Path]) -> None:
+    """Remove the folders a failed job made for its output, deepest first, where nothing else put a file."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def _same_columns(partitions: Sequence[Partition]) -> ColumnMapping | None:
@@ -208,13 +217,6 @@ def _manifest(result: JobResult, bundle: Bundle, output_format: str, inputs: Seq
     }
 
 
-def _write_json(path: Path, document: dict[str, Any]) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(document, handle, indent=1)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
 def run_job(
     inputs: Sequence[str],
     out: Path,
@@ -294,13 +296,11 @@ def run_job(
             scores.merge(part.scores)
         result = JobResult(out, report, input_reports, ordered, partitions, threshold, scores, worker_count)
         result.manifest = _manifest(result, bundle, output_format, files)
-        _write_json(staging / MANIFEST, result.manifest)
+        atomic_write_text(staging / MANIFEST, json.dumps(result.manifest, indent=1))
         os.rename(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-        for folder in reversed(made):  # deepest first; only the folders this job made, and only if empty
-            with contextlib.suppress(OSError):
-                folder.rmdir()
+        _remove_empty(made)
         raise
     return result
 
