@@ -117,8 +117,12 @@ def _parquet_chunks(partition: Partition, rows: int) -> Iterator[tuple[TextChunk
                 yield TextChunk(text, np.full(len(text), "", dtype=object)), piece
         except InputError:
             raise
-        except (OSError, pa.ArrowException) as error:  # a damaged or cut-short file
+        except Exception as error:  # pyarrow raises its own untyped errors for a damaged or cut-short file
             raise InputError(f"{partition.describe()}: cannot be read as Parquet ({error})") from None
+
+
+# The types of OUTPUT_COLUMNS in a Parquet part: probability, prediction, row_status, row_issues, extra_fields.
+_ADDED_TYPES = (pa.float64(), pa.string(), pa.string(), pa.string(), pa.string())
 
 
 class _ParquetPart:
@@ -136,16 +140,16 @@ class _ParquetPart:
         scored = ~np.isnan(probability)
         prediction = np.where(probability >= self.threshold, self.labels[1], self.labels[0]).astype(object)
         prediction[~scored] = None
-        added: list[pa.Array] = [
-            pa.array(probability, type=pa.float64(), mask=~scored),
-            pa.array(prediction, type=pa.string()),
-            pa.array(np.asarray(STATUS_NAMES, dtype=object)[chunk.assessment.status], type=pa.string()),
-            pa.array(chunk.assessment.issues, type=pa.string()),
+        values = [
+            probability,
+            prediction,
+            np.asarray(STATUS_NAMES, dtype=object)[chunk.assessment.status],
+            chunk.assessment.issues,
+            chunk.extras,
         ]
-        if len(self.names) > len(added):
-            added.append(pa.array(chunk.extras, type=pa.string()))
-        for name, values in zip(self.names, added, strict=True):
-            table = table.append_column(name, values)
+        masks = [~scored, None, None, None, None]
+        for name, column, kind, mask in zip(self.names, values, _ADDED_TYPES, masks, strict=False):
+            table = table.append_column(name, pa.array(column, type=kind, mask=mask))
         if self.writer is None:
             self.writer = pq.ParquetWriter(self.target, table.schema)
         self.writer.write_table(table)
@@ -164,8 +168,7 @@ def _empty_schema(partition: Partition, names: list[str]) -> pa.Schema:
             base = pq.ParquetFile(handle).schema_arrow
     else:
         base = pa.schema([(c, pa.string()) for c in partition.source.columns])
-    types = [pa.float64(), pa.string(), pa.string(), pa.string(), pa.string()]
-    for name, kind in zip(names, types, strict=False):
+    for name, kind in zip(names, _ADDED_TYPES, strict=False):
         base = base.append(pa.field(name, kind))
     return base
 
@@ -185,13 +188,12 @@ def score_partition(
     builder = ReportBuilder(card, str(source.path), source.dialect, partition.mapping, partition.mapping_file)
     scores = ScoreAccumulator(threshold)
     labels = (card.target.negative_label, card.target.positive_label)
-    typed: dict[int, pa.Table] = {}
+    latest: list[pa.Table] = []  # the typed rows of the chunk being scored: scan_chunks writes each as it reads it
     if partition.is_parquet:
-        pairs = _parquet_chunks(partition, chunk_rows)
 
         def chunks() -> Iterator[TextChunk]:
-            for number, (chunk, table) in enumerate(pairs):
-                typed[number] = table
+            for chunk, table in _parquet_chunks(partition, chunk_rows):
+                latest[:] = [table]
                 yield chunk
 
         reader: Iterator[TextChunk] = chunks()
@@ -199,25 +201,16 @@ def score_partition(
         reader = source.chunks(chunk_rows, partition.span)
     csv_sink = CsvSink(lambda dialect: open_output(temporary, dialect), bundle, threshold)
     parquet = _ParquetPart(temporary, list(source.columns), threshold, labels, csv=not partition.is_parquet)
-    seen = [0]
 
     def write(chunk: ScoredChunk) -> None:
         scores.add(chunk.probability)
         if output_format == "csv":
             csv_sink(chunk)
         else:
-            parquet.write(chunk, typed.pop(seen[0], None))
-        seen[0] += 1
+            parquet.write(chunk, latest[0] if latest else None)
 
     try:
-        try:
-            scan_chunks(source, reader, bundle, partition.mapping, builder, values=partition.values, on_chunk=write)
-        except InputError:
-            raise
-        except Exception as error:  # pyarrow's untyped errors while reading a damaged row group
-            if not partition.is_parquet:
-                raise
-            raise InputError(f"{partition.describe()}: cannot be read as Parquet ({error})") from None
+        scan_chunks(source, reader, bundle, partition.mapping, builder, values=partition.values, on_chunk=write)
         if output_format == "csv":
             if csv_sink.handle is None:
                 csv_sink.start(source.dialect, source.header or list(source.columns))
