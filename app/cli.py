@@ -12,7 +12,6 @@ import contextlib
 import dataclasses
 import json
 import os
-import re
 import signal
 import sys
 import threading
@@ -94,10 +93,9 @@ def _parser() -> _Parser:
     score.add_argument(
         "-o",
         "--output",
-        type=Path,
         required=True,
         metavar="OUT",
-        help="scored file; - for stdout; a new folder with --engine dask",
+        help="scored file; - for stdout; with --engine dask a new folder or object-store URL",
     )
     score.add_argument(
         "--engine",
@@ -231,7 +229,7 @@ def _score(args: argparse.Namespace, bundle: Bundle) -> int:
     with recorder.recording(args.input) if recorder else contextlib.nullcontext():
         result = score_to_csv(
             args.input,
-            None if to_stdout else args.output,
+            None if to_stdout else Path(args.output),
             bundle,
             args.threshold,
             sinks=recorder.sinks if recorder else [],
@@ -285,11 +283,6 @@ def _score_distributed(args: argparse.Namespace, bundle: Bundle) -> int:
 
     if str(args.output) == "-":
         raise InputError("--engine dask writes a folder of parts; give -o a new folder, not -")
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:/", str(args.output)):
-        raise InputError(
-            f"{args.output}: the output is written to a local or mounted folder that every worker sees;"
-            " object-store URLs are read as inputs only"
-        )
     if args.explain or args.log_rows:
         raise InputError(f"{'--explain' if args.explain else '--log-rows'} is not available with --engine dask")
     recorder = None if args.no_log else RunRecorder(RunLog.default(), bundle, "cli")

@@ -3,15 +3,14 @@
 The bundle travels as bytes in a worker plugin, never as a pickled InferenceSession: each worker checks the
 bytes against the card's sha256, loads them with the core's ``load_bundle`` (one onnxruntime session with one
 thread, since the worker processes are the parallelism) and reuses that session for every partition.
-A partition is scored by the core's ``scan_chunks``; its part file is written beside its final name and
-renamed into place, so a task that reruns after a worker died writes the same bytes again.
+A partition is scored by the core's ``scan_chunks``; its part file is written to a temporary file and then
+stored whole (renamed into the staging folder, or uploaded), so a task that reruns after a worker died stores
+the same bytes again.
 """
 
 from __future__ import annotations
 
-import os
 import tempfile
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +35,7 @@ from app.core.report import PartialReport, ReportBuilder
 from app.core.scoring import ScoredChunk, scan_chunks
 from app.core.text import TEXT
 from app.distributed.plan import Partition
+from app.distributed.publish import PartFolder
 
 __all__ = ["ModelPlugin", "PartResult", "plugin_name", "score_partition", "worker_identity"]
 
@@ -174,17 +174,22 @@ def _empty_schema(partition: Partition, names: list[str]) -> pa.Schema:
 
 
 def score_partition(
-    partition: Partition, staging: str, output_format: str, threshold: float, sha256: str, chunk_rows: int = CHUNK_ROWS
+    partition: Partition,
+    folder: PartFolder,
+    output_format: str,
+    threshold: float,
+    sha256: str,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> PartResult:
-    """Score one partition into ``staging/part-NNNNN.csv`` (or ``.parquet``); return its summaries."""
-    plugin = get_worker().plugins[plugin_name(sha256)]
+    """Score one partition into ``part-NNNNN.csv`` (or ``.parquet``) in ``folder``; return its summaries."""
+    worker = get_worker()
+    plugin = worker.plugins[plugin_name(sha256)]
     assert isinstance(plugin, ModelPlugin)
     assert plugin.bundle is not None  # setup ran: a worker gets its plugins before any task
     bundle = plugin.bundle
     card, source = bundle.card, partition.source
     name = f"part-{partition.index:05d}.{output_format}"
-    target = Path(staging) / name
-    temporary = target.with_name(f".{name}.{uuid.uuid4().hex}.tmp")
+    temporary = folder.scratch(name, worker.local_directory)
     builder = ReportBuilder(card, str(source.path), source.dialect, partition.mapping, partition.mapping_file)
     scores = ScoreAccumulator(threshold)
     labels = (card.target.negative_label, card.target.positive_label)
@@ -218,8 +223,9 @@ def score_partition(
             close_output(csv_sink.handle, temporary)
         else:
             parquet.close(_empty_schema(partition, parquet.names))
-        os.replace(temporary, target)
+        digest = sha256_file(temporary)
+        folder.store(temporary, name)
     finally:
         if temporary.exists():
             temporary.unlink()
-    return PartResult(partition.index, name, builder.rows, sha256_file(target), builder.partial(), scores)
+    return PartResult(partition.index, name, builder.rows, digest, builder.partial(), scores)

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import fsspec
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -27,7 +28,8 @@ from app.core.bundle import Bundle, load_bundle
 from app.core.dialects import Cancelled, InputError
 from app.core.output import score_to_csv
 from app.core.scoring import scan
-from app.distributed.job import MANIFEST, VersionMismatch, run_job
+from app.distributed.job import VersionMismatch, run_job
+from app.distributed.publish import MANIFEST
 from tests.app.inputs import VARIANTS, sample_frame, write_csv
 from tests.conftest import REPO
 
@@ -394,3 +396,58 @@ def test_fsspec_urls_are_read_like_local_paths(tmp_path: Path, cluster: LocalClu
     assert len(by_url.parts) > 3
     with pytest.raises(InputError, match="matches no file"):
         run_job([f"file://{tmp_path}/nothing-*.csv"], tmp_path / "none", bundle, scheduler=cluster.scheduler_address)
+
+
+@pytest.fixture(scope="module")
+def thread_cluster() -> Iterator[LocalCluster]:
+    """Workers as threads of this process, so they share fsspec's in-memory file system with the test: an object
+    store without a server (memory:// has no rename, like s3:// or gs://)."""
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as running:
+        yield running
+
+
+def _store_listing(url: str) -> list[str]:
+    fs, root = fsspec.core.url_to_fs(url)
+    return sorted(p.rsplit("/", 1)[-1] for p in fs.find(root)) if fs.exists(root) else []
+
+
+def test_an_object_store_output_gets_whole_parts_and_the_manifest_last(
+    tmp_path: Path, thread_cluster: LocalCluster, bundle: Bundle
+) -> None:
+    inputs, _ = _inputs(tmp_path)
+    out = f"memory://bucket-{tmp_path.name}/scored"
+    result = run_job(
+        [str(p) for p in inputs], out, bundle, scheduler=thread_cluster.scheduler_address, partition_bytes=PART
+    )
+    fs, root = fsspec.core.url_to_fs(out)
+    manifest = json.loads(fs.cat_file(f"{root}/{MANIFEST}"))
+    assert _store_listing(out) == sorted([MANIFEST, *(p["name"] for p in manifest["parts"])])  # no temporary file
+    assert len(manifest["parts"]) == len(result.parts) > 6
+    for index, path in enumerate(inputs):
+        joined = b""
+        for part in manifest["parts"]:
+            if part["input"] == index:
+                data = fs.cat_file(f"{root}/{part['name']}")
+                assert hashlib.sha256(data).hexdigest() == part["sha256"]
+                joined += data[data.index(b"\n") + 1 :] if joined else data
+        assert joined == _local_output(path, tmp_path / f"local-{index}.csv", bundle)
+    with pytest.raises(InputError, match="already exists"):  # never written over, on a store either
+        run_job([str(inputs[0])], out, bundle, scheduler=thread_cluster.scheduler_address)
+
+
+def test_a_failed_job_deletes_what_it_uploaded(tmp_path: Path, thread_cluster: LocalCluster, bundle: Bundle) -> None:
+    good = write_csv(sample_frame(), tmp_path / "good.csv")
+    broken = tmp_path / "broken.csv"
+    broken.write_text(good.read_text(encoding="utf-8") + '9999,"an unterminated quoted field\n', encoding="utf-8")
+    out = f"memory://bucket-{tmp_path.name}/scored"
+    # The good file's partitions are uploaded while the broken one fails: none of them stays.
+    with pytest.raises(InputError, match=r"broken\.csv, bytes 0 to [\d,]+: cannot be read as CSV"):
+        run_job([str(good), str(broken)], out, bundle, scheduler=thread_cluster.scheduler_address, partition_bytes=PART)
+    assert _store_listing(out) == []
+
+
+def test_a_file_url_output_is_published_by_rename(tmp_path: Path, cluster: LocalCluster, bundle: Bundle) -> None:
+    path = write_csv(sample_frame(), tmp_path / "in.csv")
+    run_job([str(path)], (tmp_path / "out").as_uri(), bundle, scheduler=cluster.scheduler_address)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [MANIFEST, "part-00000.csv"]
+    assert (tmp_path / "out" / "part-00000.csv").read_bytes() == _local_output(path, tmp_path / "local.csv", bundle)
