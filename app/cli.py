@@ -140,6 +140,16 @@ def _parser() -> _Parser:
     evaluate.add_argument("--label", default=None, metavar="COLUMN", help="label column (default: the card's target)")
     evaluate.add_argument("--threshold", type=_threshold, default=None, metavar="T")
     evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument(
+        "--ci-level", type=_ci_level, default=0.95, metavar="L", help="confidence level of the intervals (default 0.95)"
+    )
+    evaluate.add_argument(
+        "--bootstrap",
+        type=_resamples,
+        default=1000,
+        metavar="N",
+        help="bootstrap resamples for the intervals (default 1000; 0 for none)",
+    )
     info = commands.add_parser("info", parents=[model], help="the model card's summary")
     info.add_argument("--json", action="store_true")
     history = commands.add_parser(
@@ -349,7 +359,15 @@ def _print_check(report: FileReport, as_json: bool) -> None:
 def _evaluate(args: argparse.Namespace, bundle: Bundle) -> int:
     from app.core.evaluation import evaluate_file
 
-    result, report = evaluate_file(args.input, bundle, args.label, args.threshold, options=_options(args, bundle))
+    result, report = evaluate_file(
+        args.input,
+        bundle,
+        args.label,
+        args.threshold,
+        options=_options(args, bundle),
+        resamples=args.bootstrap,
+        level=args.ci_level,
+    )
     if args.json:
         print(json.dumps(result, indent=1))
         return EXIT_OK
@@ -361,8 +379,20 @@ def _evaluate(args: argparse.Namespace, bundle: Bundle) -> int:
     )
     print(
         "  "
-        + "  ".join(f"{k} {_fmt(result[k])}" for k in ("roc_auc", "pr_auc", "accuracy", "precision", "recall", "f1"))
+        + "  ".join(
+            f"{k} {_with_interval(result[k], result['ci'].get(k))}"
+            for k in ("roc_auc", "pr_auc", "accuracy", "precision", "recall", "f1")
+        )
     )
+    if any(result["ci"].values()):
+        print(f"  ({result['ci_level']:.0%} intervals: {result['ci_method']})")
+    wide = [k for k in ("roc_auc", "recall", "precision") if _width(result["ci"].get(k)) > WIDE_INTERVAL]
+    for k in wide:
+        low, high = result["ci"][k]
+        print(
+            f"  {result['rows']} rows: {k} {_fmt(result[k])}, {result['ci_level']:.0%} interval {low:.2f}-{high:.2f}:"
+            " too wide to tell much from this file; score more labelled rows"
+        )
     print(f"  at threshold {result['threshold']:.2f}: TP {cm['tp']}  FP {cm['fp']}  TN {cm['tn']}  FN {cm['fn']}")
     for attribute, metrics in result["slices"].items():
         gaps = metrics["gaps"]
@@ -373,6 +403,34 @@ def _evaluate(args: argparse.Namespace, bundle: Bundle) -> int:
     if report.verdict != "ok":
         print(f"input verdict {report.verdict}; run `check` for details")
     return EXIT_OK
+
+
+WIDE_INTERVAL = 0.15  # an interval wider than this says little: the back-test file is too small
+
+
+def _width(interval: list[float] | None) -> float:
+    return interval[1] - interval[0] if interval else 0.0
+
+
+def _with_interval(value: float | None, interval: list[float] | None) -> str:
+    """``0.843 (0.821-0.866)``, or the bare value where there is no interval."""
+    if interval is None or value is None:
+        return _fmt(value)
+    return f"{_fmt(value)} ({interval[0]:.3f}-{interval[1]:.3f})"
+
+
+def _ci_level(text: str) -> float:
+    value = float(text)
+    if not 0.5 <= value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: a confidence level is between 0.5 and 1, for example 0.95")
+    return value
+
+
+def _resamples(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 100_000:
+        raise argparse.ArgumentTypeError(f"{text}: give 0 to 100000 resamples")
+    return value
 
 
 def card_summary(bundle: Bundle) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from app.core.bundle import Bundle
 from app.core.card import ModelCard
+from app.core.intervals import BOOTSTRAP_RESAMPLES, CI_LEVEL, METRICS, SEED, bootstrap, delong_interval
 from app.core.metrics import classification_summary, roc_curve, thin_curve
 from app.core.reading import InputError, InputOptions
 from app.core.report import EXAMPLES, FileReport
@@ -74,13 +75,31 @@ class LabelCollector:
         return probability, labels, groups
 
 
+def _as_list(found: tuple[float, float] | None) -> list[float] | None:
+    """An interval as JSON writes it: a two-item list, or None where the metric cannot be told."""
+    return None if found is None else list(found)
+
+
 def labelled_metrics(
-    probability: np.ndarray, labels: np.ndarray, groups: pd.DataFrame, card: ModelCard, threshold: float
+    probability: np.ndarray,
+    labels: np.ndarray,
+    groups: pd.DataFrame,
+    card: ModelCard,
+    threshold: float,
+    *,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    level: float = CI_LEVEL,
 ) -> dict[str, Any]:
-    """Metrics, ROC points and slices on the rows that have both a score and a label."""
+    """Metrics with their intervals, ROC points and slices on the rows that have both a score and a label."""
     usable = ~np.isnan(probability) & (labels >= 0)
     y, p = labels[usable].astype(np.int64), probability[usable]
     summary = classification_summary(y, p, threshold)
+    found = bootstrap(y, p, threshold, resamples=resamples).intervals(level) if resamples > 0 else {}
+    summary["ci"] = {name: _as_list(found.get(name)) for name in METRICS}
+    summary["ci_level"] = level
+    summary["ci_method"] = f"stratified bootstrap, {resamples} resamples, seed {SEED}" if resamples > 0 else None
+    delong = delong_interval(y, p, level)
+    summary["ci_delong"] = {"roc_auc": _as_list(delong)}
     fpr, tpr, thresholds = roc_curve(y, p)
     min_rows = int(card.section("fairness").get("min_group_rows", 30))
     slices = all_slice_metrics(groups[usable].reset_index(drop=True), y, p, card.sensitive, threshold, min_rows)
@@ -98,8 +117,11 @@ def evaluate_file(
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
     options: InputOptions | None = None,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    level: float = CI_LEVEL,
 ) -> tuple[dict[str, Any], FileReport]:
-    """Score a labelled file and compute its metrics; unusable labels raise InputError naming them."""
+    """Score a labelled file and compute its metrics with their intervals; unusable labels raise InputError
+    naming them."""
     card = bundle.card
     label = label or card.target.column
     threshold = card.threshold if threshold is None else threshold
@@ -122,7 +144,7 @@ def evaluate_file(
             f" {card.target.negative_label!r}: {shown}"
         )
     probability, labels, groups = collector.arrays()
-    result = labelled_metrics(probability, labels, groups, card, threshold)
+    result = labelled_metrics(probability, labels, groups, card, threshold, resamples=resamples, level=level)
     if result["rows"] == 0:
         raise InputError(f"{path}: no row has both a usable label in {label!r} and a score")
     result["rows_in_file"] = report.rows

@@ -245,6 +245,11 @@ class ScoreAccumulator:
     def __init__(self, threshold: float) -> None:
         self.threshold = threshold
         self.counts = np.zeros(self.BINS, dtype=np.int64)
+        # Per bin, the probabilities' sum, and the count and sum of the rows at or above the threshold: what
+        # performance estimation without labels needs (app.core.estimation), split exactly at the threshold.
+        self.sums = np.zeros(self.BINS)
+        self.flagged_counts = np.zeros(self.BINS, dtype=np.int64)
+        self.flagged_sums = np.zeros(self.BINS)
         self.scored = 0
         self.positive = 0
         self.total = 0.0
@@ -253,9 +258,13 @@ class ScoreAccumulator:
         """Fold in one chunk's probabilities (NaN for unscored rows)."""
         scored = probability[~np.isnan(probability)]
         index = np.minimum((scored * self.BINS).astype(np.int64), self.BINS - 1)
+        flagged = scored >= self.threshold
         self.counts += np.bincount(index, minlength=self.BINS)
+        self.sums += np.bincount(index, weights=scored, minlength=self.BINS)
+        self.flagged_counts += np.bincount(index[flagged], minlength=self.BINS)
+        self.flagged_sums += np.bincount(index[flagged], weights=scored[flagged], minlength=self.BINS)
         self.scored += scored.size
-        self.positive += int(np.sum(scored >= self.threshold))
+        self.positive += int(np.count_nonzero(flagged))
         self.total += float(scored.sum())
 
     def merge(self, other: ScoreAccumulator) -> None:
@@ -263,6 +272,9 @@ class ScoreAccumulator:
         if other.threshold != self.threshold:
             raise ValueError(f"cannot merge scores at threshold {other.threshold} into {self.threshold}")
         self.counts += other.counts
+        self.sums += other.sums
+        self.flagged_counts += other.flagged_counts
+        self.flagged_sums += other.flagged_sums
         self.scored += other.scored
         self.positive += other.positive
         self.total += other.total

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -150,6 +151,41 @@ def test_evaluate_json_uses_exactly_the_contract_names(capsys) -> None:
     assert contract <= set(result)
     assert set(result["confusion_matrix"]) == {"tp", "fp", "tn", "fn"}
     assert set(result["slices"]) == {"female", "senior_citizen"}
+
+
+def test_evaluate_gives_every_metric_its_interval_at_the_level_asked(capsys) -> None:
+    code, stdout, _ = run(["evaluate", str(LABELLED), "--json", "--ci-level", "0.9", "--bootstrap", "200"], capsys)
+    assert code == EXIT_OK
+    result = json.loads(stdout)
+    assert result["ci_level"] == 0.9
+    assert "200 resamples" in result["ci_method"]
+    for name in ("roc_auc", "pr_auc", "accuracy", "precision", "recall", "f1", "brier", "log_loss"):
+        low, high = result["ci"][name]
+        assert low <= result[name] <= high, name
+    delong_low, delong_high = result["ci_delong"]["roc_auc"]
+    assert delong_low < result["roc_auc"] < delong_high
+    code, wider, _ = run(["evaluate", str(LABELLED), "--json", "--ci-level", "0.99", "--bootstrap", "200"], capsys)
+    low99, high99 = json.loads(wider)["ci"]["roc_auc"]
+    low90, high90 = result["ci"]["roc_auc"]
+    assert high99 - low99 > high90 - low90
+
+
+def test_evaluate_prints_each_metric_with_its_interval(capsys) -> None:
+    code, stdout, _ = run(["evaluate", str(LABELLED), "--bootstrap", "200"], capsys)
+    assert code == EXIT_OK
+    line = next(line for line in stdout.splitlines() if line.strip().startswith("roc_auc"))
+    assert re.search(r"roc_auc\s+0\.\d{4} \(0\.\d{3}-\d\.\d{3}\)", line), line
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [("--ci-level", "1.5", "--ci-level"), ("--ci-level", "abc", "--ci-level"), ("--bootstrap", "-3", "--bootstrap")],
+)
+def test_evaluate_interval_options_are_checked(option: str, value: str, message: str, capsys) -> None:
+    code, _, err = run(["evaluate", str(LABELLED), option, value], capsys)
+    assert code == EXIT_INPUT
+    assert message in err
+    assert err.count("\n") == 1
 
 
 def test_info_and_self_test(capsys) -> None:
