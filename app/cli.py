@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app.core.bundle import Bundle, BundleError, load_bundle
+from app.core.drift import TOO_FEW_ROWS
 from app.core.fileio import OutputError
 from app.core.reading import InputError, InputOptions
 from app.core.report import FileReport
@@ -199,11 +200,18 @@ def _issue_lines(report: FileReport, limit: int = 20) -> list[str]:
 def _drift_line(report: FileReport) -> str:
     if not report.drift:
         return "drift: not computed"
-    flagged = {name: d for name, d in report.drift.items() if d["status"] != "ok"}
+    drifted = {name: d for name, d in report.drift.items() if d["status"] in ("warn", "alert")}
+    unsure = [name for name, d in report.drift.items() if d["status"] == TOO_FEW_ROWS]
     worst = max(report.drift.items(), key=lambda item: item[1]["psi"])
-    if not flagged:
+    if drifted:
+        line = "drift: " + ", ".join(f"{name} {d['psi']:.3f} ({d['status']})" for name, d in drifted.items())
+    elif unsure:
+        line = f"drift: none confirmed (largest PSI {worst[1]['psi']:.3f}, {worst[0]})"
+    else:
         return f"drift: all {len(report.drift)} features ok (largest PSI {worst[1]['psi']:.3f}, {worst[0]})"
-    return "drift: " + ", ".join(f"{name} {d['psi']:.3f} ({d['status']})" for name, d in flagged.items())
+    if unsure:
+        line += f"; {len(unsure)} of {len(report.drift)} features: too few rows to tell ({report.rows} rows)"
+    return line
 
 
 def _status_line(report: FileReport) -> str:

@@ -149,7 +149,16 @@ _TYPES = (
         "file",
         "warning",
         "Distribution drift",
-        "The column's distribution differs from training (PSI from 0.1: warn, from 0.25: alert).",
+        "The column's distribution differs from training (PSI from 0.1: warn, from 0.25: alert), and the"
+        " chi-square test says it is no sampling noise (Benjamini-Hochberg adjusted p below 0.05).",
+    ),
+    IssueType(
+        "drift_unconfirmed",
+        "file",
+        "info",
+        "Drift too small a sample to confirm",
+        "The column's PSI is in the warn or alert band, but the file has too few rows to tell it from sampling"
+        " noise (the chi-square test is not significant).",
     ),
     IssueType(
         "output_column_renamed",

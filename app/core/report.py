@@ -18,7 +18,7 @@ from app.core.card import ModelCard
 from app.core.catalogue import CATALOGUE, SEVERITIES, severity_of
 from app.core.checks import STATUS_NAMES, ChunkAssessment
 from app.core.dialects import SEPARATOR_NAMES
-from app.core.drift import drift_status, psi
+from app.core.drift import PSI_WARN, TOO_FEW_ROWS, assess_drift
 from app.core.mapping_file import MappingFile
 from app.core.reading import ColumnMapping, Dialect
 
@@ -97,6 +97,42 @@ def _row_message(code: str, column: str, count: int) -> str:
 
 _HASH_STEP = np.uint64(0x100000001B3)  # the FNV prime: each character's place gets its own odd multiplier
 _HASH_WIDTH_LIMIT = 256  # characters; longer ids are hashed one by one rather than padded into a matrix
+
+
+def _binned(bins: Mapping[str, np.ndarray], name: str) -> bool:
+    """Whether the feature's values were binned for drift (a column the file lacks was not)."""
+    return name in bins and bins[name].size > 0
+
+
+def _worth_an_issue(found: Mapping[str, Any]) -> bool:
+    """Drift in the warn or alert band, confirmed or not; a small file's quiet features are no issue."""
+    return found["status"] in ("warn", "alert") or (found["status"] == TOO_FEW_ROWS and found["psi"] >= PSI_WARN)
+
+
+def _drift_issue(name: str, found: Mapping[str, Any], rows: int) -> Issue:
+    """The file-level issue for one feature's drift verdict."""
+    if found["status"] == TOO_FEW_ROWS:
+        tested = (
+            "too few rows for the test" if found["p_value"] is None else f"p = {found['p_value']:.2f} after correction"
+        )
+        return Issue(
+            "drift_unconfirmed",
+            name,
+            "info",
+            0,
+            (),
+            f"'{name}' PSI {found['psi']:.3f}, but {rows} rows are too few to tell it from sampling noise"
+            f" ({tested}); score more rows to know",
+        )
+    return Issue(
+        "drift",
+        name,
+        "warning",
+        0,
+        (),
+        f"'{name}' drifted from training: PSI {found['psi']:.3f} ({found['status']}, p = {found['p_value']:.2g}"
+        " after correction)",
+    )
 
 
 def _mix(hashes: np.ndarray) -> np.ndarray:
@@ -345,35 +381,22 @@ class ReportBuilder:
         inconsistent = self._inconsistent()
         if inconsistent:
             issues.append(inconsistent)
-        drift: dict[str, dict[str, Any]] = {}
-        for spec in self.card.features:
-            if self.rows and spec.name in self._bins and self._bins[spec.name].size:
-                share = self._missing[spec.name] / self.rows
-                if share > spec.missing_share + _MISSING_SHARE_MARGIN:
-                    issues.append(
-                        Issue(
-                            "missing_share",
-                            spec.name,
-                            "warning",
-                            self._missing[spec.name],
-                            (),
-                            f"{share:.1%} missing in '{spec.name}' against {spec.missing_share:.1%} in training",
-                        )
+        binned = [s for s in self.card.features if self.rows and _binned(self._bins, s.name)]
+        for spec in binned:
+            share = self._missing[spec.name] / self.rows
+            if share > spec.missing_share + _MISSING_SHARE_MARGIN:
+                issues.append(
+                    Issue(
+                        "missing_share",
+                        spec.name,
+                        "warning",
+                        self._missing[spec.name],
+                        (),
+                        f"{share:.1%} missing in '{spec.name}' against {spec.missing_share:.1%} in training",
                     )
-                value = psi(spec.reference["frequencies"], self._bins[spec.name] / self.rows)
-                status = drift_status(value)
-                drift[spec.name] = {"psi": round(value, 6), "status": status}
-                if status != "ok":
-                    issues.append(
-                        Issue(
-                            "drift",
-                            spec.name,
-                            "warning",
-                            0,
-                            (),
-                            f"'{spec.name}' drifted from training: PSI {value:.3f} ({status})",
-                        )
-                    )
+                )
+        drift = assess_drift({s.name: s.reference for s in binned}, self._bins, self.rows)
+        issues.extend(_drift_issue(name, found, self.rows) for name, found in drift.items() if _worth_an_issue(found))
         rank = {s: i for i, s in enumerate(reversed(SEVERITIES))}
         issues.sort(key=lambda i: (rank[i.severity], i.code, i.column))
         counts = {name: int(n) for name, n in zip(STATUS_NAMES, self._status, strict=True)}

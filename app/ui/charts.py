@@ -36,6 +36,7 @@ _COLORS = {
     "ok": "#4a9d5b",
     "warn": "#e0a800",
     "alert": "#c0392b",
+    "unsure": "#9a9a9a",
     "grid": "#dddddd",
 }
 
@@ -159,24 +160,35 @@ class DecisionChart(ChartWidget):
 
 
 class DriftChart(ChartWidget):
-    """PSI per feature as bars, with the warn and alert bands."""
+    """PSI per feature as bars, with the warn and alert bands; grey where the file is too small to tell."""
 
     def draw_chart(self, axes: Axes, drift: Mapping[str, Mapping[str, Any]], warn: float, alert: float) -> None:
         names = list(drift)
         values = [drift[n]["psi"] for n in names]
-        colors = [
-            _COLORS["alert" if drift[n]["status"] == "alert" else "warn" if drift[n]["status"] == "warn" else "ok"]
-            for n in names
-        ]
+        statuses = [drift[n]["status"] for n in names]
+        colors = [_COLORS.get(status, _COLORS["unsure"]) for status in statuses]
         top = max([alert * 1.4, *values]) if values else alert * 1.4
         axes.axvspan(warn, alert, color=_COLORS["warn"], alpha=0.12, label=f"warn ≥ {warn}")
         axes.axvspan(alert, top, color=_COLORS["alert"], alpha=0.10, label=f"alert ≥ {alert}")
-        axes.barh(range(len(names)), values, color=colors)
-        axes.set_yticks(range(len(names)), names, fontsize=7)
+        bars = axes.barh(range(len(names)), values, color=colors)
+        unsure = [bar for bar, status in zip(bars, statuses, strict=True) if status not in _COLORS]
+        for bar in unsure:
+            bar.set_hatch("//")
+        if unsure:
+            unsure[0].set_label("too few rows to tell")
+        labels = [f"{n}  (p {_p_text(drift[n].get('p_value'))})" for n in names]
+        axes.set_yticks(range(len(names)), labels, fontsize=7)
         axes.invert_yaxis()
         axes.set_xlim(0, top)
-        axes.set_xlabel("population stability index")
+        axes.set_xlabel("PSI  (p: chi-square, Benjamini-Hochberg adjusted)", fontsize=8)
         axes.legend(loc="lower right", fontsize=8)
+
+
+def _p_text(p_value: float | None) -> str:
+    """A p-value short enough for an axis label."""
+    if p_value is None:
+        return "n/a"
+    return "< 0.001" if p_value < 0.001 else f"{p_value:.3f}"
 
 
 class DistributionChart(ChartWidget):

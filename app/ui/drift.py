@@ -12,7 +12,24 @@ from app.ui.lazy import WhenVisible
 if TYPE_CHECKING:
     from app.ui.state import AppState
 
-__all__ = ["DriftPanel", "bin_labels"]
+__all__ = ["DriftPanel", "bin_labels", "drift_summary"]
+
+
+def drift_summary(drift: dict, rows: int, warn: float) -> str:
+    """One paragraph: the drifted features, then those the file is too small to tell about."""
+    drifted = [
+        f"{name} (PSI {d['psi']:.2f}, {d['status']})" for name, d in drift.items() if d["status"] in ("warn", "alert")
+    ]
+    unsure = [name for name, d in drift.items() if d["status"] not in ("ok", "warn", "alert")]
+    text = (
+        "Drifted: " + ", ".join(drifted) + "."
+        if drifted
+        else f"No feature drifted (PSI below {warn}, or no significant change)."
+    )
+    if unsure:
+        shown = ", ".join(unsure[:6]) + (f" and {len(unsure) - 6} more" if len(unsure) > 6 else "")
+        text += f" Too few rows to tell ({rows} rows) for {shown}: score more rows to know."
+    return text
 
 
 def bin_labels(reference: dict) -> list[str]:
@@ -68,10 +85,7 @@ class DriftPanel(QWidget):
         from app.core.drift import PSI_ALERT, PSI_WARN
 
         drift = dict(sorted(table.report.drift.items(), key=lambda item: -item[1]["psi"]))
-        flagged = [f"{name} ({d['psi']:.2f}, {d['status']})" for name, d in drift.items() if d["status"] != "ok"]
-        self.summary.setText(
-            "Drifted: " + ", ".join(flagged) if flagged else f"No feature drifted (every PSI below {PSI_WARN})."
-        )
+        self.summary.setText(drift_summary(drift, table.report.rows, PSI_WARN))
         self.psi_chart.redraw(drift, PSI_WARN, PSI_ALERT)
         self.feature.addItems(list(drift))
 

@@ -117,7 +117,7 @@ def test_check_json_has_the_contract_keys(tmp_path: Path, capsys) -> None:
     assert {"code", "column", "severity", "rows", "examples"} <= set(issue)
     assert issue == issue | {"column": "tenure", "severity": "error", "rows": 1, "examples": [1]}
     assert set(report["drift"]) == set(load_bundle().card.feature_names)
-    assert all(set(d) == {"psi", "status"} for d in report["drift"].values())
+    assert all(set(d) == {"psi", "status", "p_value", "significant"} for d in report["drift"].values())
 
 
 def test_check_on_missing_columns_reports_and_exits_2(tmp_path: Path, capsys) -> None:

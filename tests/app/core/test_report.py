@@ -190,38 +190,68 @@ def test_an_empty_report() -> None:
 
 def test_drift_is_the_psi_of_the_binned_rows_against_training() -> None:
     builder = _builder()
-    builder.add(_chunk(2, {("missing_value", "n"): [1]}, drift=[1, 0, 1]), None)
-    builder.add(_chunk(2, drift=[0, 2, 0]), None)
+    builder.add(_chunk(200, {("missing_value", "n"): list(range(100))}, drift=[100, 0, 100]), None)
+    builder.add(_chunk(200, drift=[0, 200, 0]), None)
     report = builder.finish()
     # shares 0.25, 0.5, 0.25 against 0.4, 0.5, 0.1: (-.15) ln(.625) + 0 + .15 ln(2.5) = .15 ln 4
     expected = 0.15 * math.log(4)
-    assert report.drift == {"n": {"psi": pytest.approx(round(expected, 6), abs=1e-12), "status": "warn"}}
-    np.testing.assert_array_equal(report.drift_counts["n"], [1, 2, 1])
+    # chi-square on 100, 200, 100 against 160, 200, 40 rows: 3600/160 + 3600/40 = 112.5 on 2 degrees of freedom
+    assert report.drift == {
+        "n": {
+            "psi": pytest.approx(round(expected, 6), abs=1e-12),
+            "status": "warn",
+            "p_value": pytest.approx(math.exp(-112.5 / 2), rel=1e-9),
+            "significant": True,
+        }
+    }
+    np.testing.assert_array_equal(report.drift_counts["n"], [100, 200, 100])
     (drift,) = report.issues_of("drift")
     assert (drift.column, drift.severity) == ("n", "warning")
-    assert drift.message == "'n' drifted from training: PSI 0.208 (warn)"
+    assert drift.message == "'n' drifted from training: PSI 0.208 (warn, p = 3.7e-25 after correction)"
     (share,) = report.issues_of("missing_share")  # 1 in 4 missing against 10% in training
-    assert (share.rows, share.severity) == (1, "warning")
+    assert (share.rows, share.severity) == (100, "warning")
     assert share.message == "25.0% missing in 'n' against 10.0% in training"
+
+
+def test_the_same_shift_in_four_rows_is_too_few_to_tell() -> None:
+    builder = _builder()
+    builder.add(_chunk(2, drift=[1, 0, 1]), None)
+    builder.add(_chunk(2, drift=[0, 2, 0]), None)
+    report = builder.finish()
+    assert report.drift["n"]["psi"] == pytest.approx(0.15 * math.log(4), abs=1e-6)  # PSI does not change
+    assert report.drift["n"]["status"] == "too_few_rows"
+    assert report.drift["n"]["significant"] is False
+    assert report.issues_of("drift") == []
+    (unconfirmed,) = report.issues_of("drift_unconfirmed")
+    assert unconfirmed.severity == "info"
+    assert "4 rows are too few to tell it from sampling noise" in unconfirmed.message
 
 
 def test_no_drift_when_the_file_looks_like_training() -> None:
     builder = _builder()
+    builder.add(_chunk(100, {("missing_value", "n"): list(range(10))}, drift=[40, 50, 10]), None)
+    report = builder.finish()
+    assert report.drift == {"n": {"psi": 0.0, "status": "ok", "p_value": 1.0, "significant": False}}
+    assert [i.code for i in report.issues] == ["missing_value"]  # the row finding only: no drift, no share
+
+
+def test_a_file_that_looks_like_training_but_is_tiny_cannot_say_ok() -> None:
+    builder = _builder()
     builder.add(_chunk(10, {("missing_value", "n"): [3]}, drift=[4, 5, 1]), None)
     report = builder.finish()
-    assert report.drift == {"n": {"psi": 0.0, "status": "ok"}}
-    assert [i.code for i in report.issues] == ["missing_value"]  # the row finding only: no drift, no share
+    assert report.drift["n"]["status"] == "too_few_rows"
+    assert [i.code for i in report.issues] == ["missing_value"]  # a quiet small file is no issue, only unsure
 
 
 def test_a_large_shift_is_an_alert() -> None:
     builder = _builder(_card(frequencies=(0.5, 0.5, 0.0)))
-    builder.add(_chunk(4, drift=[4, 0, 0]), None)
+    builder.add(_chunk(100, drift=[100, 0, 0]), None)
     report = builder.finish()
     # shares 1, 0, 0 against .5, .5, 0 (empty bins count as 1e-4): .5 ln(1/.5) + (1e-4 - .5) ln(1e-4/.5)
     expected = 0.5 * math.log(2) + (1e-4 - 0.5) * math.log(1e-4 / 0.5)
     assert report.drift["n"]["psi"] == pytest.approx(expected, abs=1e-6)
     assert report.drift["n"]["status"] == "alert"
-    assert report.issues_of("drift")[0].message.endswith("(alert)")
+    assert "(alert, p = " in report.issues_of("drift")[0].message
 
 
 def test_missing_share_exactly_at_the_margin_is_not_flagged() -> None:

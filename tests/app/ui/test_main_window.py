@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -302,3 +303,24 @@ def test_sanity_banner_tells_row_warnings_from_findings_about_the_whole_file(
     banner = window.panels["Sanity"].banner.text()
     assert banner.startswith(f"This file can be scored, with warnings. {warned} of 200 rows have a warning of")
     assert "About the file as a whole: Duplicate id (customer_id: 2 rows); Renamed column (contract, tenure)." in banner
+
+
+def test_drift_tab_says_when_a_file_is_too_small_to_tell(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    small = write_csv(sample_frame().head(30), tmp_path / "thirty.csv")
+    open_and_wait(qtbot, window, small)
+    panel = window.panels["Drift"]
+    window.tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: "Too few rows to tell (30 rows)" in panel.summary.text())
+    assert "Drifted:" not in panel.summary.text()
+    qtbot.waitUntil(
+        lambda: all(c.canvas is not None and c.canvas.isVisible() for c in (panel.psi_chart, panel.distribution))
+    )
+    assert window.grab().save(str(tmp_path / "drift_small.png"))
+    if os.environ.get("SHOT"):
+        window.grab().save(os.environ["SHOT"])
+    shifted = sample_frame()
+    shifted["tenure"] = "70"
+    open_and_wait(qtbot, window, write_csv(shifted, tmp_path / "shifted.csv"))
+    qtbot.waitUntil(lambda: "Drifted: tenure" in panel.summary.text())
+    labels = [tick.get_text() for tick in panel.psi_chart.figure.axes[0].get_yticklabels()]
+    assert labels[0] == "tenure  (p < 0.001)"
