@@ -35,6 +35,8 @@ __all__ = [
 BOOTSTRAP_RESAMPLES = 1000
 CI_LEVEL = 0.95
 SEED = 20261202
+_EXACT_ROWS = 20_000  # above this, resample cells of rows (see _binned_bootstrap)
+_SCORE_CELLS = 2048  # score bins of the binned bootstrap
 _BATCH_CELLS = 4_000_000  # resamples x rows per batch: about 32 MB of float64 weights at a time
 METRICS = ("roc_auc", "pr_auc", "log_loss", "brier", "accuracy", "precision", "recall", "f1", "selection_rate")
 
@@ -116,7 +118,8 @@ def _stratified_counts(labels: np.ndarray, resamples: int, rng: np.random.Genera
 def weighted_metrics(
     labels: np.ndarray, scores: np.ndarray, weights: np.ndarray, threshold: float
 ) -> dict[str, np.ndarray]:
-    """Every metric of ``METRICS`` for each row of ``weights`` (how often each row counts), vectorised."""
+    """Every metric of ``METRICS`` (and the false positive rate, ``fpr``, for slices) for each row of ``weights``
+    (how often each row counts), vectorised."""
     y = np.asarray(labels, dtype=bool)
     p = np.asarray(scores, dtype=np.float64)
     order, level = _levels(p)
@@ -143,6 +146,7 @@ def weighted_metrics(
             "recall": tp / (tp + fn),
             "f1": 2 * tp / (2 * tp + fp + fn),
             "selection_rate": (tp + fp) / total,
+            "fpr": fp / (weights @ (~y).astype(np.float64)),
         }
 
 
@@ -154,9 +158,13 @@ def bootstrap(
     resamples: int = BOOTSTRAP_RESAMPLES,
     seed: int = SEED,
     groups: Mapping[str, np.ndarray] | None = None,
+    exact: bool | None = None,
 ) -> BootstrapDraws:
     """Stratified bootstrap of every metric at ``threshold``; ``groups`` adds, per named boolean row mask,
-    the slice's metrics (``slice:<name>:<metric>``) and the largest true-positive-rate gap between slices."""
+    the slice's metrics (``slice:<name>:<metric>``) and the largest true-positive-rate gap between slices.
+
+    Above 20,000 rows (without groups; ``exact`` overrides) rows are resampled as cells rather than one by one:
+    see ``_binned_bootstrap``. Point values are always the exact ones."""
     y = np.asarray(labels, dtype=bool).ravel()
     p = np.asarray(scores, dtype=np.float64).ravel()
     if y.shape != p.shape:
@@ -164,6 +172,8 @@ def bootstrap(
     rng = np.random.default_rng(seed)
     masks = dict(groups or {})
     point = {k: float(v[0]) for k, v in _all_metrics(y, p, np.ones((1, y.size)), threshold, masks).items()}
+    if exact is False or (exact is None and not masks and y.size > _EXACT_ROWS):
+        return BootstrapDraws(point, _binned_bootstrap(y, p, threshold, point, resamples, rng), resamples, seed)
     batch = max(1, min(resamples, _BATCH_CELLS // max(y.size, 1)))
     pieces: dict[str, list[np.ndarray]] = {}
     done = 0
@@ -175,6 +185,45 @@ def bootstrap(
         done += size
     draws = {name: np.concatenate(values) for name, values in pieces.items()}
     return BootstrapDraws(point, draws, resamples, seed)
+
+
+def _binned_bootstrap(
+    y: np.ndarray, p: np.ndarray, threshold: float, point: Mapping[str, float], resamples: int, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """The stratified bootstrap with rows pooled into cells of one label, one 1/2048-wide score bin and one
+    side of the threshold: drawing n rows of a class is drawing a multinomial over its cells, so a resample
+    costs thousands of numbers instead of one per row (100,000 rows: about 1 s instead of 10).
+
+    Within a cell the rows count at their mean score and mean losses, which moves the metrics by far less
+    than their intervals' width; each metric's draws are shifted by the exact value minus the binned one, so
+    the binning's own small bias does not move the interval."""
+    bins = np.minimum((p * _SCORE_CELLS).astype(np.int64), _SCORE_CELLS - 1)
+    key = (bins * 2 + (p >= threshold)) * 2 + y
+    cells, inverse, sizes = np.unique(key, return_inverse=True, return_counts=True)
+    label = (cells % 2).astype(bool)
+    score = np.bincount(inverse, weights=p) / sizes
+    eps = np.finfo(np.float64).eps
+    clipped = np.clip(p, eps, 1 - eps)
+    losses = {
+        "log_loss": np.bincount(inverse, weights=-np.where(y, np.log(clipped), np.log1p(-clipped))) / sizes,
+        "brier": np.bincount(inverse, weights=(p - y) ** 2) / sizes,
+    }
+
+    def metrics(weights: np.ndarray) -> dict[str, np.ndarray]:
+        values = weighted_metrics(label, score, weights, threshold)
+        total = weights.sum(axis=1)
+        return values | {name: weights @ loss / total for name, loss in losses.items()}
+
+    binned_point = {name: float(values[0]) for name, values in metrics(sizes[None, :].astype(np.float64)).items()}
+    counts = np.zeros((resamples, cells.size))
+    for members in (np.flatnonzero(label), np.flatnonzero(~label)):
+        if members.size:
+            drawn = sizes[members].sum()
+            counts[:, members] = rng.multinomial(drawn, sizes[members] / drawn, size=resamples)
+    return {
+        name: values + (point[name] - binned_point[name]) if np.isfinite(point[name] - binned_point[name]) else values
+        for name, values in metrics(counts).items()
+    }
 
 
 def _all_metrics(

@@ -195,3 +195,17 @@ def test_tiny_inputs_never_raise(rows: int, positives: int) -> None:
     intervals.bootstrap(y, p, 0.5, resamples=20).intervals()
     intervals.delong_interval(y, p)
     intervals.delong_test(y, p, p[::-1].copy())
+
+
+def test_large_files_resample_cells_and_agree_with_the_row_by_row_bootstrap() -> None:
+    rng = np.random.default_rng(5)
+    labels = rng.random(30_000) < 0.27
+    scores = np.clip(labels * 0.25 + rng.random(30_000) * 0.75, 0, 1)
+    binned = intervals.bootstrap(labels, scores, 0.4, resamples=400)
+    exact = intervals.bootstrap(labels, scores, 0.4, resamples=400, exact=True)
+    assert binned.point == exact.point  # the point values are always exact
+    for name in intervals.METRICS:
+        (low, high), (exact_low, exact_high) = binned.intervals()[name], exact.intervals()[name]
+        width = exact_high - exact_low
+        assert abs(low - exact_low) < 0.2 * width, name
+        assert abs(high - exact_high) < 0.2 * width, name
