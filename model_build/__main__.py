@@ -80,26 +80,16 @@ def _summary(outcome: BuildOutcome, out_dir: Path, stages: tuple[str, ...] = ())
     if "threshold" in results:
         lines.append(f"threshold: {results['threshold'].value:.2f}")
     if "evaluate" in results:
-        m = results["evaluate"]["metrics"]
-        lines.append(
-            "test: "
-            + ", ".join(
-                f"{k} {m[k]:.4f}"
-                for k in ("roc_auc", "pr_auc", "brier", "log_loss", "accuracy", "precision", "recall", "f1")
-            )
-        )
-        cm = m["confusion_matrix"]
-        lines.append(f"confusion at threshold: TP {cm['tp']}  FP {cm['fp']}  TN {cm['tn']}  FN {cm['fn']}")
+        lines += _evaluation_lines(results["evaluate"])
+    if "train" in results and results["train"].calibration:
+        calibration = results["train"].calibration
+        lines.append(f"calibration: {calibration['method']} ({calibration['reason']})")
     if "compare" in results:
-        c = results["compare"]
-        lines.append(
-            f"vs shipped: ROC AUC {c['deltas']['roc_auc']:+.4f}, decisions flipped {c['decision_flip_share']:.2%}"
-            if c["compared"]
-            else f"vs shipped: not compared ({c['reason']})"
-        )
+        lines.append(_comparison_line(results["compare"]))
     for gate in outcome.gates:
         value = "n/a" if gate.value is None else f"{gate.value:.6g}"
-        lines.append(f"gate {gate.status:<14} {gate.name}: {gate.metric} = {value} {gate.note}".rstrip())
+        checked = "" if gate.bound == "point" else f" ({gate.bound} end of {_interval(gate.interval)})"
+        lines.append(f"gate {gate.status:<14} {gate.name}: {gate.metric} = {value}{checked} {gate.note}".rstrip())
     if outcome.bundle_written:
         lines.append(f"bundle written to {out_dir}")
     tracking = results.get("tracking")
@@ -111,6 +101,36 @@ def _summary(outcome: BuildOutcome, out_dir: Path, stages: tuple[str, ...] = ())
     elif not stages:
         lines.append(f"experiment tracking: off (to log to MLflow: {INSTALL_HINT}, then add --mlflow)")
     return "\n".join(lines)
+
+
+def _interval(pair: list[float] | None) -> str:
+    return "n/a" if pair is None else f"{pair[0]:.4f}-{pair[1]:.4f}"
+
+
+def _evaluation_lines(evaluation: dict) -> list[str]:
+    m = evaluation["metrics"]
+    test_ci = evaluation.get("test_ci")
+    found = test_ci["intervals"] if test_ci else {}
+    names = ("roc_auc", "pr_auc", "brier", "log_loss", "accuracy", "precision", "recall", "f1")
+    level = f" ({test_ci['level']:.0%} intervals: {test_ci['method']})" if test_ci else ""
+    lines = [f"test{level}:"]
+    lines += [f"  {k:<10} {m[k]:.4f}  [{_interval(found.get(k))}]" for k in names]
+    cm = m["confusion_matrix"]
+    lines.append(f"confusion at threshold: TP {cm['tp']}  FP {cm['fp']}  TN {cm['tn']}  FN {cm['fn']}")
+    if evaluation.get("ece") is not None:
+        lines.append(f"expected calibration error on test: {evaluation['ece']:.4f}")
+    return lines
+
+
+def _comparison_line(c: dict) -> str:
+    if not c["compared"]:
+        return f"vs shipped: not compared ({c['reason']})"
+    line = f"vs shipped: ROC AUC {c['deltas']['roc_auc']:+.4f}"
+    tested = c.get("tests", {}).get("roc_auc")
+    if tested:
+        p_value = "n/a" if tested["p_value"] is None else f"{tested['p_value']:.3g}"
+        line += f" ({c['test_level']:.0%} interval {_interval(tested['ci'])}, p {p_value}, {tested['test']})"
+    return line + f", decisions flipped {c['decision_flip_share']:.2%}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -183,7 +183,12 @@ def build_card(
         ],
         "fairness": {"min_group_rows": config.min_group_rows},
         "data": dict(data),
-        "metrics": {"test": evaluation["metrics"], "validation": trained.winner_result.validation},
+        "metrics": {
+            "test": evaluation["metrics"],
+            "test_ci": evaluation.get("test_ci"),
+            "validation": trained.winner_result.validation,
+        },
+        "calibration": _calibration(trained.calibration, evaluation),
         "confusion_matrix": evaluation["metrics"]["confusion_matrix"],
         "curves": evaluation["curves"],
         "slices": evaluation["slices"],
@@ -214,6 +219,21 @@ def build_card(
     return card
 
 
+def _calibration(recalibration: Mapping[str, Any], evaluation: Mapping[str, Any]) -> dict[str, Any]:
+    """What the app reads to trust probabilities: the test ECE, and whether and why the model was recalibrated."""
+    return {
+        "ece": evaluation.get("ece"),
+        "bins": 10,
+        "method": recalibration.get("method", "none"),
+        "brier_test_uncalibrated": recalibration.get("brier_test_uncalibrated", evaluation["metrics"]["brier"]),
+        "brier_test": evaluation["metrics"]["brier"],
+        "reason": recalibration.get("reason", "recalibration was not recorded by this build"),
+        "setting": recalibration.get("setting"),
+        "fitted_on": recalibration.get("fitted_on", "validation"),
+        "tried": recalibration.get("tried", {}),
+    }
+
+
 def _fmt(value: Any) -> str:  # noqa: ANN401 - an opaque JSON or Qt value
     if value is None:
         return "n/a"
@@ -239,17 +259,17 @@ def render_markdown(card: Mapping[str, Any]) -> str:
         "",
         "## Test metrics",
         "",
-        "| metric | value |",
-        "|---|---|",
-        *(f"| {k} | {_fmt(v)} |" for k, v in metrics.items() if k != "confusion_matrix"),
+        *_metric_lines(metrics, card["metrics"].get("test_ci")),
         "",
         "Confusion matrix at the threshold: "
         + ", ".join(f"{k.upper()} {v}" for k, v in card["confusion_matrix"].items()),
         "",
         "## Quality gates",
         "",
-        "| gate | metric | bound | value | outcome |",
-        "|---|---|---|---|---|",
+        "A gate checks the point value, or the lower or upper end of the metric's interval (column 'checks').",
+        "",
+        "| gate | metric | bound | checks | value checked | point | interval | outcome |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for gate in card["gates"]:
         bound = " and ".join(
@@ -260,7 +280,12 @@ def render_markdown(card: Mapping[str, Any]) -> str:
             )
             if b
         )
-        lines.append(f"| {gate['name']} | `{gate['metric']}` | {bound} | {_fmt(gate['value'])} | {gate['status']} |")
+        checks = gate.get("bound", "point")
+        checks = checks if checks == "point" else f"{checks} end"
+        lines.append(
+            f"| {gate['name']} | `{gate['metric']}` | {bound} | {checks} | {_fmt(gate['value'])}"
+            f" | {_fmt(gate.get('point', gate['value']))} | {_interval(gate.get('interval'))} | {gate['status']} |"
+        )
     lines += ["", "## Candidates", "", "| candidate | CV ROC AUC | validation ROC AUC |", "|---|---|---|"]
     for c in card["candidates"]:
         lines.append(
@@ -277,13 +302,15 @@ def render_markdown(card: Mapping[str, Any]) -> str:
         ]
         for group, g in result["groups"].items():
             label = group if g["in_gaps"] else f"{group} (too few rows for the gaps)"
-            lines.append(
-                f"| {label} | {g['rows']} | {_fmt(g['tpr'])} | {_fmt(g['fpr'])}"
-                f" | {_fmt(g['precision'])} | {_fmt(g['selection_rate'])} |"
-            )
-        lines += ["", "Largest gaps: " + ", ".join(f"{k} {_fmt(v)}" for k, v in result["gaps"].items()), ""]
+            ci = g.get("ci") or {}
+            cells = [f"{_fmt(g[m])}{_paren(ci.get(m))}" for m in ("tpr", "fpr", "precision", "selection_rate")]
+            lines.append(f"| {label} | {g['rows']} | " + " | ".join(cells) + " |")
+        gap_ci = (result.get("gaps_ci") or {}).get("tpr_gap")
+        gaps = ", ".join(f"{k} {_fmt(v)}{_paren(gap_ci) if k == 'tpr_gap' else ''}" for k, v in result["gaps"].items())
+        lines += ["", "Largest gaps: " + gaps, ""]
     lines += ["## Permutation importances (test ROC AUC drop)", "", "| feature | mean | std |", "|---|---|---|"]
     lines += [f"| {i['feature']} | {i['mean']:.4f} | {i['std']:.4f} |" for i in card["importances"]]
+    lines += ["", *_calibration_lines(card.get("calibration"))]
     comparison = card["comparison"]
     lines += ["", "## Against the shipped model", ""]
     if comparison.get("compared"):
@@ -291,12 +318,57 @@ def render_markdown(card: Mapping[str, Any]) -> str:
             f"Champion {comparison['champion']['version']}; decisions flipped on"
             f" {comparison['decision_flip_share']:.2%} of test rows."
         )
+        tests = comparison.get("tests", {})
+        level = comparison.get("test_level")
         lines += [
             "",
-            "| metric | delta |",
-            "|---|---|",
-            *(f"| {k} | {_fmt(v)} |" for k, v in comparison["deltas"].items()),
+            f"Differences are challenger minus champion on the same test rows, with {_level(level)} intervals.",
+            "",
+            "| metric | delta | interval | p-value | test |",
+            "|---|---|---|---|---|",
         ]
+        for k, v in comparison["deltas"].items():
+            tested = tests.get(k, {})
+            lines.append(
+                f"| {k} | {_fmt(v)} | {_interval(tested.get('ci'))} | {_fmt(tested.get('p_value'))}"
+                f" | {tested.get('test', 'n/a')} |"
+            )
     else:
         lines.append(f"Not compared: {comparison.get('reason', '')}.")
     return "\n".join(lines) + "\n"
+
+
+def _interval(pair: Sequence[float] | None) -> str:
+    return "n/a" if pair is None else f"{pair[0]:.4f} to {pair[1]:.4f}"
+
+
+def _paren(pair: Sequence[float] | None) -> str:
+    return "" if pair is None else f" ({pair[0]:.3f}-{pair[1]:.3f})"
+
+
+def _level(level: float | None) -> str:
+    return "n/a" if level is None else f"{level:.0%}"
+
+
+def _metric_lines(metrics: Mapping[str, Any], test_ci: Mapping[str, Any] | None) -> list[str]:
+    found = (test_ci or {}).get("intervals", {})
+    header = f"{_level(test_ci['level'])} interval" if test_ci else "interval"
+    lines = [f"| metric | value | {header} |", "|---|---|---|"]
+    lines += [f"| {k} | {_fmt(v)} | {_interval(found.get(k))} |" for k, v in metrics.items() if k != "confusion_matrix"]
+    if test_ci:
+        delong = test_ci.get("delong", {}).get("roc_auc")
+        lines += ["", f"Intervals: {test_ci['method']}; DeLong's interval for ROC AUC: {_interval(delong)}."]
+    return lines
+
+
+def _calibration_lines(calibration: Mapping[str, Any] | None) -> list[str]:
+    if not calibration:
+        return []
+    return [
+        "## Calibration (test set)",
+        "",
+        f"- Expected calibration error ({calibration.get('bins', 10)} equal-width bins): {_fmt(calibration['ece'])}",
+        f"- Recalibration: {calibration['method']} ({calibration['reason']})",
+        f"- Brier score on test: {_fmt(calibration['brier_test'])}"
+        f" (uncalibrated {_fmt(calibration['brier_test_uncalibrated'])})",
+    ]

@@ -9,16 +9,23 @@ from pathlib import Path
 from typing import Any
 
 from app.core.card import FEATURE_KINDS, CardError, SliceSpec, TargetSpec, slice_spec
+from app.core.intervals import BOOTSTRAP_RESAMPLES, CI_LEVEL, SEED
 from app.core.rules import Rule, RuleError, parse_rule
 
 __all__ = [
+    "CALIBRATION_METHODS",
+    "COMPARISON_TESTS",
     "ESTIMATORS",
+    "GATE_BOUNDS",
     "SELECTION_METRICS",
     "BuildConfig",
+    "CalibrationConfig",
     "CandidateConfig",
+    "ComparisonConfig",
     "ConfigError",
     "DataConfig",
     "GateConfig",
+    "IntervalsConfig",
     "SplitConfig",
     "load_config",
 ]
@@ -26,6 +33,10 @@ __all__ = [
 ESTIMATORS = ("logistic_regression", "hist_gradient_boosting", "random_forest")
 # metric -> True when larger is better
 SELECTION_METRICS = {"roc_auc": True, "pr_auc": True, "brier": False, "log_loss": False}
+# Which value of a measured metric a gate checks: the point, or an end of the metric's interval.
+GATE_BOUNDS = ("point", "lower", "upper")
+COMPARISON_TESTS = ("delong", "paired_bootstrap")  # the test of the ROC AUC difference against the champion
+CALIBRATION_METHODS = ("auto", "none", "sigmoid", "isotonic")
 
 
 class ConfigError(ValueError):
@@ -69,12 +80,37 @@ class CandidateConfig:
 
 @dataclass(frozen=True)
 class GateConfig:
-    """A quality gate: a measured metric and its bounds."""
+    """A quality gate: a measured metric, its bounds, and which value is checked (point or an interval end)."""
 
     name: str
     metric: str
     min: float | None = None
     max: float | None = None
+    bound: str = "point"
+
+
+@dataclass(frozen=True)
+class IntervalsConfig:
+    """``[intervals]``: the level, resamples and seed of the bootstrap intervals stored in the card."""
+
+    level: float = CI_LEVEL
+    resamples: int = BOOTSTRAP_RESAMPLES
+    seed: int = SEED
+
+
+@dataclass(frozen=True)
+class ComparisonConfig:
+    """``[comparison]``: the paired test of the ROC AUC difference against the champion, and its level."""
+
+    test: str = "delong"
+    level: float = CI_LEVEL
+
+
+@dataclass(frozen=True)
+class CalibrationConfig:
+    """``[calibration]``: recalibrate the winner on validation (auto: whichever method helps, if any)."""
+
+    method: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -109,6 +145,9 @@ class BuildConfig:
     value_per_true_positive: float
     gates: tuple[GateConfig, ...]
     golden_rows: int
+    intervals: IntervalsConfig = IntervalsConfig()
+    comparison: ComparisonConfig = ComparisonConfig()
+    calibration: CalibrationConfig = CalibrationConfig()
 
     @property
     def feature_names(self) -> tuple[str, ...]:
@@ -186,21 +225,77 @@ def _candidates(entries: list[Mapping[str, Any]]) -> tuple[CandidateConfig, ...]
     return tuple(candidates)
 
 
+def _gate_bound(entry: Mapping[str, Any], name: str, metric: str) -> str:
+    """The gate's ``bound``; a champion delta gate defaults to the end that says "worse with confidence"."""
+    if "bound" in entry:
+        bound = entry["bound"]
+        if bound not in GATE_BOUNDS:
+            raise ConfigError(f"gate {name!r}: unknown bound {bound!r}; use one of {', '.join(GATE_BOUNDS)}")
+        return str(bound)
+    if not (metric.startswith("champion.") and metric.endswith("_delta")):
+        return "point"
+    # The difference's interval must lie wholly outside the allowed range for the gate to fail.
+    if "min" in entry and "max" in entry:
+        raise ConfigError(f"gate {name!r} bounds {metric!r} on both sides; say which end to check with 'bound'")
+    return "upper" if "min" in entry else "lower"
+
+
 def _gates(entries: list[Mapping[str, Any]]) -> tuple[GateConfig, ...]:
     gates = []
     for entry in entries:
         metric = str(_require(entry, "metric", "gates[]"))
         if "min" not in entry and "max" not in entry:
             raise ConfigError(f"gate on {metric!r} has neither 'min' nor 'max'")
+        name = str(entry.get("name", metric))
         gates.append(
             GateConfig(
-                name=str(entry.get("name", metric)),
+                name=name,
                 metric=metric,
                 min=float(entry["min"]) if "min" in entry else None,
                 max=float(entry["max"]) if "max" in entry else None,
+                bound=_gate_bound(entry, name, metric),
             )
         )
     return tuple(gates)
+
+
+def _level(section: Mapping[str, Any], where: str) -> float:
+    value = section.get("level", CI_LEVEL)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.5 <= value < 1.0:
+        raise ConfigError(f"[{where}] level should be a number within 0.5..1 (e.g. 0.95), not {value!r}")
+    return float(value)
+
+
+def _intervals(section: Mapping[str, Any]) -> IntervalsConfig:
+    unknown = sorted(set(section) - {"level", "resamples", "seed"})
+    if unknown:
+        raise ConfigError(f"[intervals] has unknown setting(s) {unknown}; use level, resamples, seed")
+    resamples, seed = section.get("resamples", BOOTSTRAP_RESAMPLES), section.get("seed", SEED)
+    if isinstance(resamples, bool) or not isinstance(resamples, int) or resamples < 100:
+        raise ConfigError(f"[intervals] resamples should be a whole number of at least 100, not {resamples!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ConfigError(f"[intervals] seed should be a whole number >= 0, not {seed!r}")
+    return IntervalsConfig(level=_level(section, "intervals"), resamples=resamples, seed=seed)
+
+
+def _comparison(section: Mapping[str, Any]) -> ComparisonConfig:
+    unknown = sorted(set(section) - {"test", "level"})
+    if unknown:
+        raise ConfigError(f"[comparison] has unknown setting(s) {unknown}; use test, level")
+    test = section.get("test", "delong")
+    if test not in COMPARISON_TESTS:
+        raise ConfigError(f"[comparison] test {test!r} is not one of {', '.join(COMPARISON_TESTS)}")
+    return ComparisonConfig(test=str(test), level=_level(section, "comparison"))
+
+
+def _calibration(section: Mapping[str, Any]) -> CalibrationConfig:
+    unknown = sorted(set(section) - {"method"})
+    if unknown:
+        raise ConfigError(f"[calibration] has unknown setting(s) {unknown}; use method")
+    method = section.get("method", "auto")
+    if method not in CALIBRATION_METHODS:
+        raise ConfigError(f"[calibration] method {method!r} is not one of {', '.join(CALIBRATION_METHODS)}")
+    return CalibrationConfig(method=str(method))
 
 
 def _row_share(scoring: Mapping[str, Any]) -> float:
@@ -298,6 +393,9 @@ def _parse(path: Path, raw: Mapping[str, Any]) -> BuildConfig:
         value_per_true_positive=float(_require(decision, "value_per_true_positive", "decision")),
         gates=_gates(raw.get("gates", [])),
         golden_rows=int(raw.get("card", {}).get("golden_rows", 20)),
+        intervals=_intervals(raw.get("intervals", {})),
+        comparison=_comparison(raw.get("comparison", {})),
+        calibration=_calibration(raw.get("calibration", {})),
     )
     _cross_check(config)
     return config

@@ -1,4 +1,4 @@
-"""Stages 5 and 6: choose the threshold on validation, then evaluate the winner on test."""
+"""Stages 5 and 6: choose the threshold on validation, then evaluate the winner on test, with intervals."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from sklearn.inspection import permutation_importance
 from sklearn.pipeline import Pipeline
 
 from app.core.decisions import realised_curve
+from app.core.estimation import calibration_error
+from app.core.intervals import METRICS, BootstrapDraws, bootstrap, delong_interval, interval
 from app.core.metrics import (
     RankedScores,
     calibration_curve,
@@ -21,11 +23,14 @@ from app.core.metrics import (
 )
 from app.core.prepare import prepare_features
 from app.core.slices import all_slice_metrics, largest_gap, slice_groups
-from model_build.config import BuildConfig
+from model_build.config import BuildConfig, IntervalsConfig
 from model_build.split import Split, labels_of
 from model_build.train import feature_specs
 
-__all__ = ["ThresholdChoice", "choose_threshold", "evaluate"]
+__all__ = ["SLICE_CI_METRICS", "ThresholdChoice", "choose_threshold", "evaluate", "metric_intervals"]
+
+# A slice group's metric (as the card names it) -> the bootstrap's name for it.
+SLICE_CI_METRICS = {"tpr": "recall", "fpr": "fpr", "precision": "precision", "selection_rate": "selection_rate"}
 
 
 @dataclass(frozen=True)
@@ -68,10 +73,88 @@ def _importances(pipeline: Pipeline, x: pd.DataFrame, y: np.ndarray, seed: int) 
     return sorted(rows, key=lambda r: -r["mean"])
 
 
+def _as_list(found: tuple[float, float] | None) -> list[float] | None:
+    return [found[0], found[1]] if found is not None else None
+
+
+def _slice_key(attribute: str, group: str) -> str:
+    return f"{attribute}\x1f{group}"  # a separator no attribute or group name holds
+
+
+def _gap_draws(draws: BootstrapDraws, attribute: str, groups: list[str]) -> np.ndarray | None:
+    """The attribute's TPR gap on every resample (the draws of its groups come from the same resamples)."""
+    if len(groups) < 2:
+        return None
+    stacked = np.vstack([draws.draws[f"slice:{_slice_key(attribute, g)}:recall"] for g in groups])
+    gaps = np.full(stacked.shape[1], np.nan)
+    defined = np.isfinite(stacked).sum(axis=0) >= 2  # as the point gap: at least two groups with positives
+    gaps[defined] = np.nanmax(stacked[:, defined], axis=0) - np.nanmin(stacked[:, defined], axis=0)
+    return gaps
+
+
+def metric_intervals(
+    test: pd.DataFrame,
+    labels: np.ndarray,
+    scores: np.ndarray,
+    slices: dict[str, Any],
+    threshold: float,
+    config: BuildConfig,
+) -> dict[str, Any]:
+    """Stratified bootstrap intervals of every test metric, each slice group's rates and the TPR gaps.
+
+    One bootstrap draws the resamples for every metric, so a gap's interval comes from the groups' rates on
+    the same resamples. Only groups that count in the gaps (enough rows, not missing) get intervals; the slices
+    in ``slices`` receive ``ci`` per group and ``gaps_ci`` in place.
+    """
+    settings: IntervalsConfig = config.intervals
+    masks: dict[str, np.ndarray] = {}
+    in_gaps: dict[str, list[str]] = {}
+    for spec in config.sensitive:
+        if spec.name not in slices:
+            continue
+        row_groups = slice_groups(test[spec.column], spec).astype(str)
+        in_gaps[spec.name] = [name for name, g in slices[spec.name]["groups"].items() if g["in_gaps"]]
+        for group in in_gaps[spec.name]:
+            masks[_slice_key(spec.name, group)] = row_groups == group
+    draws = bootstrap(labels, scores, threshold, resamples=settings.resamples, seed=settings.seed, groups=masks)
+    level = settings.level
+    found = {name: _as_list(interval(draws.draws[name], level)) for name in METRICS}
+    gap_draws = {attribute: _gap_draws(draws, attribute, groups) for attribute, groups in in_gaps.items()}
+    for attribute, groups in in_gaps.items():
+        entry = slices[attribute]
+        for group, metrics in entry["groups"].items():
+            metrics["ci"] = {
+                name: (
+                    _as_list(interval(draws.draws[f"slice:{_slice_key(attribute, group)}:{source}"], level))
+                    if group in groups
+                    else None
+                )
+                for name, source in SLICE_CI_METRICS.items()
+            }
+        gaps = gap_draws[attribute]
+        entry["gaps_ci"] = {"tpr_gap": _as_list(interval(gaps, level)) if gaps is not None else None}
+    # The largest gap over the attributes, resample by resample, as the point value takes it over attributes.
+    defined = [g for g in gap_draws.values() if g is not None]
+    if defined:
+        stacked = np.vstack(defined)
+        largest = np.full(stacked.shape[1], np.nan)
+        some = np.isfinite(stacked).any(axis=0)
+        largest[some] = np.nanmax(stacked[:, some], axis=0)
+        found["max_tpr_gap"] = _as_list(interval(largest, level))
+    else:
+        found["max_tpr_gap"] = None
+    return {
+        "level": level,
+        "method": f"stratified bootstrap, {settings.resamples} resamples, seed {settings.seed}",
+        "intervals": found,
+        "delong": {"roc_auc": _as_list(delong_interval(labels, scores, level))},
+    }
+
+
 def evaluate(
     frame: pd.DataFrame, split: Split, pipeline: Pipeline, threshold: ThresholdChoice, config: BuildConfig
 ) -> dict[str, Any]:
-    """Test-set metrics, curves, slices and importances of the winner."""
+    """Test-set metrics with their intervals, curves, calibration error, slices and importances of the winner."""
     test = frame.iloc[split.test]
     x = prepare_features(test, feature_specs(config))
     y = labels_of(test, config)
@@ -81,14 +164,17 @@ def evaluate(
     slices = all_slice_metrics(test, y, scores, config.sensitive, threshold.value, config.min_group_rows)
     metrics = classification_summary(y, scores, threshold.value)
     metrics["max_tpr_gap"] = largest_gap(slices, "tpr")
+    reliability = calibration_curve(y, scores)  # 10 equal-width bins
     return {
         "metrics": metrics,
+        "test_ci": metric_intervals(test, y, scores, slices, threshold.value, config),
+        "ece": calibration_error(*(np.asarray(reliability[k]) for k in ("count", "mean_predicted", "observed_rate"))),
         "curves": {
             "roc": dict(zip(("fpr", "tpr", "threshold"), thin_curve(fpr, tpr, roc_thresholds), strict=True)),
             "pr": dict(
                 zip(("precision", "recall", "threshold"), thin_curve(precision, recall, pr_thresholds), strict=True)
             ),
-            "calibration": calibration_curve(y, scores),
+            "calibration": reliability,
         },
         "slices": slices,
         "importances": _importances(pipeline, x, y, config.split.seed),

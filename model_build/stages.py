@@ -22,12 +22,13 @@ from app.core.predictor import OnnxPredictor
 from app.core.prepare import prepare_features
 from model_build import card_builder
 from model_build.bundle_writer import write_bundle
+from model_build.calibrate import calibrate
 from model_build.compare import compare_with_champion
 from model_build.config import BuildConfig
 from model_build.evaluate import ThresholdChoice, choose_threshold, evaluate
 from model_build.exit_codes import EXIT_DATA, EXIT_GATES, EXIT_USAGE, BuildError
 from model_build.export import PROBABILITY_OUTPUT, export_onnx, onnx_metadata
-from model_build.gates import GateResult, evaluate_gates, measurements
+from model_build.gates import GateResult, evaluate_gates, measured_intervals, measurements
 from model_build.ingest import Snapshot, ingest
 from model_build.parity import check_parity
 from model_build.samples import write_samples
@@ -127,7 +128,9 @@ def _split(state: BuildState) -> Split:
 
 
 def _train(state: BuildState) -> TrainResult:
-    return train(state.frame, state.result(SPLIT), state.config)
+    trained = train(state.frame, state.result(SPLIT), state.config)
+    model, calibration = calibrate(state.frame, state.result(SPLIT), trained.pipeline, state.config)
+    return TrainResult(trained.winner, model, trained.candidates, calibration)
 
 
 def _save_train(state: BuildState, result: TrainResult) -> None:
@@ -135,13 +138,15 @@ def _save_train(state: BuildState, result: TrainResult) -> None:
     # A build-time artifact for the later stages only; the app never loads pickles.
     joblib.dump(result.pipeline, state.path("winner.joblib"))
     candidates = [c.to_dict() for c in result.candidates]
-    state.save_json("candidates.json", {"winner": result.winner, "candidates": candidates})
+    saved = {"winner": result.winner, "candidates": candidates, "calibration": result.calibration}
+    state.save_json("candidates.json", saved)
 
 
 def _load_train(state: BuildState) -> TrainResult:
     saved = state.read_json("candidates.json")
     candidates = [CandidateResult(**c) for c in saved["candidates"]]
-    return TrainResult(saved["winner"], joblib.load(state.path("winner.joblib")), candidates)
+    pipeline = joblib.load(state.path("winner.joblib"))
+    return TrainResult(saved["winner"], pipeline, candidates, saved.get("calibration", {}))
 
 
 def _threshold(state: BuildState) -> ThresholdChoice:
@@ -179,16 +184,28 @@ def _compare(state: BuildState) -> JsonDict:
     rows = state.frame.iloc[state.result(SPLIT).test]
     predictor = OnnxPredictor(state.result(EXPORT), feature_specs(state.config), PROBABILITY_OUTPUT)
     labels, scores = labels_of(rows, state.config), predictor.predict(rows)
+    config = state.config
     return compare_with_champion(
-        state.options.out_dir, state.config.name, rows, labels, scores, state.result(THRESHOLD).value
+        state.options.out_dir,
+        config.name,
+        rows,
+        labels,
+        scores,
+        state.result(THRESHOLD).value,
+        test=config.comparison.test,
+        level=config.comparison.level,
+        resamples=config.intervals.resamples,
+        seed=config.intervals.seed,
     )
 
 
 def _gates(state: BuildState) -> list[GateResult]:
     # Each result is bound first: passed straight to a Mapping parameter, mypy would solve R as Mapping.
     evaluation, parity, comparison = state.result(EVALUATE), state.result(PARITY), state.result(COMPARE)
-    measured = measurements(evaluation, parity, comparison)
-    return evaluate_gates(state.config.gates, measured, comparison["compared"], state.options.allow_regression)
+    measured, intervals = measurements(evaluation, parity, comparison), measured_intervals(evaluation, comparison)
+    return evaluate_gates(
+        state.config.gates, measured, comparison["compared"], state.options.allow_regression, intervals
+    )
 
 
 def _load_gates(state: BuildState) -> list[GateResult]:
@@ -267,7 +284,29 @@ def _json_stage_io(artifact: str) -> tuple[Callable[[BuildState, JsonDict], None
 def _describe_compare(result: JsonDict) -> str:
     if not result["compared"]:
         return f"skipped: {result['reason']}"
-    return f"ROC AUC delta {result['deltas']['roc_auc']:+.4f}, {result['decision_flip_share']:.2%} decisions flip"
+    tested = result.get("tests", {}).get("roc_auc")
+    p_value = "n/a" if not tested or tested["p_value"] is None else f"{tested['p_value']:.3g}"
+    ci = f" ({_interval_text(tested['ci'])}, p {p_value}, {tested['test']})" if tested else ""
+    return f"ROC AUC delta {result['deltas']['roc_auc']:+.4f}{ci}, {result['decision_flip_share']:.2%} decisions flip"
+
+
+def _interval_text(pair: list[float] | None) -> str:
+    return "interval n/a" if pair is None else f"interval {pair[0]:+.4f} to {pair[1]:+.4f}"
+
+
+def _describe_train(result: TrainResult) -> str:
+    validation = ", ".join(f"{c.name} {c.validation['roc_auc']:.4f}" for c in result.candidates)
+    method = result.calibration.get("method", "none")
+    return f"winner {result.winner} (validation ROC AUC: {validation}); calibration: {method}"
+
+
+def _describe_evaluate(result: JsonDict) -> str:
+    m, ci = result["metrics"], result.get("test_ci", {}).get("intervals", {})
+    roc = ci.get("roc_auc")
+    band = f" ({roc[0]:.4f}-{roc[1]:.4f})" if roc else ""
+    ece = result.get("ece")
+    calibration = f", ECE {ece:.4f}" if ece is not None else ""
+    return f"test ROC AUC {m['roc_auc']:.4f}{band}, Brier {m['brier']:.4f}, F1 {m['f1']:.4f}{calibration}"
 
 
 # ---- the registry ---------------------------------------------------------------------------------------------
@@ -300,15 +339,18 @@ TRAIN: Stage[TrainResult] = Stage(
     "train",
     ("ingest", "split"),
     _train,
-    lambda r: (
-        f"winner {r.winner} (validation ROC AUC: "
-        + ", ".join(f"{c.name} {c.validation['roc_auc']:.4f}" for c in r.candidates)
-        + ")"
-    ),
+    _describe_train,
     artifacts=("candidates.json", "winner.joblib"),
     save=_save_train,
     load=_load_train,
-    code=("model_build/train.py", "app/core/prepare.py", "app/core/metrics.py"),
+    code=(
+        "model_build/train.py",
+        "model_build/calibrate.py",
+        "model_build/export.py",
+        "app/core/prepare.py",
+        "app/core/metrics.py",
+        "app/core/predictor.py",
+    ),
 )
 THRESHOLD: Stage[ThresholdChoice] = Stage(
     "threshold",
@@ -325,13 +367,17 @@ EVALUATE: Stage[JsonDict] = Stage(
     "evaluate",
     ("ingest", "split", "train", "threshold"),
     _evaluate,
-    lambda r: (
-        f"test ROC AUC {r['metrics']['roc_auc']:.4f}, Brier {r['metrics']['brier']:.4f}, F1 {r['metrics']['f1']:.4f}"
-    ),
+    _describe_evaluate,
     artifacts=("evaluation.json",),
     save=_save_evaluation,
     load=_load_evaluate,
-    code=("model_build/evaluate.py", "app/core/metrics.py", "app/core/slices.py"),
+    code=(
+        "model_build/evaluate.py",
+        "app/core/metrics.py",
+        "app/core/slices.py",
+        "app/core/intervals.py",
+        "app/core/estimation.py",
+    ),
 )
 EXPORT: Stage[bytes] = Stage(
     "export",
@@ -363,7 +409,7 @@ COMPARE: Stage[JsonDict] = Stage(
     artifacts=("comparison.json",),
     save=_save_compare,
     load=_load_compare,
-    code=("model_build/compare.py",),
+    code=("model_build/compare.py", "app/core/intervals.py"),
 )
 GATES: Stage[list[GateResult]] = Stage(
     "gates",

@@ -50,6 +50,49 @@ def _flat_params(prefix: str, values: Mapping[str, Any]) -> dict[str, str]:
     return {f"{prefix}{key}": str(value)[:500] for key, value in values.items()}
 
 
+def _interval_metrics(results: Mapping[str, Any]) -> dict[str, float]:
+    """Each test metric's interval ends, calibration, and each champion difference's interval and p-value."""
+    values: dict[str, float] = {}
+    evaluation = results["evaluate"]
+    for key, pair in (evaluation.get("test_ci") or {}).get("intervals", {}).items():
+        if pair is not None:
+            values[f"test_{key}_low"], values[f"test_{key}_high"] = pair
+    if evaluation.get("ece") is not None:
+        values["test_ece"] = evaluation["ece"]
+    comparison = results.get("compare") or {}
+    for key, tested in comparison.get("tests", {}).items():
+        if tested["difference"] is not None:
+            values[f"champion_{key}_delta"] = tested["difference"]
+        if tested["ci"] is not None:
+            values[f"champion_{key}_delta_low"], values[f"champion_{key}_delta_high"] = tested["ci"]
+        if tested["p_value"] is not None:
+            values[f"champion_{key}_p_value"] = tested["p_value"]
+    return values
+
+
+def _comparison_tags(results: Mapping[str, Any], config: Any) -> dict[str, str]:  # noqa: ANN401 - BuildConfig
+    """The paired test's outcome against the champion, and the calibration adopted."""
+    tags = {"calibration": str(getattr(results.get("train"), "calibration", {}).get("method", "none"))}
+    comparison = results.get("compare") or {}
+    tested = comparison.get("tests", {}).get("roc_auc")
+    if not comparison.get("compared") or not tested:
+        return tags | {"champion_test": "not_compared"}
+    if tested["ci"] is None:
+        return tags | {"champion_test": tested["test"], "champion_roc_auc_outcome": "undefined"}
+    low, high = tested["ci"]
+    if high < 0:
+        outcome = "worse"
+    elif low > 0:
+        outcome = "better"
+    else:
+        outcome = "no_difference"
+    return tags | {
+        "champion_test": tested["test"],
+        "champion_test_level": f"{comparison['test_level']:g}",
+        "champion_roc_auc_outcome": outcome,  # at the test's level: worse, better, or no_difference
+    }
+
+
 def log_build(
     uri: str,
     config: Any,  # noqa: ANN401 - an opaque JSON or Qt value
@@ -112,6 +155,8 @@ def log_build(
                 mlflow.log_metrics({f"validation_{metric}": value for metric, value in candidate.validation.items()})
         test = results["evaluate"]["metrics"]
         mlflow.log_metrics({f"test_{k}": v for k, v in test.items() if isinstance(v, int | float)})
+        mlflow.log_metrics(_interval_metrics(results))
+        mlflow.set_tags(_comparison_tags(results, config))
         for gate in results.get("gates", []):
             if gate.value is not None:
                 mlflow.log_metric(_metric_name(f"gate {gate.name}"), float(gate.value))

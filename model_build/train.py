@@ -68,8 +68,9 @@ class TrainResult:
     """The fitted winner and the record of every candidate."""
 
     winner: str
-    pipeline: Pipeline
+    pipeline: Pipeline  # the model to ship: the winner, recalibrated when that helped
     candidates: list[CandidateResult] = field(default_factory=list)
+    calibration: dict[str, Any] = field(default_factory=dict)  # what recalibration tried, chose and why
 
     @property
     def winner_result(self) -> CandidateResult:
