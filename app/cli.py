@@ -21,6 +21,7 @@ from typing import Any, NoReturn
 
 from app.core.bundle import Bundle, BundleError, load_bundle
 from app.core.drift import TOO_FEW_ROWS
+from app.core.estimation import PerformanceEstimate
 from app.core.fileio import OutputError
 from app.core.reading import InputError, InputOptions
 from app.core.report import FileReport
@@ -341,20 +342,28 @@ def _score_distributed(args: argparse.Namespace, bundle: Bundle) -> int:
 
 
 def _check(args: argparse.Namespace, bundle: Bundle) -> int:
+    from app.core.estimation import estimate_for_card
+    from app.core.metrics import ScoreAccumulator
     from app.core.scoring import scan
 
+    scores = ScoreAccumulator(bundle.card.threshold)
     try:
-        report = scan(args.input, bundle, predict=False, options=_options(args, bundle))
+        report = scan(
+            args.input, bundle, on_chunk=lambda chunk: scores.add(chunk.probability), options=_options(args, bundle)
+        )
     except MissingColumnsError as error:
-        _print_check(error.report, args.json)
+        _print_check(error.report, None, args.json)
         raise
-    _print_check(report, args.json)
+    _print_check(report, estimate_for_card(scores, bundle.card.raw), args.json)
     return EXIT_OK
 
 
-def _print_check(report: FileReport, as_json: bool) -> None:
+def _print_check(report: FileReport, estimate: PerformanceEstimate | None, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(report.to_dict(), indent=1))
+        document = report.to_dict()
+        if estimate is not None:
+            document["estimated_performance"] = estimate.to_dict()
+        print(json.dumps(document, indent=1))
         return
     form = f" ({report.dialect.describe()})" if report.dialect else ""
     print(f"{report.path}: {report.rows} rows{form}; verdict {report.verdict.upper()}")
@@ -362,6 +371,20 @@ def _print_check(report: FileReport, as_json: bool) -> None:
         print(f"rows: {_status_line(report)}")
     print("\n".join(_issue_lines(report)) or "  no issues")
     print(_drift_line(report))
+    if estimate is not None:
+        print(_estimate_line(estimate))
+
+
+def _estimate_line(estimate: PerformanceEstimate) -> str:
+    """Expected performance once the labels arrive, or why it cannot be trusted."""
+    parts = "  ".join(
+        f"{name} {_with_interval(estimate.values[name], estimate.intervals[name])}"
+        for name in ("roc_auc", "accuracy", "precision", "recall", "f1")
+    )
+    head = f"estimated performance on these {estimate.rows} rows ({estimate.level:.0%} intervals, no labels needed)"
+    if not estimate.reliable:
+        return f"{head}: not reliable, {estimate.reason}\n  (for reference only) {parts}"
+    return f"{head}:\n  {parts}"
 
 
 def _evaluate(args: argparse.Namespace, bundle: Bundle) -> int:
@@ -420,7 +443,7 @@ def _width(interval: list[float] | None) -> float:
     return interval[1] - interval[0] if interval else 0.0
 
 
-def _with_interval(value: float | None, interval: list[float] | None) -> str:
+def _with_interval(value: float | None, interval: Sequence[float] | None) -> str:
     """``0.843 (0.821-0.866)``, or the bare value where there is no interval."""
     if interval is None or value is None:
         return _fmt(value)
@@ -538,16 +561,23 @@ def _history(args: argparse.Namespace) -> int:
             if count:
                 print(line)
         return EXIT_OK
-    print(f"{'when (UTC)':<20} {'file':<28} {'rows':>9} {'verdict':<8} {'positive':>8} {'band':>9}  largest drift")
-    for run, rate, band, psi in zip(history.runs, history.positive_rate, history.band, history.psi, strict=True):
+    print(
+        f"{'when (UTC)':<20} {'file':<28} {'rows':>9} {'verdict':<8} {'positive':>8} {'band':>9}"
+        f" {'est. ROC AUC':>19}  largest drift"
+    )
+    series = zip(history.runs, history.positive_rate, history.band, history.psi, history.estimated_auc, strict=True)
+    for run, rate, band, psi, estimate in series:
         data = run["scoredesk"]
         drifts = [(value, name) for value, name in zip(psi, history.features, strict=True) if value is not None]
         worst = f"{max(drifts)[1]} {max(drifts)[0]:.3f}" if drifts else "-"
         band_text = f"{band['low']:.0%}–{band['high']:.0%}" if band else "-"
         when, name = str(run.get("@timestamp", "?"))[:19], str(run.get("file", {}).get("name", "?"))[:28]
+        estimated = "-" if estimate is None else f"{estimate.value:.3f} ({estimate.low:.2f}-{estimate.high:.2f})"
+        if estimate is not None and not estimate.reliable:
+            estimated += "?"
         print(
             f"{when:<20} {name:<28} {data['rows']['total']:>9,}"
-            f" {str(data.get('verdict', '?')):<8} {_fmt(rate, 3):>8} {band_text:>9}  {worst}"
+            f" {str(data.get('verdict', '?')):<8} {_fmt(rate, 3):>8} {band_text:>9} {estimated:>19}  {worst}"
         )
     for alert in history.alerts:
         print(f"ALERT {alert.kind}: {alert.message}")

@@ -30,6 +30,7 @@ __all__ = [
     "PerformanceEstimate",
     "calibration_error",
     "card_calibration_error",
+    "estimate_for_card",
     "estimate_performance",
 ]
 
@@ -174,3 +175,8 @@ def estimate_performance(
         reason=reason,
         calibration_error=calibration,
     )
+
+
+def estimate_for_card(scores: ScoreAccumulator, card_raw: Mapping[str, Any]) -> PerformanceEstimate:
+    """The estimate for rows a bundle scored, trusted as far as its card's calibration allows."""
+    return estimate_performance(scores, card_calibration_error(card_raw))

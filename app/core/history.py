@@ -8,7 +8,50 @@ from typing import Any
 
 from app.core.drift import PSI_ALERT
 
-__all__ = ["Alert", "RunHistory", "summarise_runs", "well_formed"]
+__all__ = ["Alert", "EstimatedAuc", "RunHistory", "summarise_runs", "well_formed"]
+
+
+@dataclass(frozen=True)
+class EstimatedAuc:
+    """One run's ROC AUC estimated without labels, its interval, and what it is judged against."""
+
+    value: float
+    low: float
+    high: float
+    reliable: bool
+    test: float | None  # the test-set ROC AUC of the model that scored the run
+    gate: float | None  # the build's gate on the test-set ROC AUC
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "value": self.value,
+            "ci": [self.low, self.high],
+            "reliable": self.reliable,
+            "test": self.test,
+            "gate": self.gate,
+        }
+
+
+def _estimated_auc(data: dict[str, Any]) -> EstimatedAuc | None:
+    """The run's estimate, or None for runs logged before estimates were, or a malformed one."""
+    estimate = data.get("estimated_performance")
+    if not isinstance(estimate, dict) or not isinstance(auc := estimate.get("roc_auc"), dict):
+        return None
+    value, interval = auc.get("value"), auc.get("ci")
+    if value is None or not _number(value) or not isinstance(interval, list) or len(interval) != 2:
+        return None
+    if not all(map(_number, interval)):
+        return None
+    test, gate = estimate.get("test_roc_auc"), estimate.get("roc_auc_gate")
+    return EstimatedAuc(
+        float(value),
+        float(interval[0]),
+        float(interval[1]),
+        estimate.get("reliable") is True,
+        float(test) if test is not None and _number(test) else None,
+        float(gate) if gate is not None and _number(gate) else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -16,7 +59,7 @@ class Alert:
     """Something in a run that needs a person's attention."""
 
     run: int  # index into RunHistory.runs
-    kind: str  # drift | positive_rate
+    kind: str  # drift | positive_rate | estimated_performance
     message: str
 
 
@@ -31,6 +74,7 @@ class RunHistory:
     band: list[dict[str, float] | None] = field(default_factory=list)
     deciles: list[list[float]] = field(default_factory=list)
     issue_rates: dict[str, list[float]] = field(default_factory=dict)
+    estimated_auc: list[EstimatedAuc | None] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
     skipped: int = 0  # log records that are not well-formed score records (another tool's, or edited)
     unfinished: int = 0  # runs that failed or were cancelled: they have no scores to draw
@@ -51,8 +95,11 @@ class RunHistory:
                     "positive_rate": rate,
                     "positive_rate_band": band,
                     "deciles": deciles,
+                    "estimated_roc_auc": estimate.to_dict() if estimate else None,
                 }
-                for run, rate, band, deciles in zip(self.runs, self.positive_rate, self.band, self.deciles, strict=True)
+                for run, rate, band, deciles, estimate in zip(
+                    self.runs, self.positive_rate, self.band, self.deciles, self.estimated_auc, strict=True
+                )
             ],
             "features": self.features,
             "psi": self.psi,
@@ -135,8 +182,21 @@ def summarise_runs(records: Sequence[Any], limit: int | None = None, skipped: in
         for code in codes:
             history.issue_rates[code].append(data.get("issues", {}).get(code, 0) / total)
         where = f"{run.get('@timestamp', '?')} ({run.get('file', {}).get('name', '?')})"
+        estimate = _estimated_auc(data)
+        history.estimated_auc.append(estimate)
+        if estimate and estimate.reliable and estimate.gate is not None and estimate.high < estimate.gate:
+            history.alerts.append(
+                Alert(
+                    index,
+                    "estimated_performance",
+                    f"{where}: estimated ROC AUC {estimate.value:.3f} ({estimate.low:.3f}–{estimate.high:.3f})"
+                    f" is below the model's gate of {estimate.gate:g} even at its upper bound",
+                )
+            )
+        statuses = data.get("drift_status", {}) if isinstance(data.get("drift_status"), dict) else {}
         for name, value in drift.items():
-            if value is not None and value >= PSI_ALERT:
+            # A run logged with the significance test says whether its PSI was more than sampling noise.
+            if value is not None and value >= PSI_ALERT and statuses.get(name, "alert") == "alert":
                 history.alerts.append(
                     Alert(index, "drift", f"{where}: {name} drifted, PSI {value:.2f} (alert from {PSI_ALERT})")
                 )

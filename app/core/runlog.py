@@ -29,6 +29,7 @@ import numpy as np
 from app.core.bundle import Bundle
 from app.core.card import ModelCard
 from app.core.checks import STATUS_NAMES
+from app.core.estimation import estimate_for_card
 from app.core.fileio import sha256_file
 from app.core.metrics import ScoreAccumulator, positive_rate_band
 from app.core.paths import user_data_dir
@@ -188,6 +189,16 @@ def _envelope(run_id: str, started: dt.datetime, duration_s: float, outcome: str
     }
 
 
+def _estimate_fields(scores: ScoreAccumulator, bundle: Bundle) -> dict[str, Any]:
+    """The run's performance estimate, with the test-set ROC AUC and its gate to compare it against."""
+    raw = bundle.card.raw
+    gate = next((g.get("min") for g in raw.get("gates", []) if g.get("metric") == "test.roc_auc"), None)
+    return estimate_for_card(scores, raw).to_dict() | {
+        "test_roc_auc": raw.get("metrics", {}).get("test", {}).get("roc_auc"),
+        "roc_auc_gate": gate,
+    }
+
+
 def run_record(
     *,
     report: FileReport,
@@ -219,6 +230,8 @@ def run_record(
             "threshold": scores.threshold,
             "scores": summary,
             "positive_rate_band": band,
+            # What performance to expect once the labels arrive (CBPE): History plots its ROC AUC per run.
+            "estimated_performance": _estimate_fields(scores, bundle),
             "mapping": (
                 {"name": report.mapping_file["name"], "sha256": report.mapping_file["sha256"]}
                 if report.mapping_file

@@ -85,6 +85,41 @@ class ScoreTrend(ChartWidget):
         axes.legend(fontsize=8, loc="upper left")
 
 
+class EstimateTrend(ChartWidget):
+    """ROC AUC estimated without labels per run, with its interval, against the test set and the gate."""
+
+    def draw_chart(self, axes: Axes, history: RunHistory) -> None:
+        runs = range(len(history.runs))
+        for run, estimate in zip(runs, history.estimated_auc, strict=True):
+            if estimate is None:
+                continue
+            color = "#1f6fb2" if estimate.reliable else "#9a9a9a"  # grey: calibration too poor to trust it
+            axes.errorbar(
+                [run],
+                [estimate.value],
+                yerr=[[estimate.value - estimate.low], [estimate.high - estimate.value]],
+                fmt="o",
+                color=color,
+                ecolor=color,
+                alpha=0.8,
+                elinewidth=6,
+                capsize=0,
+            )
+        shown = [e for e in history.estimated_auc if e is not None]
+        tests = [e.test for e in shown if e.test is not None]
+        gates = [e.gate for e in shown if e.gate is not None]
+        if tests:
+            axes.axhline(tests[-1], color="#4a9d5b", linestyle="--", linewidth=1, label=f"test set {tests[-1]:.3f}")
+        if gates:
+            axes.axhline(gates[-1], color="#c0392b", linestyle=":", linewidth=1.2, label=f"gate {gates[-1]:g}")
+        axes.plot([], [], "o", color="#1f6fb2", label="estimated, 95% interval")
+        axes.set_xticks(list(runs), _labels(history), fontsize=7)
+        axes.set_ylim(0.4, 1)
+        axes.set_ylabel("ROC AUC")
+        axes.set_xlabel("run (grey: unreliable, poor calibration)")
+        axes.legend(fontsize=7, loc="lower left")
+
+
 class IssueTrend(ChartWidget):
     """Share of rows with each issue code, run by run."""
 
@@ -113,10 +148,12 @@ class HistoryPanel(QWidget):
         self.heatmap = PsiHeatmap("Drift per feature and run (PSI)")
         self.scores = ScoreTrend("Scores and positive rate per run")
         self.issues = IssueTrend("Issue rates per run")
+        self.estimate = EstimateTrend("Estimated ROC AUC per run (no labels)")
         grid = QGridLayout()
         grid.addWidget(self.heatmap, 0, 0, 2, 1)
         grid.addWidget(self.scores, 0, 1)
-        grid.addWidget(self.issues, 1, 1)
+        grid.addWidget(self.estimate, 0, 2)
+        grid.addWidget(self.issues, 1, 1, 1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.alerts)
@@ -149,8 +186,10 @@ class HistoryPanel(QWidget):
             from app.core.drift import PSI_ALERT
 
             self.alerts.addItem(
-                f"No alerts: no feature crossed PSI {PSI_ALERT:g} and the positive rate stayed in its training band."
+                f"No alerts: no feature crossed PSI {PSI_ALERT:g}, the positive rate stayed in its training band and"
+                " no estimated ROC AUC fell below the gate."
             )
         self.heatmap.redraw(self.history)
         self.scores.redraw(self.history)
         self.issues.redraw(self.history)
+        self.estimate.redraw(self.history)

@@ -120,6 +120,23 @@ def test_check_json_has_the_contract_keys(tmp_path: Path, capsys) -> None:
     assert all(set(d) == {"psi", "status", "p_value", "significant"} for d in report["drift"].values())
 
 
+def test_check_estimates_performance_without_labels(capsys) -> None:
+    code, stdout, _ = run(["check", str(SAMPLE), "--json"], capsys)
+    assert code == EXIT_OK
+    estimate = json.loads(stdout)["estimated_performance"]
+    assert {"roc_auc", "accuracy", "precision", "recall", "f1", "confusion_matrix", "reliable", "reason"} <= set(
+        estimate
+    )
+    for name in ("roc_auc", "accuracy", "precision", "recall", "f1"):
+        low, high = estimate[name]["ci"]
+        assert low <= estimate[name]["value"] <= high, name
+    assert sum(estimate["confusion_matrix"].values()) == pytest.approx(estimate["rows"])
+    assert estimate["rows"] == 200
+    assert estimate["reliable"] is True
+    code, stdout, _ = run(["check", str(SAMPLE)], capsys)
+    assert "estimated performance on these 200 rows (95% intervals, no labels needed):" in stdout
+
+
 def test_check_on_missing_columns_reports_and_exits_2(tmp_path: Path, capsys) -> None:
     source = write_csv(sample_frame().drop(columns=["tenure"]), tmp_path / "in.csv")
     code, stdout, err = run(["check", str(source), "--json"], capsys)

@@ -38,6 +38,29 @@ def test_history_lists_runs_and_raises_alerts(tmp_path: Path, capsys: pytest.Cap
     text = capsys.readouterr().out
     assert "ALERT drift" in text
     assert "loyal.csv" in text
+    estimated = history["runs"][0]["estimated_roc_auc"]
+    assert estimated["ci"][0] < estimated["value"] < estimated["ci"][1]
+    assert estimated["test"] == pytest.approx(load_bundle().card.raw["metrics"]["test"]["roc_auc"])
+    assert estimated["gate"] == 0.83
+
+
+def test_history_alerts_when_the_estimated_roc_auc_cannot_reach_the_gate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 300 copies of one customer: the model cannot rank them, so once labels arrive ROC AUC will be 0.5
+    same = sample_frame().drop(columns=["notes"]).iloc[[0] * 300].reset_index(drop=True)
+    same["customer_id"] = [f"C{i:04d}" for i in range(300)]
+    assert main(["score", str(write_csv(same, tmp_path / "same.csv")), "-o", str(tmp_path / "s.csv")]) == EXIT_OK
+    assert main(["score", str(SAMPLE), "-o", str(tmp_path / "a.csv")]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["history", "--json"]) == EXIT_OK
+    history = json.loads(capsys.readouterr().out)
+    assert history["runs"][0]["estimated_roc_auc"]["value"] == pytest.approx(0.5)
+    kinds = {(alert["run"], alert["kind"]) for alert in history["alerts"]}
+    assert (0, "estimated_performance") in kinds
+    assert (1, "estimated_performance") not in kinds
+    assert main(["history"]) == EXIT_OK
+    assert "is below the model's gate of 0.83 even at its upper bound" in capsys.readouterr().out
 
 
 def test_explain_adds_each_rows_top_reasons(tmp_path: Path) -> None:

@@ -50,6 +50,11 @@ def test_a_score_run_writes_one_ecs_line(isolated_user_data: Path, tmp_path: Pat
     assert data["threshold"] == pytest.approx(0.19)
     band = data["positive_rate_band"]
     assert band["low"] < band["expected"] < band["high"]
+    estimate = data["estimated_performance"]
+    low, high = estimate["roc_auc"]["ci"]
+    assert low < estimate["roc_auc"]["value"] < high
+    assert estimate["rows"] == 200
+    assert estimate["reliable"] is True
 
 
 def test_no_row_values_are_logged_by_default(isolated_user_data: Path, tmp_path: Path) -> None:

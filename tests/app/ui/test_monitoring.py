@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -38,7 +39,7 @@ def test_a_cancelled_open_is_logged_as_unknown(qtbot, window: MainWindow, isolat
     assert run["file"]["name"] == "big.csv"
 
 
-def test_history_panel_shows_the_logged_runs(qtbot, window: MainWindow) -> None:
+def test_history_panel_shows_the_logged_runs(qtbot, window: MainWindow, tmp_path: Path) -> None:
     open_and_wait(qtbot, window, SAMPLE)
     open_and_wait(qtbot, window, LABELLED)
     panel = window.panels["History"]
@@ -47,6 +48,18 @@ def test_history_panel_shows_the_logged_runs(qtbot, window: MainWindow) -> None:
     assert "the last 2 scoring runs" in panel.summary.text()
     assert panel.heatmap.figure is not None  # drawn
     assert panel.alerts.count() >= 1
+    assert all(estimate is not None for estimate in panel.history.estimated_auc)
+    axes = panel.estimate.figure.axes[0]
+    bands = [line for line in axes.lines if line.get_marker() == "o" and len(line.get_xdata())]
+    assert len(bands) == 2  # one estimate with its interval per run
+    legend = [text.get_text() for text in axes.get_legend().get_texts()]
+    assert any(text.startswith("test set 0.8") for text in legend)
+    assert "gate 0.83" in legend
+    qtbot.waitUntil(lambda: panel.estimate.canvas is not None and panel.estimate.canvas.isVisible())
+    path = tmp_path / "history.png"
+    assert window.grab().save(str(path))
+    if os.environ.get("SHOT"):
+        window.grab().save(os.environ["SHOT"])
 
 
 def test_fairness_panel_shows_groups_for_the_card_and_the_file(qtbot, window: MainWindow) -> None:
