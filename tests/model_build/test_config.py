@@ -77,3 +77,52 @@ def test_scoring_max_missing_share_is_read_and_checked(tmp_path) -> None:
         else:
             with pytest.raises(ConfigError, match="max_missing_share"):
                 load_config(config)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "min = 0.83\n",
+            'min = 0.83\nbound = "lowest"\n',
+            "gate 'Ranks churners well': unknown bound 'lowest'; use one of point",
+        ),
+        ("level = 0.95\nresamples", "level = 95\nresamples", "[intervals] level should be a number within 0.5..1"),
+        ("resamples = 1000", "resamples = 10", "[intervals] resamples should be a whole number of at least 100"),
+        ("seed = 20261202\n", 'seed = "x"\n', "[intervals] seed should be a whole number"),
+        ('test = "delong"', 'test = "mcnemar"', "[comparison] test 'mcnemar' is not one of delong, paired_bootstrap"),
+        ('test = "delong"\nlevel = 0.95', 'test = "delong"\nlevel = 1.0', "[comparison] level should be"),
+        ("[intervals]\n", "[intervals]\nmethod = 1\n", "[intervals] has unknown setting(s) ['method']"),
+        (
+            'min = -0.005\nbound = "upper"\n',
+            "min = -0.005\nmax = 0.5\n",
+            "gate 'No regression against the shipped model' bounds 'champion.roc_auc_delta' on both sides",
+        ),
+    ],
+)
+def test_bad_interval_gate_and_comparison_settings_are_named(tmp_path: Path, old: str, new: str, message: str) -> None:
+    path = derive_config("telco_churn", tmp_path)
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(
+        ConfigError, match=message.replace("[", r"\[").replace("]", r"\]").replace("(", r"\(").replace(")", r"\)")
+    ):
+        load_config(path)
+
+
+def test_interval_comparison_and_calibration_settings_have_defaults(tmp_path: Path) -> None:
+    import re
+
+    path = derive_config("telco_churn", tmp_path)
+    text = re.sub(r"^\[(intervals|comparison|calibration)\]\n(?:[a-z_]+ = .*\n)*", "", path.read_text(), flags=re.M)
+    text = text.replace('bound = "upper"\n', "")
+    path.write_text(text)
+    config = load_config(path)
+    assert (config.intervals.level, config.intervals.resamples, config.intervals.seed) == (0.95, 1000, 20261202)
+    assert (config.comparison.test, config.comparison.level) == ("delong", 0.95)
+    assert config.calibration.method == "auto"
+    bounds = {g.metric: g.bound for g in config.gates}
+    # A champion delta gate with a minimum checks the upper end of the difference's interval; others the point.
+    assert bounds["champion.roc_auc_delta"] == "upper"
+    assert set(bounds.values()) == {"point", "upper"}

@@ -155,3 +155,30 @@ def test_dvc_repro_reruns_only_stale_stages(tmp_path: Path) -> None:
     changes = diff["model_build/metrics/telco_churn.json"]
     assert changes["roc_auc"]["old"] is not None
     assert changes["roc_auc"]["new"] != changes["roc_auc"]["old"]
+
+
+def test_mlflow_carries_the_intervals_and_the_champion_test(tmp_path: Path) -> None:
+    from mlflow.tracking import MlflowClient
+
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    config = derive_config("telco_churn", tmp_path, candidates=LOGISTIC_ONLY)
+    out = tmp_path / "bundle"
+    assert main(["--config", str(config), "--out", str(out), "--work", str(tmp_path / "w1")]) == 0  # the champion
+    assert main(["--config", str(config), "--out", str(out), "--work", str(tmp_path / "w2"), "--mlflow", uri]) == 0
+    client = MlflowClient(tracking_uri=uri)
+    runs = client.search_runs([client.get_experiment_by_name("telco_churn").experiment_id])
+    (run,) = [r for r in runs if "candidate" not in r.data.tags]  # the parent run (nested runs are candidates)
+    metrics, tags = run.data.metrics, run.data.tags
+    card = json.loads((out / "model_card.json").read_text())
+    low, high = card["metrics"]["test_ci"]["intervals"]["roc_auc"]
+    assert (metrics["test_roc_auc_low"], metrics["test_roc_auc_high"]) == pytest.approx((low, high))
+    assert metrics["test_ece"] == pytest.approx(card["calibration"]["ece"])
+    # The same model again: no difference, and the paired test says so.
+    assert metrics["champion_roc_auc_delta"] == 0.0
+    assert (metrics["champion_roc_auc_delta_low"], metrics["champion_roc_auc_delta_high"]) == (0.0, 0.0)
+    assert metrics["champion_roc_auc_p_value"] == 1.0
+    assert "champion_brier_p_value" in metrics
+    assert tags["champion_test"] == "delong"
+    assert tags["champion_roc_auc_outcome"] == "no_difference"
+    assert tags["calibration"] == "none"
+    assert tags["gate No regression against the shipped model"] == "passed"
