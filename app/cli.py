@@ -389,6 +389,7 @@ def _estimate_line(estimate: PerformanceEstimate) -> str:
 
 def _evaluate(args: argparse.Namespace, bundle: Bundle) -> int:
     from app.core.evaluation import evaluate_file
+    from app.core.threshold_intervals import too_wide
 
     result, report = evaluate_file(
         args.input,
@@ -417,7 +418,7 @@ def _evaluate(args: argparse.Namespace, bundle: Bundle) -> int:
     )
     if any(result["ci"].values()):
         print(f"  ({result['ci_level']:.0%} intervals: {result['ci_method']})")
-    wide = [k for k in ("roc_auc", "recall", "precision") if _width(result["ci"].get(k)) > WIDE_INTERVAL]
+    wide = [k for k in ("roc_auc", "recall", "precision") if too_wide(result["ci"].get(k))]
     for k in wide:
         low, high = result["ci"][k]
         print(
@@ -434,13 +435,6 @@ def _evaluate(args: argparse.Namespace, bundle: Bundle) -> int:
     if report.verdict != "ok":
         print(f"input verdict {report.verdict}; run `check` for details")
     return EXIT_OK
-
-
-WIDE_INTERVAL = 0.15  # an interval wider than this says little: the back-test file is too small
-
-
-def _width(interval: list[float] | None) -> float:
-    return interval[1] - interval[0] if interval else 0.0
 
 
 def _with_interval(value: float | None, interval: Sequence[float] | None) -> str:

@@ -31,6 +31,7 @@ __all__ = [
     "calibration_error",
     "card_calibration_error",
     "estimate_for_card",
+    "estimate_for_probabilities",
     "estimate_performance",
 ]
 
@@ -180,3 +181,12 @@ def estimate_performance(
 def estimate_for_card(scores: ScoreAccumulator, card_raw: Mapping[str, Any]) -> PerformanceEstimate:
     """The estimate for rows a bundle scored, trusted as far as its card's calibration allows."""
     return estimate_performance(scores, card_calibration_error(card_raw))
+
+
+def estimate_for_probabilities(
+    probability: np.ndarray, threshold: float, card_raw: Mapping[str, Any]
+) -> PerformanceEstimate:
+    """The estimate for a scored file's probabilities (NaN for rows not scored) at ``threshold``."""
+    scores = ScoreAccumulator(threshold)
+    scores.add(np.asarray(probability, dtype=np.float64))
+    return estimate_for_card(scores, card_raw)

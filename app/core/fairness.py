@@ -11,10 +11,20 @@ import pandas as pd
 
 from app.core.card import ModelCard
 from app.core.decisions import usable_rows
+from app.core.intervals import CI_LEVEL
 from app.core.slices import all_slice_metrics, slice_metrics
 from app.core.table import ScoredTable
+from app.core.threshold_intervals import confusion_intervals
 
-__all__ = ["FileGroups", "card_slices", "file_groups", "file_slices", "min_group_rows", "tpr_gap_bound"]
+__all__ = [
+    "FileGroups",
+    "card_slices",
+    "file_groups",
+    "file_slices",
+    "min_group_rows",
+    "tpr_gap_bound",
+    "with_intervals",
+]
 
 
 @dataclass(frozen=True)
@@ -65,3 +75,27 @@ def file_slices(groups: FileGroups, card: ModelCard, threshold: float) -> dict[s
     return all_slice_metrics(
         groups.frame, groups.labels, groups.probability, card.sensitive, threshold, min_group_rows(card)
     )
+
+
+def with_intervals(slices: Mapping[str, Any], level: float = CI_LEVEL) -> dict[str, Any]:
+    """The slices with each group's ``ci``: the stratified bootstrap's interval of TPR, FPR, precision and
+    selection rate, drawn from the group's own counts (see app.core.threshold_intervals)."""
+    result: dict[str, Any] = {}
+    for attribute, found in slices.items():
+        groups = {}
+        for group, values in found["groups"].items():
+            positives = int(values["positives"])
+            negatives = int(values["rows"]) - positives
+            tp = round((values["tpr"] or 0.0) * positives)
+            fp = round((values["fpr"] or 0.0) * negatives)
+            drawn = confusion_intervals(positives, negatives, tp, fp, level=level)
+            groups[group] = values | {
+                "ci": {
+                    "tpr": drawn["recall"],
+                    "fpr": drawn["fpr"],
+                    "precision": drawn["precision"],
+                    "selection_rate": drawn["selection_rate"],
+                }
+            }
+        result[attribute] = dict(found) | {"groups": groups}
+    return result

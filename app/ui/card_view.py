@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ModelCardPanel", "card_html"]
 
+_SLICE_RATES = ("tpr", "fpr", "precision", "selection_rate")
+
 
 def _number(value: Any, digits: int = 4) -> str:  # noqa: ANN401 - an opaque JSON or Qt value
     if value is None:
@@ -28,6 +30,79 @@ def _table(header: list[str], rows: list[list[Any]]) -> str:
     return f"<table cellspacing='0' cellpadding='4' border='1' style='{style}'>{head}{body}</table>"
 
 
+def _interval(found: Any, digits: int = 4) -> str:  # noqa: ANN401 - a JSON value: [low, high] or null
+    if not isinstance(found, list | tuple) or len(found) != 2 or None in found:
+        return "n/a"
+    return f"{_number(float(found[0]), digits)}–{_number(float(found[1]), digits)}"
+
+
+def _with_interval(value: Any, found: Any, digits: int = 3) -> str:  # noqa: ANN401 - JSON values
+    text = _number(value, digits)
+    return text if found is None or value is None else f"{text} ({_interval(found, digits)})"
+
+
+def _bound(gate: dict[str, Any]) -> str:
+    limits = " and ".join(
+        b
+        for b in (
+            f"≥ {gate['min']:g}" if gate["min"] is not None else "",
+            f"≤ {gate['max']:g}" if gate["max"] is not None else "",
+        )
+        if b
+    )
+    bound = gate.get("bound", "point")
+    return limits if bound == "point" else f"{limits} ({bound} end of the interval)"
+
+
+def _comparison(comparison: dict[str, Any]) -> list[str]:
+    """Champion against challenger: each metric's difference with its interval and p-value."""
+    if not comparison.get("compared"):
+        reason = html.escape(comparison.get("reason", "")) if comparison else ""
+        return ["<h3>Champion vs challenger</h3>", f"<p>Not compared{': ' + reason if reason else ''}.</p>"]
+    tests = comparison.get("tests", {})
+    level = comparison.get("test_level")
+    rows = [
+        [
+            name,
+            _number(found.get("difference")),
+            _interval(found.get("ci")),
+            _number(found.get("p_value"), 3),
+            html.escape(str(found.get("test", ""))),
+        ]
+        for name, found in tests.items()
+    ]
+    champion = comparison.get("champion", {})
+    head = (
+        f"<p>Challenger (this model) minus champion (version {html.escape(str(champion.get('version')))}) on the"
+        f" same {comparison.get('rows', 0):,} test rows"
+        + (f", {level:.0%} intervals" if isinstance(level, float) else "")
+        + f"; decisions that flip: {_number(comparison.get('decision_flip_share'), 3)}.</p>"
+    )
+    if not rows:  # a card built before the paired tests: the bare deltas
+        rows = [[k, _number(v), "n/a", "n/a", "none"] for k, v in comparison.get("deltas", {}).items()]
+    return ["<h3>Champion vs challenger</h3>", head, _table(["metric", "difference", "interval", "p", "test"], rows)]
+
+
+def _calibration(raw: dict[str, Any]) -> list[str]:
+    from app.core.estimation import MAX_CALIBRATION_ERROR, card_calibration_error
+
+    ece = card_calibration_error(raw)
+    stated = raw.get("calibration", {})
+    if ece is None:
+        return []
+    verdict = (
+        "good enough to estimate performance on files without labels"
+        if ece <= MAX_CALIBRATION_ERROR
+        else f"above {MAX_CALIBRATION_ERROR}: performance is not estimated on files without labels"
+    )
+    lines = [f"Expected calibration error on the test set: {ece:.3f} ({verdict})."]
+    if stated.get("method"):
+        lines.append(
+            f"Recalibration: {html.escape(str(stated['method']))}. {html.escape(str(stated.get('reason', '')))}"
+        )
+    return ["<h3>Calibration</h3>", "<p>" + "<br>".join(lines) + "</p>"]
+
+
 def _outcome(gate: dict[str, Any]) -> str:
     colour = "#2b7a3d" if gate["passed"] else "#c0392b"
     return f"<span style='color:{colour}'><b>{gate['status'].replace('_', ' ')}</b></span>"
@@ -36,6 +111,8 @@ def _outcome(gate: dict[str, Any]) -> str:
 def card_html(raw: dict[str, Any]) -> str:
     """The card as HTML."""
     model, provenance, test = raw["model"], raw.get("provenance", {}), raw.get("metrics", {}).get("test", {})
+    test_ci = raw.get("metrics", {}).get("test_ci", {})
+    intervals = test_ci.get("intervals", {})
     parts = [
         f"<h2>{html.escape(model['display_name'])} {html.escape(model['version'])}</h2>",
         f"<p>{html.escape(model.get('description', ''))}</p>",
@@ -55,28 +132,27 @@ def card_html(raw: dict[str, Any]) -> str:
             ],
         ),
         "<h3>Test-set metrics</h3>",
-        _table(["metric", "value"], [[k, _number(v)] for k, v in test.items() if not isinstance(v, dict)]),
+        _table(
+            ["metric", "value", f"{test_ci.get('level', 0.95):.0%} interval"],
+            [[k, _number(v), _interval(intervals.get(k))] for k, v in test.items() if not isinstance(v, dict)],
+        ),
+        f"<p>Intervals: {html.escape(str(test_ci.get('method')))}.</p>" if test_ci.get("method") else "",
         "<h3>Quality gates</h3>",
         _table(
-            ["gate", "metric", "bound", "value", "outcome"],
+            ["gate", "metric", "bound", "value checked", "outcome"],
             [
                 [
                     html.escape(g["name"]),
                     f"<tt>{g['metric']}</tt>",
-                    " and ".join(
-                        b
-                        for b in (
-                            f"≥ {g['min']:g}" if g["min"] is not None else "",
-                            f"≤ {g['max']:g}" if g["max"] is not None else "",
-                        )
-                        if b
-                    ),
+                    _bound(g),
                     _number(g["value"], 6),
                     _outcome(g),
                 ]
                 for g in raw.get("gates", [])
             ],
         ),
+        *_comparison(dict(raw.get("comparison", {}))),
+        *_calibration(raw),
     ]
     for attribute, result in raw.get("slices", {}).items():
         parts.append(f"<h3>Slices: {html.escape(attribute)}</h3>")
@@ -87,17 +163,17 @@ def card_html(raw: dict[str, Any]) -> str:
                     [
                         html.escape(group),
                         g["rows"],
-                        _number(g["tpr"], 3),
-                        _number(g["fpr"], 3),
-                        _number(g["precision"], 3),
-                        _number(g["selection_rate"], 3),
+                        *(_with_interval(g[m], (g.get("ci") or {}).get(m)) for m in _SLICE_RATES),
                     ]
                     for group, g in result["groups"].items()
                 ],
             )
         )
+        gaps_ci = result.get("gaps_ci") or {}
         parts.append(
-            "<p>Largest gaps: " + ", ".join(f"{k} {_number(v, 3)}" for k, v in result["gaps"].items()) + "</p>"
+            "<p>Largest gaps: "
+            + ", ".join(f"{k} {_with_interval(v, gaps_ci.get(k))}" for k, v in result["gaps"].items())
+            + "</p>"
         )
     parts.append("<h3>Permutation importances (drop in test ROC AUC)</h3>")
     parts.append(

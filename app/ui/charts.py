@@ -117,6 +117,17 @@ class RocChart(ChartWidget):
         axes.plot([0, 1], [0, 1], color="#999999", linestyle=":", linewidth=1)
         for curve in curves:
             label = f"{curve['name']} (AUC {curve['auc']:.3f})" if curve.get("auc") is not None else curve["name"]
+            band = curve.get("band")
+            if band is not None:  # the core's RocBand: where the curve stays across resamples
+                axes.fill_between(
+                    band.fpr,
+                    band.low,
+                    band.high,
+                    color=curve["color"],
+                    alpha=0.18,
+                    linewidth=0,
+                    label=f"{curve['name']}: {band.level:.0%} band",
+                )
             axes.plot(curve["fpr"], curve["tpr"], color=curve["color"], label=label, linewidth=1.6)
             if curve.get("point"):
                 axes.plot(*curve["point"], marker="o", color=curve["color"], markersize=7)
@@ -189,6 +200,33 @@ def _p_text(p_value: float | None) -> str:
     if p_value is None:
         return "n/a"
     return "< 0.001" if p_value < 0.001 else f"{p_value:.3f}"
+
+
+class GroupRateChart(ChartWidget):
+    """TPR and FPR per group of each sensitive attribute, with their intervals as error bars."""
+
+    def draw_chart(self, axes: Axes, slices: Mapping[str, Mapping[str, Any]]) -> None:
+        names: list[str] = []
+        for metric, color, offset in (("tpr", _COLORS["model"], -0.15), ("fpr", _COLORS["file"], 0.15)):
+            positions, values, below, above = [], [], [], []
+            row = 0
+            for attribute, found in slices.items():
+                for group, rates in found["groups"].items():
+                    if metric == "tpr":
+                        names.append(f"{attribute}={group}")
+                    interval = rates.get("ci", {}).get(metric)
+                    if rates[metric] is not None:
+                        positions.append(row + offset)
+                        values.append(rates[metric])
+                        below.append(rates[metric] - interval[0] if interval else 0.0)
+                        above.append(interval[1] - rates[metric] if interval else 0.0)
+                    row += 1
+            axes.errorbar(values, positions, xerr=[below, above], fmt="o", color=color, capsize=3, label=metric.upper())
+        axes.set_yticks(range(len(names)), names, fontsize=7)
+        axes.invert_yaxis()
+        axes.set_xlim(0, 1)
+        axes.set_xlabel("rate (bars: 95% interval)")
+        axes.legend(fontsize=8, loc="upper left")
 
 
 class DistributionChart(ChartWidget):

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from app.core.fairness import FileGroups, card_slices, file_groups, file_slices, min_group_rows, tpr_gap_bound
+from app.core.fairness import (
+    FileGroups,
+    card_slices,
+    file_groups,
+    file_slices,
+    min_group_rows,
+    tpr_gap_bound,
+    with_intervals,
+)
+from app.ui.charts import GroupRateChart
 from app.ui.lazy import WhenVisible
 from app.ui.widgets import ThresholdControl
 
@@ -31,9 +40,11 @@ class _SliceTable(QGroupBox):
         self.table.setHorizontalHeaderLabels(_HEADERS)
         self.table.verticalHeader().setVisible(False)
         self.gaps = QLabel(objectName=f"{name}:gaps", wordWrap=True)
+        self.chart = GroupRateChart(f"TPR and FPR per group, 95% intervals ({title.lower()})")
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.gaps)
+        layout.addWidget(self.chart, 1)
         self.flagged: list[str] = []
 
     def show_slices(self, slices: dict[str, Any] | None, bound: float | None, empty: str) -> None:
@@ -47,7 +58,12 @@ class _SliceTable(QGroupBox):
             for group, values in result["groups"].items():
                 row = self.table.rowCount()
                 self.table.insertRow(row)
-                cells = [attribute, group, f"{values['rows']:,}", *(_rate(values[m]) for m in _METRICS)]
+                cells = [
+                    attribute,
+                    group,
+                    f"{values['rows']:,}",
+                    *(_rate(values[m], values.get("ci", {}).get(m)) for m in _METRICS),
+                ]
                 for column, text in enumerate(cells):
                     self.table.setItem(row, column, QTableWidgetItem(text))
             gap = result["gaps"].get("tpr_gap")
@@ -63,11 +79,14 @@ class _SliceTable(QGroupBox):
                 if too_wide and self.table.item(row, 0).text() == attribute:
                     self.table.item(row, 3).setForeground(QBrush(_RED))
         self.table.resizeColumnsToContents()
-        self.gaps.setText("<br>".join(lines))
+        self.gaps.setText("<br>".join(lines) + "<br>Each rate with its 95% interval (stratified bootstrap).")
+        self.chart.redraw(slices)
 
 
-def _rate(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1%}"
+def _rate(value: float | None, interval: tuple[float, float] | None = None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.1%}" if interval is None else f"{value:.1%} ({interval[0]:.0%}–{interval[1]:.0%})"
 
 
 class FairnessPanel(QWidget):
@@ -113,12 +132,12 @@ class FairnessPanel(QWidget):
             if bound is not None
             else "The card declares no gate on the TPR gap."
         )
-        self.card_side.show_slices(card_slices(bundle.card, self.state.threshold), bound, "")
+        self.card_side.show_slices(with_intervals(card_slices(bundle.card, self.state.threshold)), bound, "")
         file_result = None
         if table is not None and table.has_labels:
             if self._file_groups is None:
                 self._file_groups = file_groups(table, bundle.card)
-            file_result = file_slices(self._file_groups, bundle.card, self.state.threshold)
+            file_result = with_intervals(file_slices(self._file_groups, bundle.card, self.state.threshold))
         self.file_side.show_slices(
             file_result, bound, f"Open a file with a '{bundle.card.target.column}' column to see its groups."
         )

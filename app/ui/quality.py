@@ -20,6 +20,7 @@ from app.ui.lazy import WhenVisible
 from app.ui.widgets import ThresholdControl
 
 if TYPE_CHECKING:
+    from app.core.estimation import PerformanceEstimate
     from app.core.metrics import Confusion
     from app.ui.state import AppState
 
@@ -104,6 +105,8 @@ class QualityPanel(QWidget):
         layout.addLayout(sides, 1)
         self.file_side.matrix.cellClicked.connect(self._cell_clicked)
         self._file_curves: dict[str, Any] | None = None
+        self._card_cache: dict[str, Any] = {}
+        self.estimate: PerformanceEstimate | None = None  # the unlabelled file's, as last shown
         self._update = WhenVisible(self, self.refresh)
         state.bundleChanged.connect(self._data_changed)
         state.tableChanged.connect(self._data_changed)
@@ -132,9 +135,40 @@ class QualityPanel(QWidget):
         assert labels is not None  # has_labels
         usable = usable_rows(labels, table.probability)
         y, p = labels[usable], table.probability[usable]
+        from app.core.intervals import delong_interval
+        from app.core.threshold_intervals import roc_band
+
         fpr, tpr, _ = roc_curve(y, p)
         fpr_points, tpr_points = thin_curve(fpr, tpr, limit=400)
-        return {"fpr": fpr_points, "tpr": tpr_points, "auc": roc_auc(y, p), "calibration": calibration_curve(y, p)}
+        return {
+            "fpr": fpr_points,
+            "tpr": tpr_points,
+            "auc": roc_auc(y, p),
+            "auc_ci": delong_interval(y, p),  # analytic: instant even at a million rows
+            "band": roc_band(y, p),
+            "calibration": calibration_curve(y, p),
+        }
+
+    def _card_extras(self) -> dict[str, Any]:
+        """The test set's ROC AUC interval (the card's, else DeLong's) and ROC band, once per model."""
+        bundle = self.state.bundle
+        assert bundle is not None
+        if self._card_cache.get("bundle") is not bundle:
+            import numpy as np
+
+            from app.core.intervals import delong_interval
+            from app.core.threshold_intervals import roc_band
+
+            stored = bundle.card.raw.get("test_predictions", {})
+            labels = np.asarray(stored.get("label", []), dtype=bool)
+            scores = np.asarray(stored.get("probability", []), dtype=np.float64)
+            stated = bundle.card.section("metrics").get("test_ci", {}).get("intervals", {}).get("roc_auc")
+            self._card_cache = {
+                "bundle": bundle,
+                "auc_ci": tuple(stated) if stated else (delong_interval(labels, scores) if labels.size else None),
+                "band": roc_band(labels, scores) if labels.size else None,
+            }
+        return self._card_cache
 
     def _draw_calibration(self) -> None:
         bundle = self.state.bundle
@@ -156,7 +190,8 @@ class QualityPanel(QWidget):
         self.card_side.matrix.show_confusion(card_confusion)
         curves = bundle.card.section("curves")
         auc = bundle.card.section("metrics").get("test", {}).get("roc_auc")
-        self.card_side.summary.setText(_summary(card_confusion, auc))
+        extras = self._card_extras()
+        self.card_side.summary.setText(_summary(card_confusion, auc, extras["auc_ci"]))
         self.card_side.roc.redraw(
             [
                 {
@@ -166,20 +201,23 @@ class QualityPanel(QWidget):
                     "auc": auc,
                     "color": "#1f6fb2",
                     "point": _point(card_confusion),
+                    "band": extras["band"],
                 }
             ]
         )
         file_ranked = self.state.file_ranked()
-        self.file_side.setEnabled(file_ranked is not None)
         if file_ranked is None:
-            self.file_side.matrix.show_confusion(None)
-            message = "Open a file with a '{}' column to back-test the model on it.".format(bundle.card.target.column)
-            self.file_side.summary.setText(message)
+            self._show_estimate(threshold)
             return
+        self.file_side.setTitle("This file")
+        self.file_side.setEnabled(True)
         confusion = file_ranked.confusion(threshold)
         self.file_side.matrix.show_confusion(confusion)
         assert self._file_curves is not None
-        self.file_side.summary.setText(_summary(confusion, self._file_curves["auc"]) + " Click a cell to see its rows.")
+        self.file_side.summary.setText(
+            _summary(confusion, self._file_curves["auc"], self._file_curves["auc_ci"])
+            + " Click a cell to see its rows."
+        )
         self.file_side.roc.redraw(
             [
                 {
@@ -189,6 +227,7 @@ class QualityPanel(QWidget):
                     "auc": self._file_curves["auc"],
                     "color": "#d9822b",
                     "point": _point(confusion),
+                    "band": self._file_curves["band"],
                 },
                 {
                     "name": "test set",
@@ -199,6 +238,42 @@ class QualityPanel(QWidget):
                 },
             ]
         )
+
+    def _show_estimate(self, threshold: float) -> None:
+        """An unlabelled file: what its metrics are expected to be once the labels arrive (CBPE)."""
+        bundle, table = self.state.bundle, self.state.table
+        assert bundle is not None
+        self.file_side.matrix.show_confusion(None)
+        if table is None:
+            self.file_side.setTitle("This file")
+            self.file_side.setEnabled(False)
+            self.file_side.summary.setText(
+                f"Open a file to see the performance expected on it, or one with a '{bundle.card.target.column}'"
+                " column to back-test the model on it."
+            )
+            return
+        from app.core.estimation import estimate_for_probabilities
+        from app.core.threshold_intervals import too_wide
+
+        estimate = estimate_for_probabilities(table.probability, threshold, bundle.card.raw)
+        self.estimate = estimate
+        self.file_side.setTitle("This file: estimated (no labels yet)")
+        self.file_side.matrix.show_confusion(_expected_confusion(estimate.confusion))
+        text = (
+            f"<b>Estimated on this file</b> ({estimate.rows:,} scored rows, no '{bundle.card.target.column}' column):"
+            f" {_estimate_text(estimate)}. What the metrics are expected to be once the labels arrive, from the"
+            " model's probabilities (confidence-based performance estimation)."
+        )
+        for name in (n for n in ("roc_auc", "recall", "precision") if too_wide(estimate.intervals[n])):
+            low, high = estimate.intervals[name] or (0.0, 0.0)
+            text += (
+                f"<br>{estimate.rows:,} rows: {_LABELS[name]} {_value(estimate.values[name], name)},"
+                f" {estimate.level:.0%} interval {_value(low, name)}–{_value(high, name)}: too wide to tell much."
+            )
+        if not estimate.reliable:
+            text = f"<span style='color:#888888'>{text}<br><b>Not reliable:</b> {estimate.reason}.</span>"
+        self.file_side.summary.setText(text)
+        self.file_side.setEnabled(estimate.reliable)  # greyed out when the estimate cannot be trusted
 
     def _cell_clicked(self, cell: str) -> None:
         table = self.state.table
@@ -216,14 +291,56 @@ def _point(confusion: Confusion | None) -> tuple[float, float] | None:
     return (confusion.fpr, confusion.recall)
 
 
-def _summary(confusion: Confusion | None, auc: float | None) -> str:
+def _summary(confusion: Confusion | None, auc: float | None, auc_ci: tuple[float, float] | None) -> str:
+    """The headline metrics with their intervals, and a plain warning when an interval is too wide."""
     if confusion is None:
         return ""
+    from app.core.threshold_intervals import metrics_with_intervals
+
+    found = metrics_with_intervals(confusion, auc, auc_ci)
     parts = [
-        f"ROC AUC {auc:.3f}" if auc is not None else "",
-        f"accuracy {confusion.accuracy:.1%}",
-        f"precision {confusion.precision:.1%}" if confusion.tp + confusion.fp else "precision n/a",
-        f"recall {confusion.recall:.1%}" if confusion.tp + confusion.fn else "recall n/a",
-        f"F1 {confusion.f1:.3f}" if confusion.f1 == confusion.f1 else "F1 n/a",
+        f"{label} {_with_interval(found.values[name], found.intervals[name], name)}"
+        for name, label in _LABELS.items()
+        if name != "roc_auc" or auc is not None
     ]
-    return ", ".join(p for p in parts if p) + "."
+    text = ", ".join(parts) + f" ({found.level:.0%} intervals)."
+    for name in found.too_wide():
+        low, high = found.intervals[name] or (0.0, 0.0)
+        text += (
+            f"<br>{found.rows:,} rows: {_LABELS[name]} {_value(found.values[name], name)},"
+            f" {found.level:.0%} interval {_value(low, name)}–{_value(high, name)}: too wide to tell much from"
+            " this file."
+        )
+    return text
+
+
+_LABELS = {"roc_auc": "ROC AUC", "accuracy": "accuracy", "precision": "precision", "recall": "recall", "f1": "F1"}
+
+
+def _value(value: float | None, name: str) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.3f}" if name in ("roc_auc", "f1") else f"{value:.1%}"
+
+
+def _with_interval(value: float | None, found: tuple[float, float] | None, name: str) -> str:
+    """``ROC AUC 0.843 (0.821–0.866)``; rates as percentages."""
+    if found is None or value is None:
+        return _value(value, name)
+    if name in ("roc_auc", "f1"):
+        return f"{value:.3f} ({found[0]:.3f}–{found[1]:.3f})"
+    return f"{value:.1%} ({found[0]:.1%}–{found[1]:.1%})"
+
+
+def _estimate_text(estimate: PerformanceEstimate) -> str:
+    return ", ".join(
+        f"{label} {_with_interval(estimate.values[name], estimate.intervals[name], name)}"
+        for name, label in _LABELS.items()
+    )
+
+
+def _expected_confusion(expected: dict[str, float]) -> Confusion:
+    """The expected confusion matrix in whole rows, for the matrix widget."""
+    from app.core.metrics import Confusion
+
+    return Confusion(*(round(expected[cell]) for cell in ("tp", "fp", "tn", "fn")))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -324,3 +325,70 @@ def test_drift_tab_says_when_a_file_is_too_small_to_tell(qtbot, window: MainWind
     qtbot.waitUntil(lambda: "Drifted: tenure" in panel.summary.text())
     labels = [tick.get_text() for tick in panel.psi_chart.figure.axes[0].get_yticklabels()]
     assert labels[0] == "tenure  (p < 0.001)"
+
+
+def test_model_quality_shows_each_metric_with_its_interval_and_a_roc_band(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    open_and_wait(qtbot, window, LABELLED)
+    quality = window.panels["Model quality"]
+    window.tabs.setCurrentWidget(quality)
+    card_text = quality.card_side.summary.text()
+    assert re.search(r"ROC AUC 0\.8\d\d \(0\.8\d\d–0\.8\d\d\)", card_text), card_text
+    assert re.search(r"recall \d+\.\d% \(\d+\.\d%–\d+\.\d%\)", card_text), card_text
+    assert "(95% intervals)" in card_text
+    assert "too wide" not in card_text  # 1,409 test rows tell enough
+    for side in (quality.card_side, quality.file_side):
+        axes = side.roc.figure.axes[0]
+        assert axes.collections, "no shaded band around the ROC curve"
+        assert any("95% band" in text.get_text() for text in axes.get_legend().get_texts())
+    qtbot.waitUntil(lambda: quality.file_side.roc.canvas is not None and quality.file_side.roc.canvas.isVisible())
+    assert window.grab().save(str(tmp_path / "quality.png"))
+    if os.environ.get("SHOT"):
+        window.grab().save(os.environ["SHOT"])
+
+
+def test_a_small_labelled_file_says_its_interval_is_too_wide(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    labelled = pd.read_csv(LABELLED, dtype=str, keep_default_na=False).head(60)
+    open_and_wait(qtbot, window, write_csv(labelled, tmp_path / "sixty.csv"))
+    quality = window.panels["Model quality"]
+    window.tabs.setCurrentWidget(quality)
+    text = quality.file_side.summary.text()
+    assert re.search(r"60 rows: recall \d+\.\d%, 95% interval \d+\.\d%–\d+\.\d%: too wide to tell much", text), text
+
+
+def test_an_unlabelled_file_gets_its_performance_estimated(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    open_and_wait(qtbot, window, SAMPLE)
+    quality = window.panels["Model quality"]
+    window.tabs.setCurrentWidget(quality)
+    assert quality.file_side.title() == "This file: estimated (no labels yet)"
+    assert quality.file_side.isEnabled()
+    text = quality.file_side.summary.text()
+    assert "Estimated on this file" in text
+    assert re.search(r"ROC AUC 0\.\d{3} \(0\.\d{3}–0\.\d{3}\)", text), text
+    estimate = quality.estimate
+    assert estimate is not None
+    assert sum(quality.file_side.matrix.counts().values()) == estimate.rows == 200
+    before = quality.file_side.matrix.counts()["tp"]
+    quality.threshold.spin.setValue(0.6)
+    assert quality.file_side.matrix.counts()["tp"] < before  # the estimate follows the threshold
+    qtbot.waitUntil(lambda: quality.card_side.roc.canvas is not None and quality.card_side.roc.canvas.isVisible())
+    assert window.grab().save(str(tmp_path / "estimate.png"))
+    if os.environ.get("SHOT2"):
+        window.grab().save(os.environ["SHOT2"])
+
+
+def test_the_estimate_is_greyed_out_with_its_reason_when_calibration_is_poor(qtbot, window: MainWindow, bundle) -> None:
+    import dataclasses
+
+    from app.core.card import ModelCard
+
+    raw = dict(bundle.card.raw) | {"calibration": {"ece": 0.12, "method": "none"}}
+    window.use_bundle(dataclasses.replace(bundle, card=ModelCard.from_dict(raw)))
+    open_and_wait(qtbot, window, SAMPLE)
+    quality = window.panels["Model quality"]
+    window.tabs.setCurrentWidget(quality)
+    assert not quality.file_side.isEnabled()
+    text = quality.file_side.summary.text()
+    assert "Not reliable:" in text
+    assert "calibration error 0.120" in text

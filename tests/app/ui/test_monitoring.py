@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -73,6 +74,26 @@ def test_fairness_panel_shows_groups_for_the_card_and_the_file(qtbot, window: Ma
     window.state.set_threshold(0.7)
     assert panel.card_side.table.item(0, 3).text() != before  # recomputed at the new threshold
     assert "gate" in panel.note.text()
+
+
+def test_fairness_group_rates_carry_their_intervals(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    open_and_wait(qtbot, window, LABELLED)
+    panel = window.panels["Fairness"]
+    window.tabs.setCurrentWidget(panel)
+    tpr = panel.card_side.table.item(0, 3).text()
+    match = re.fullmatch(r"(\d+\.\d)% \((\d+)%–(\d+)%\)", tpr)
+    assert match, tpr
+    value, low, high = (float(g) for g in match.groups())
+    assert low <= value <= high
+    for side in (panel.card_side, panel.file_side):
+        axes = side.chart.figure.axes[0]
+        bars = [c for c in axes.collections if c.get_segments()]
+        assert len(bars) == 2  # TPR and FPR, each with its error bars
+        assert len(bars[0].get_segments()) == side.table.rowCount()
+    qtbot.waitUntil(lambda: panel.file_side.chart.canvas is not None and panel.file_side.chart.canvas.isVisible())
+    assert window.grab().save(str(tmp_path / "fairness.png"))
+    if os.environ.get("SHOT"):
+        window.grab().save(os.environ["SHOT"])
 
 
 def test_a_gap_above_the_gate_is_flagged_red(qtbot) -> None:
