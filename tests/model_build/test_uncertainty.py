@@ -70,8 +70,9 @@ def test_every_slice_group_that_counts_in_the_gaps_has_intervals(telco_build: Bu
         low, high = result["gaps_ci"]["tpr_gap"]
         assert low <= high
         largest_gaps.append(high)
-    # The largest gap's upper end is the largest of the attributes' upper ends, or close (same resamples).
-    assert card["metrics"]["test_ci"]["intervals"]["max_tpr_gap"][1] <= max(largest_gaps) + 1e-12
+    # The largest gap is taken over the attributes resample by resample, so its upper end is at least each
+    # attribute's (equal here: senior_citizen's gap is the larger one in every resample).
+    assert card["metrics"]["test_ci"]["intervals"]["max_tpr_gap"][1] >= max(largest_gaps) - 1e-12
 
 
 def _gate(bound: str, **limits: float) -> GateConfig:
