@@ -134,7 +134,11 @@ def card_html(raw: dict[str, Any]) -> str:
         "<h3>Test-set metrics</h3>",
         _table(
             ["metric", "value", f"{test_ci.get('level', 0.95):.0%} interval"],
-            [[k, _number(v), _interval(intervals.get(k))] for k, v in test.items() if not isinstance(v, dict)],
+            [
+                [k, _number(v), _interval(intervals.get(k)) if k in intervals or not intervals else ""]
+                for k, v in test.items()
+                if not isinstance(v, dict)
+            ],
         ),
         f"<p>Intervals: {html.escape(str(test_ci.get('method')))}.</p>" if test_ci.get("method") else "",
         "<h3>Quality gates</h3>",

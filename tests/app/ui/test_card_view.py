@@ -1,0 +1,38 @@
+"""The Model card tab: the card's metrics with their intervals, the gates' bounds, the champion test."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from app.ui.card_view import card_html
+from app.ui.main_window import MainWindow
+
+
+def test_the_card_view_shows_each_metric_with_its_interval(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    panel = window.panels["Model card"]
+    window.tabs.setCurrentWidget(panel)
+    text = panel.browser.toPlainText()
+    raw = window.state.bundle.card.raw
+    low, high = raw["metrics"]["test_ci"]["intervals"]["roc_auc"]
+    assert f"{low:.4f}–{high:.4f}" in text  # the card's own bootstrap interval, as the build stored it
+    assert "95% interval" in text
+    assert "stratified bootstrap, 1000 resamples" in text
+    assert re.search(r"\d\.\d{3} \(0\.\d{3}–0\.\d{3}\)", text), "slice rates carry their intervals"
+    assert "Champion vs challenger" in text
+    assert "upper end of the interval" in text  # the no-regression gate checks the difference's upper end
+    assert "Expected calibration error on the test set: 0.0" in text
+    assert window.grab().save(str(tmp_path / "card.png"))
+    if os.environ.get("SHOT"):
+        window.grab().save(os.environ["SHOT"])
+
+
+def test_a_card_from_before_the_intervals_still_renders(window: MainWindow) -> None:
+    raw = dict(window.state.bundle.card.raw)
+    raw["metrics"] = {"test": raw["metrics"]["test"]}
+    raw["comparison"] = {"compared": False, "reason": "no shipped bundle"}
+    raw.pop("calibration", None)
+    html = card_html(raw)
+    assert "n/a" in html
+    assert "Not compared: no shipped bundle" in html
