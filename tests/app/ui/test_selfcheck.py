@@ -13,7 +13,7 @@ def test_self_check_draws_every_chart_of_the_labelled_sample(qtbot, bundle: Bund
     assert passed, detail
     assert "9 of 9 tabs rendered offscreen" in detail
     assert "telco_churn_labelled.csv shown with 500 rows" in detail
-    assert "14 of 14 charts drawn" in detail
+    assert "17 of 17 charts drawn" in detail
 
 
 def test_self_check_fails_when_a_chart_cannot_draw_its_text(qtbot, bundle: Bundle, monkeypatch) -> None:
@@ -25,7 +25,7 @@ def test_self_check_fails_when_a_chart_cannot_draw_its_text(qtbot, bundle: Bundl
     monkeypatch.setattr(backend_agg, "get_font", missing_font)
     passed, detail = check_main_window(bundle)
     assert not passed
-    assert "0 of 14 charts drawn" in detail
+    assert "0 of 17 charts drawn" in detail
     assert "FileNotFoundError: No such file or directory: 'LastResortHE-Regular.ttf'" in detail
 
 
@@ -35,5 +35,5 @@ def test_self_check_fails_when_a_chart_is_never_drawn(qtbot, bundle: Bundle, mon
     monkeypatch.setattr(ExplanationChart, "show_contributions", lambda self, *args, **kwargs: None)
     passed, detail = check_main_window(bundle)
     assert not passed
-    assert "12 of 14 charts drawn" in detail  # the Results and What-if explanations
+    assert "15 of 17 charts drawn" in detail  # the Results and What-if explanations
     assert "Why this score: RuntimeError: never drawn" in detail
