@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 # The CLI's commands (app/cli.py; a test keeps the two lists equal). Here so the window starts without the CLI.
-CLI_COMMANDS = frozenset({"score", "check", "evaluate", "info", "history", "self-test", "model"})
+CLI_COMMANDS = frozenset({"score", "check", "evaluate", "report", "info", "history", "self-test", "model"})
 
 
 def file_to_open(arguments: Sequence[str]) -> Path | None:

@@ -1,4 +1,4 @@
-"""The headless command line: score, check, evaluate, info and self-test.
+"""The headless command line: score, check, evaluate, report, info and self-test.
 
 Exit codes: 0 done (warnings allowed); 2 the input or the arguments cannot be used
 (one line on stderr names the file and the problem, and no output file is left);
@@ -152,6 +152,17 @@ def _parser() -> _Parser:
         metavar="N",
         help="bootstrap resamples for the intervals (default 1000; 0 for none)",
     )
+    report = commands.add_parser(
+        "report",
+        parents=[model, reading],
+        help="a self-contained HTML report on a file: summary, sanity, drift, quality, decisions, fairness, card",
+    )
+    report.add_argument("input", type=Path, metavar="IN")
+    report.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="the HTML file to write")
+    report.add_argument(
+        "--threshold", type=_threshold, default=None, metavar="T", help="decision threshold (default: the card's)"
+    )
+    report.add_argument("--title", default=None, metavar="TEXT", help="the report's title (default: the file's name)")
     info = commands.add_parser("info", parents=[model], help="the model card's summary")
     info.add_argument("--json", action="store_true")
     history = commands.add_parser(
@@ -458,6 +469,26 @@ def _resamples(text: str) -> int:
     return value
 
 
+def _report(args: argparse.Namespace, bundle: Bundle) -> int:
+    """``report``: the file scored at the card's costs, written as one HTML page (the window's Export report…)."""
+    from app.core.table import load_table
+    from app.report import ReportRequest, write_report
+
+    if str(args.output) == "-":
+        raise InputError("report: -o - is not supported; give a file name such as report.html")
+    if args.output.exists() and args.input.exists() and args.output.resolve() == args.input.resolve():
+        raise InputError(f"{args.output}: the report would overwrite the input file; choose another -o")
+    table = load_table(args.input, bundle, options=_options(args, bundle))
+    request = ReportRequest.at_card_costs(table, bundle, args.threshold, args.title)
+    out = write_report(request, args.output)
+    _, acted = request.expected_at_threshold()
+    print(
+        f"Wrote the report on {args.input} to {out}: {table.report.rows} rows, verdict {table.report.verdict.upper()};"
+        f" {acted} to act on at threshold {request.threshold:.2f}."
+    )
+    return EXIT_OK
+
+
 def card_summary(bundle: Bundle) -> dict[str, Any]:
     """The facts ``info`` shows."""
     raw = bundle.card.raw
@@ -639,6 +670,7 @@ _HANDLERS = {
     "score": _score,
     "check": _check,
     "evaluate": _evaluate,
+    "report": _report,
     "info": _info,
     "self-test": _self_test,
     "model": _model,
