@@ -8,6 +8,7 @@ it prints with a page per section. The same request gives the same bytes but for
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -69,15 +70,29 @@ footer { margin-top: 32px; color: #57606a; font-size: 12px; border-top: 1px soli
 """.strip()
 
 
-def build_report(request: ReportRequest, now: datetime | None = None) -> str:
-    """The report's HTML; ``now`` (UTC, default the present) is the only input that is not the request's."""
+def build_report(
+    request: ReportRequest,
+    now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> str:
+    """The report's HTML; ``now`` (UTC, default the present) is the only input that is not the request's.
+
+    ``progress(done, total)`` hears of each section drawn; ``cancelled()`` is asked between sections, and a
+    True answer raises ``Cancelled``.
+    """
+    from app.core.dialects import Cancelled
+
     now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     card = request.bundle.card
     title = request.title or f"Scoring report: {request.table.path.name}"
-    sections = [
-        el("section", el("h2", heading), draw(request, now), id=section_id, class_="report-section")
-        for section_id, heading, draw in SECTIONS
-    ]
+    sections = []
+    for done, (section_id, heading, draw) in enumerate(SECTIONS):
+        if cancelled is not None and cancelled():
+            raise Cancelled("the report was cancelled")
+        if progress is not None:
+            progress(done, len(SECTIONS))
+        sections.append(el("section", el("h2", heading), draw(request, now), id=section_id, class_="report-section"))
     contents = el("nav", el("ol", *(el("li", el("a", heading, href=f"#{sid}")) for sid, heading, _ in SECTIONS)))
     header = el(
         "header",
@@ -110,13 +125,20 @@ def build_report(request: ReportRequest, now: datetime | None = None) -> str:
     return f'<!DOCTYPE html>\n<html lang="en">\n<head>\n{head}\n</head>\n<body>\n{body}\n</body>\n</html>\n'
 
 
-def write_report(request: ReportRequest, out: Path, now: datetime | None = None) -> Path:
-    """Write the report to ``out`` atomically (never the input file); returns ``out``."""
-    from app.core.fileio import atomic_write_text
+def write_report(
+    request: ReportRequest,
+    out: Path,
+    now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Path:
+    """Write the report to ``out`` atomically (never the input file, nothing on failure); returns ``out``."""
+    from app.core.fileio import atomic_write_text, output_target
     from app.core.reading import InputError
 
     out, source = Path(out), request.table.path
+    output_target(out)  # a folder or a device is refused before the report is drawn, not after
     if out.exists() and source.exists() and out.resolve() == source.resolve():
         raise InputError(f"{out}: the report would overwrite the input file; choose another -o")
-    atomic_write_text(out, build_report(request, now))
+    atomic_write_text(out, build_report(request, now, progress, cancelled))
     return out

@@ -119,6 +119,9 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         self.map_action = self._action(menu, "&Map columns…", QKeySequence("Ctrl+M"), self.map_columns_dialog)
         self.export_action = self._action(menu, "&Export scored CSV…", QKeySequence("Ctrl+E"), self.export_dialog)
+        self.export_report_action = self._action(
+            menu, "Export &report…", QKeySequence("Ctrl+R"), self.export_report_dialog
+        )
         self.export_charts_action = self._action(menu, "Export this tab's &charts…", None, self.export_charts_dialog)
         self.log_action = QAction("&Log scoring runs", self, checkable=True, checked=self.settings.log_runs)
         self.log_action.setToolTip("Record each scored file's summary (no row values) in the run log for History")
@@ -506,6 +509,42 @@ class MainWindow(QMainWindow):
         self.message.setText(f"Exported {out}")
         self.exportFinished.emit(str(out))
 
+    def export_report_dialog(self) -> None:
+        """File ▸ Export report…: ask where to write the open file's HTML report."""
+        table = self.state.table
+        if table is None:
+            return
+        suggestion = str(Path(self.settings.last_folder or table.path.parent) / f"{table.path.stem}_report.html")
+        path, _ = QFileDialog.getSaveFileName(self, "Export report", suggestion, "Web pages (*.html *.htm)")
+        if path:
+            self.export_report(Path(path))
+
+    def export_report(self, out: Path) -> Job | None:
+        """Write the open file's report, as `python -m app report` does, at the current threshold and costs."""
+        table, bundle = self.state.table, self.state.bundle
+        if table is None or bundle is None or self.jobs.busy:
+            return None
+        if table.changed_on_disk():
+            self._fail("Cannot export", f"{table.path} changed since it was opened; open it again first.")
+            return None
+        from app.report import ReportRequest
+
+        state = self.state  # read here, not in the worker
+        request = ReportRequest(table, bundle, state.threshold, state.cost_per_action, state.value_per_true_positive)
+
+        def export(progress: ProgressFn, cancelled: CancelFn) -> Path:
+            from app.report import write_report
+
+            return write_report(request, out, progress=progress, cancelled=cancelled)
+
+        self.message.setText(f"Writing the report {out.name}…")
+        return self.jobs.start(
+            Job(export),
+            self._exported,
+            lambda failure: self._fail("The report cannot be written", failure),
+            lambda: self._cancelled("Report cancelled; no file was written."),
+        )
+
     def export_charts_dialog(self) -> None:
         """Save every chart of the current tab into a folder, as PNG."""
         folder = QFileDialog.getExistingDirectory(self, "Export charts to folder", self.settings.last_folder)
@@ -559,6 +598,7 @@ class MainWindow(QMainWindow):
         self.samples_menu.setEnabled(ready and not self.samples_menu.isEmpty())
         self.recent_menu.setEnabled(ready)
         self.export_action.setEnabled(ready and self.state.table is not None)
+        self.export_report_action.setEnabled(ready and self.state.table is not None)
         self.map_action.setEnabled(ready and self.state.table is not None)
 
     def _remember_threshold(self, threshold: float) -> None:
