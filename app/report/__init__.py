@@ -43,7 +43,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.facts th { background: #f3f5f7; width: 220px; }
 table.catalogue { font-size: 12px; }
 code { font: 12px ui-monospace, "DejaVu Sans Mono", monospace; overflow-wrap: anywhere; }
-td { overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; }
+table.catalogue code { white-space: nowrap; }
 .verdict, .sev, .gate { font-weight: 600; }
 .ok, .passed { color: #2b7a3d; } .warning { color: #8a6100; } .error, .failed { color: #b3261e; }
 .info { color: #57606a; }

@@ -9,13 +9,16 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 
-__all__ = ["Html", "el", "esc", "join", "table"]
+__all__ = ["BR", "Html", "el", "esc", "join", "table"]
 
 
 class Html(str):
     """Markup that is already safe: escaped text, or tags this package wrote."""
 
     __slots__ = ()
+
+
+BR = Html("<br>")  # a void element: el("br") would write </br>, which browsers read as a second <br>
 
 
 def esc(value: object) -> Html:

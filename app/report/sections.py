@@ -10,7 +10,7 @@ from typing import Any
 
 from app import plots
 from app.report.context import ReportRequest
-from app.report.markup import Html, el, join, table
+from app.report.markup import BR, Html, el, join, table
 from app.report.svg import chart_svg
 
 __all__ = ["SECTIONS"]
@@ -75,7 +75,7 @@ def summary(request: ReportRequest, now: datetime) -> Html:
     )
     realised = request.realised_at_threshold()
     rows: list[list[object]] = [
-        ["File", join([table_.path.name, el("br"), el("code", f"sha256 {sha256_file(table_.path)}")])],
+        ["File", join([table_.path.name, BR, el("code", f"sha256 {sha256_file(table_.path)}")])],
         ["Read as", report.dialect.describe() if report.dialect else "n/a"],
         [
             "Rows",
@@ -107,9 +107,19 @@ def sanity(request: ReportRequest, _now: datetime) -> Html:
     from app.core.catalogue import CATALOGUE
 
     report = request.table.report
-    found: dict[str, int] = {}
+    rows: dict[str, int] = {}
+    columns: dict[str, int] = {}
     for issue in report.issues:
-        found[issue.code] = found.get(issue.code, 0) + 1
+        rows[issue.code] = rows.get(issue.code, 0) + issue.rows
+        columns[issue.code] = columns.get(issue.code, 0) + 1
+
+    def found(code: str, scope: str) -> str:
+        if code not in columns:
+            return "0"
+        if scope == "row" or rows[code]:
+            return _rows(rows[code])
+        return f"{columns[code]} column{'s' if columns[code] != 1 else ''}"
+
     order = {"error": 0, "warning": 1, "info": 2}
     issues = sorted(report.issues, key=lambda i: order.get(i.severity, 3))
     verdict = {
@@ -125,9 +135,7 @@ def sanity(request: ReportRequest, _now: datetime) -> Html:
                 [
                     [
                         el("span", i.severity, class_=f"sev {i.severity}"),
-                        join(
-                            [CATALOGUE[i.code].title if i.code in CATALOGUE else i.code, el("br"), el("code", i.code)]
-                        ),
+                        join([CATALOGUE[i.code].title if i.code in CATALOGUE else i.code, BR, el("code", i.code)]),
                         i.column or "(file)",
                         f"{i.rows:,}" if i.rows else "",
                         ", ".join(map(str, i.examples)) + (", …" if i.rows > len(i.examples) else ""),
@@ -145,7 +153,7 @@ def sanity(request: ReportRequest, _now: datetime) -> Html:
         table(
             ["code", "issue", "applies to", "severity", "found", "meaning"],
             [
-                [el("code", t.code), t.title, t.scope, t.severity, found.get(t.code, 0), t.meaning]
+                [el("code", t.code), t.title, t.scope, t.severity, found(t.code, t.scope), t.meaning]
                 for t in CATALOGUE.values()
             ],
             class_="catalogue",
@@ -480,7 +488,7 @@ def card(request: ReportRequest, _now: datetime) -> Html:
         ["Built", str(model.get("created_at"))],
         ["Predicts", f"{raw['target']['column']} = {raw['target']['positive_label']}"],
         ["Threshold", f"{raw['threshold']['value']:.2f}: {raw['threshold'].get('reason', '')}"],
-        ["Data", join([str(provenance.get("data_source")), el("br"), el("code", provenance.get("data_sha256"))])],
+        ["Data", join([str(provenance.get("data_source")), BR, el("code", provenance.get("data_sha256"))])],
         ["Model sha256", el("code", model.get("onnx_sha256"))],
         ["Code", str(code.get("commit", "unknown") if isinstance(code, Mapping) else code)],
     ]

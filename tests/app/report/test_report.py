@@ -59,12 +59,18 @@ def test_sanity_lists_each_issue_with_its_rows_and_the_whole_catalogue(tmp_path:
     frame = sample_frame()
     frame.loc[[4, 9], "tenure"] = "-5"
     table = load_table(write_csv(frame, tmp_path / "customers.csv"), bundle)
-    page = read_page(_report(table, bundle))
+    markup = _report(table, bundle)
+    page = read_page(markup)
     (issue,) = table.report.issues_of("impossible_value")
     assert issue.examples == (5, 10)
     assert "5, 10" in page.text
     assert issue.message in page.text
     assert "ERROR" in page.text
+    catalogue = page.text.split("The catalogue of checks")[1]
+    assert "impossible_valueImpossible valuerowerror2 rows" in catalogue  # the catalogue counts rows found
+    assert "missing_valueMissing valuerowwarning0" in catalogue
+    assert "extra_columnExtra columnfileinfo1 column" in catalogue  # the free-text 'notes' column
+    assert "<br></br>" not in markup
     for code, kind in CATALOGUE.items():
         assert code in page.text
         assert kind.title in page.text
