@@ -400,7 +400,7 @@ def _estimate_line(estimate: PerformanceEstimate) -> str:
 
 def _evaluate(args: argparse.Namespace, bundle: Bundle) -> int:
     from app.core.evaluation import evaluate_file
-    from app.core.threshold_intervals import too_wide
+    from app.core.threshold_intervals import wide_metrics
 
     result, report = evaluate_file(
         args.input,
@@ -429,8 +429,7 @@ def _evaluate(args: argparse.Namespace, bundle: Bundle) -> int:
     )
     if any(result["ci"].values()):
         print(f"  ({result['ci_level']:.0%} intervals: {result['ci_method']})")
-    wide = [k for k in ("roc_auc", "recall", "precision") if too_wide(result["ci"].get(k))]
-    for k in wide:
+    for k in wide_metrics(result["ci"]):
         low, high = result["ci"][k]
         print(
             f"  {result['rows']} rows: {k} {_fmt(result[k])}, {result['ci_level']:.0%} interval {low:.2f}-{high:.2f}:"

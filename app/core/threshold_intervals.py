@@ -11,6 +11,7 @@ averaging, Fawcett 2006).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,10 +28,12 @@ __all__ = [
     "metrics_with_intervals",
     "roc_band",
     "too_wide",
+    "wide_metrics",
 ]
 
 # An interval wider than this says little about the metric: the file is too small to tell.
 WIDE_INTERVAL = 0.15
+WATCHED_METRICS = ("roc_auc", "recall", "precision")  # the ones a "too wide to tell" line is written for
 
 CONFUSION_METRICS = ("accuracy", "precision", "recall", "f1", "fpr", "selection_rate")
 _BINS = 2048
@@ -112,9 +115,14 @@ def roc_band(
     return RocBand(grid.tolist(), low.tolist(), high.tolist(), level)
 
 
-def too_wide(found: Interval | None) -> bool:
+def too_wide(found: Sequence[float] | None) -> bool:
     """Whether an interval is too wide to tell much (see WIDE_INTERVAL)."""
     return found is not None and found[1] - found[0] > WIDE_INTERVAL
+
+
+def wide_metrics(intervals: Mapping[str, Sequence[float] | None]) -> list[str]:
+    """Which of the metrics an analyst reads first (ROC AUC, recall, precision) have too wide an interval."""
+    return [name for name in WATCHED_METRICS if too_wide(intervals.get(name))]
 
 
 @dataclass(frozen=True)
@@ -128,7 +136,7 @@ class MetricsWithIntervals:
 
     def too_wide(self) -> list[str]:
         """The metrics whose interval is too wide to tell much from this data."""
-        return [name for name in ("roc_auc", "recall", "precision") if too_wide(self.intervals.get(name))]
+        return wide_metrics(self.intervals)
 
 
 def metrics_with_intervals(

@@ -6,13 +6,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
+from app.plots import bin_labels
 from app.ui.charts import DistributionChart, DriftChart
 from app.ui.lazy import WhenVisible
 
 if TYPE_CHECKING:
     from app.ui.state import AppState
 
-__all__ = ["DriftPanel", "bin_labels", "drift_summary"]
+__all__ = ["DriftPanel", "drift_summary"]
 
 
 def drift_summary(drift: dict, rows: int, warn: float) -> str:
@@ -30,19 +31,6 @@ def drift_summary(drift: dict, rows: int, warn: float) -> str:
         shown = ", ".join(unsure[:6]) + (f" and {len(unsure) - 6} more" if len(unsure) > 6 else "")
         text += f" Too few rows to tell ({rows} rows) for {shown}: score more rows to know."
     return text
-
-
-def bin_labels(reference: dict) -> list[str]:
-    """Readable labels for a reference's bins."""
-    from app.core.drift import MISSING_BIN  # not at import: the core pulls in pandas, start-up does not need it
-
-    if reference["kind"] == "categorical":
-        return list(reference["bins"])
-    edges = [f"{e:g}" for e in reference["edges"]]
-    if not edges:
-        return ["all", MISSING_BIN]
-    labels = [f"≤ {edges[0]}"] + [f"{a}–{b}" for a, b in zip(edges, edges[1:], strict=False)] + [f"> {edges[-1]}"]
-    return [*labels, MISSING_BIN]
 
 
 class DriftPanel(QWidget):

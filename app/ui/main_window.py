@@ -473,22 +473,35 @@ class MainWindow(QMainWindow):
     # ---- exporting --------------------------------------------------------------------------
     def export_dialog(self) -> None:
         """Ask where to write the scored CSV."""
+        path = self._ask_where("Export scored CSV", "_scored.csv", _CSV_FILTER)
+        if path is not None:
+            self.export_scored(path)
+
+    def _ask_where(self, title: str, ending: str, file_filter: str) -> Path | None:
+        """The save dialog for an export of the open file, starting at the last folder (None: cancelled)."""
         table = self.state.table
         if table is None:
-            return
-        suggestion = str(Path(self.settings.last_folder or table.path.parent) / f"{table.path.stem}_scored.csv")
-        path, _ = QFileDialog.getSaveFileName(self, "Export scored CSV", suggestion, _CSV_FILTER)
-        if path:
-            self.export_scored(Path(path))
+            return None
+        suggestion = str(Path(self.settings.last_folder or table.path.parent) / f"{table.path.stem}{ending}")
+        path, _ = QFileDialog.getSaveFileName(self, title, suggestion, file_filter)
+        return Path(path) if path else None
 
-    def export_scored(self, out: Path) -> Job | None:
-        """Write the scored file exactly as `python -m app score` does, at the current threshold."""
+    def _exportable(self) -> tuple[ScoredTable, Bundle] | None:
+        """The open file and model when an export can start now; says why not when the file changed."""
         table, bundle = self.state.table, self.state.bundle
         if table is None or bundle is None or self.jobs.busy:
             return None
         if table.changed_on_disk():
             self._fail("Cannot export", f"{table.path} changed since it was opened; open it again first.")
             return None
+        return table, bundle
+
+    def export_scored(self, out: Path) -> Job | None:
+        """Write the scored file exactly as `python -m app score` does, at the current threshold."""
+        exportable = self._exportable()
+        if exportable is None:
+            return None
+        table, bundle = exportable
         threshold = self.state.threshold
 
         def export(progress: ProgressFn, cancelled: CancelFn) -> Path:
@@ -511,22 +524,16 @@ class MainWindow(QMainWindow):
 
     def export_report_dialog(self) -> None:
         """File ▸ Export report…: ask where to write the open file's HTML report."""
-        table = self.state.table
-        if table is None:
-            return
-        suggestion = str(Path(self.settings.last_folder or table.path.parent) / f"{table.path.stem}_report.html")
-        path, _ = QFileDialog.getSaveFileName(self, "Export report", suggestion, "Web pages (*.html *.htm)")
-        if path:
-            self.export_report(Path(path))
+        path = self._ask_where("Export report", "_report.html", "Web pages (*.html *.htm)")
+        if path is not None:
+            self.export_report(path)
 
     def export_report(self, out: Path) -> Job | None:
         """Write the open file's report, as `python -m app report` does, at the current threshold and costs."""
-        table, bundle = self.state.table, self.state.bundle
-        if table is None or bundle is None or self.jobs.busy:
+        exportable = self._exportable()
+        if exportable is None:
             return None
-        if table.changed_on_disk():
-            self._fail("Cannot export", f"{table.path} changed since it was opened; open it again first.")
-            return None
+        table, bundle = exportable
         from app.report import ReportRequest
 
         state = self.state  # read here, not in the worker

@@ -22,6 +22,7 @@ from app.ui.widgets import ThresholdControl
 if TYPE_CHECKING:
     from app.core.estimation import PerformanceEstimate
     from app.core.metrics import Confusion
+    from app.core.threshold_intervals import MetricsWithIntervals
     from app.ui.state import AppState
 
 __all__ = ["ConfusionMatrixWidget", "QualityPanel"]
@@ -253,7 +254,7 @@ class QualityPanel(QWidget):
             )
             return
         from app.core.estimation import estimate_for_probabilities
-        from app.core.threshold_intervals import too_wide
+        from app.core.threshold_intervals import wide_metrics
 
         estimate = estimate_for_probabilities(table.probability, threshold, bundle.card.raw)
         self.estimate = estimate
@@ -264,12 +265,7 @@ class QualityPanel(QWidget):
             f" {_estimate_text(estimate)}. What the metrics are expected to be once the labels arrive, from the"
             " model's probabilities (confidence-based performance estimation)."
         )
-        for name in (n for n in ("roc_auc", "recall", "precision") if too_wide(estimate.intervals[n])):
-            low, high = estimate.intervals[name] or (0.0, 0.0)
-            text += (
-                f"<br>{estimate.rows:,} rows: {_LABELS[name]} {_value(estimate.values[name], name)},"
-                f" {estimate.level:.0%} interval {_value(low, name)}–{_value(high, name)}: too wide to tell much."
-            )
+        text += _wide_lines(wide_metrics(estimate.intervals), estimate, "too wide to tell much.")
         if not estimate.reliable:
             text = f"<span style='color:#888888'>{text}<br><b>Not reliable:</b> {estimate.reason}.</span>"
         self.file_side.summary.setText(text)
@@ -304,12 +300,17 @@ def _summary(confusion: Confusion | None, auc: float | None, auc_ci: tuple[float
         if name != "roc_auc" or auc is not None
     ]
     text = ", ".join(parts) + f" ({found.level:.0%} intervals)."
-    for name in found.too_wide():
+    return text + _wide_lines(found.too_wide(), found, "too wide to tell much from this file.")
+
+
+def _wide_lines(names: list[str], found: MetricsWithIntervals | PerformanceEstimate, verdict: str) -> str:
+    """A plain line per metric whose interval is too wide: ``200 rows: recall 78.0%, 95% interval …``."""
+    text = ""
+    for name in names:
         low, high = found.intervals[name] or (0.0, 0.0)
         text += (
             f"<br>{found.rows:,} rows: {_LABELS[name]} {_value(found.values[name], name)},"
-            f" {found.level:.0%} interval {_value(low, name)}–{_value(high, name)}: too wide to tell much from"
-            " this file."
+            f" {found.level:.0%} interval {_value(low, name)}–{_value(high, name)}: {verdict}"
         )
     return text
 
