@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app.core.bundle import Bundle, BundleError, load_bundle
-from app.core.drift import TOO_FEW_ROWS
+from app.core.drift import drifted_and_unsure
 from app.core.estimation import PerformanceEstimate
 from app.core.fileio import OutputError
 from app.core.reading import InputError, InputOptions
@@ -212,11 +212,10 @@ def _issue_lines(report: FileReport, limit: int = 20) -> list[str]:
 def _drift_line(report: FileReport) -> str:
     if not report.drift:
         return "drift: not computed"
-    drifted = {name: d for name, d in report.drift.items() if d["status"] in ("warn", "alert")}
-    unsure = [name for name, d in report.drift.items() if d["status"] == TOO_FEW_ROWS]
+    drifted, unsure = drifted_and_unsure(report.drift)
     worst = max(report.drift.items(), key=lambda item: item[1]["psi"])
     if drifted:
-        line = "drift: " + ", ".join(f"{name} {d['psi']:.3f} ({d['status']})" for name, d in drifted.items())
+        line = "drift: " + ", ".join(f"{n} {report.drift[n]['psi']:.3f} ({report.drift[n]['status']})" for n in drifted)
     elif unsure:
         line = f"drift: none confirmed (largest PSI {worst[1]['psi']:.3f}, {worst[0]})"
     else:

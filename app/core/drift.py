@@ -37,6 +37,7 @@ __all__ = [
     "chi_square_survival",
     "drift_status",
     "drift_verdict",
+    "drifted_and_unsure",
     "psi",
     "reference_for",
     "rows_to_tell",
@@ -225,6 +226,14 @@ def drift_verdict(psi_value: float, significant: bool, rows: int, rows_needed: i
     if band != "ok":
         return band if significant else TOO_FEW_ROWS
     return TOO_FEW_ROWS if rows < rows_needed else "ok"
+
+
+def drifted_and_unsure(drift: Mapping[str, Mapping[str, Any]]) -> tuple[list[str], list[str]]:
+    """The features whose verdict is warn or alert, and those the file has too few rows to tell about, in
+    ``drift``'s order: what every drift summary (CLI, window, report) says first."""
+    drifted = [name for name, found in drift.items() if found["status"] in ("warn", "alert")]
+    unsure = [name for name, found in drift.items() if found["status"] == TOO_FEW_ROWS]
+    return drifted, unsure
 
 
 def assess_drift(

@@ -165,14 +165,13 @@ def sanity(request: ReportRequest, _now: datetime) -> Html:
 # ---- drift -----------------------------------------------------------------------------------------------
 def drift(request: ReportRequest, _now: datetime) -> Html:
     """PSI per feature (with the chi-square p-values) and the most drifted features' distributions."""
-    from app.core.drift import PSI_ALERT, PSI_WARN, TOO_FEW_ROWS
+    from app.core.drift import PSI_ALERT, PSI_WARN, drifted_and_unsure
 
     report = request.table.report
     if not report.drift:
         return _note("Drift was not computed: no feature of the model could be read from the file.")
     found = dict(sorted(report.drift.items(), key=lambda item: (-item[1]["psi"], item[0])))
-    drifted = [n for n, d in found.items() if d["status"] in ("warn", "alert")]
-    unsure = [n for n, d in found.items() if d["status"] == TOO_FEW_ROWS]
+    drifted, unsure = drifted_and_unsure(found)
     text = (
         f"Drifted: {', '.join(drifted)}."
         if drifted

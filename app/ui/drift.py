@@ -18,10 +18,10 @@ __all__ = ["DriftPanel", "drift_summary"]
 
 def drift_summary(drift: dict, rows: int, warn: float) -> str:
     """One paragraph: the drifted features, then those the file is too small to tell about."""
-    drifted = [
-        f"{name} (PSI {d['psi']:.2f}, {d['status']})" for name, d in drift.items() if d["status"] in ("warn", "alert")
-    ]
-    unsure = [name for name, d in drift.items() if d["status"] not in ("ok", "warn", "alert")]
+    from app.core.drift import drifted_and_unsure  # not at import: the core pulls in pandas
+
+    names, unsure = drifted_and_unsure(drift)
+    drifted = [f"{name} (PSI {drift[name]['psi']:.2f}, {drift[name]['status']})" for name in names]
     text = (
         "Drifted: " + ", ".join(drifted) + "."
         if drifted
