@@ -28,6 +28,7 @@ from app.core.bundle import Bundle, load_bundle
 from app.core.dialects import Cancelled, InputError
 from app.core.output import score_to_csv
 from app.core.scoring import scan
+from app.distributed import job
 from app.distributed.job import VersionMismatch, run_job
 from app.distributed.publish import MANIFEST
 from tests.app.inputs import VARIANTS, sample_frame, write_csv
@@ -451,3 +452,20 @@ def test_a_file_url_output_is_published_by_rename(tmp_path: Path, cluster: Local
     run_job([str(path)], (tmp_path / "out").as_uri(), bundle, scheduler=cluster.scheduler_address)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [MANIFEST, "part-00000.csv"]
     assert (tmp_path / "out" / "part-00000.csv").read_bytes() == _local_output(path, tmp_path / "local.csv", bundle)
+
+
+def _start_environment() -> dict[str, str]:
+    """The environment this process started with (glibc reads its malloc settings then), not os.environ now."""
+    with open("/proc/self/environ", "rb") as handle:
+        pairs = [item.split(b"=", 1) for item in handle.read().split(b"\0") if b"=" in item]
+    return {key.decode(): value.decode() for key, value in pairs}
+
+
+def test_the_jobs_own_workers_start_with_a_fixed_mmap_threshold() -> None:
+    """Set after the worker process starts, as LocalCluster's env= does, the threshold does nothing."""
+    with job._client(None, 1) as (client, count):
+        started = client.run(_start_environment)
+    assert count == 1
+    [environment] = started.values()
+    assert environment.get("MALLOC_MMAP_THRESHOLD_") == str(32 << 20)
+    assert "MALLOC_TRIM_THRESHOLD_" in environment  # Dask's own pre-spawn settings are kept
