@@ -7,8 +7,8 @@ import errno
 import glob
 import hashlib
 import os
+import secrets
 import stat
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -122,6 +122,11 @@ def _remove_stale_temporaries(target: Path) -> None:
                 stale.unlink()
 
 
+def _temporary_name(target: Path) -> Path:
+    """A fresh name for a temporary file beside ``target`` (the file is not made here)."""
+    return target.parent / f".{target.name[:_NAME_KEEP]}.{secrets.token_hex(4)}.part"
+
+
 def make_folders(folder: Path) -> list[Path]:
     """Create ``folder`` and its missing parents; the ones created, deepest first."""
     missing = [p for p in [folder, *folder.parents] if not p.exists()]
@@ -142,9 +147,16 @@ def atomic_path(target: Path) -> Iterator[Path]:
     try:
         created = make_folders(target.parent)
         _remove_stale_temporaries(target)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name[:_NAME_KEEP]}.", suffix=".part", dir=target.parent)
-        os.close(handle)
-        temporary_path = Path(temporary)
+        # The name is kept before the file exists, so a signal that unwinds the stack at any moment (TERM, HUP,
+        # Ctrl+C) finds it in the `finally` below; with mkstemp the file existed a moment before its name was
+        # kept, and a signal in that moment left it behind (a test under load caught it).
+        while True:
+            temporary_path = _temporary_name(target)
+            try:
+                os.close(os.open(temporary_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+                break
+            except FileExistsError:  # another run's file, however unlikely: not ours to remove
+                temporary_path = None
         try:
             mode = stat.S_IMODE(os.stat(target).st_mode)
         except FileNotFoundError:
