@@ -23,6 +23,8 @@ from app.core.bundle import Bundle, BundleError, load_bundle
 from app.core.drift import drifted_and_unsure
 from app.core.estimation import PerformanceEstimate
 from app.core.fileio import OutputError
+from app.core.i18n import LANGUAGES, Figure, choose_language
+from app.core.i18n import gettext as _
 from app.core.reading import InputError, InputOptions
 from app.core.report import FileReport
 from app.core.scoring import MissingColumnsError
@@ -73,6 +75,13 @@ def _program_name() -> str:
 def _parser() -> _Parser:
     parser = _Parser(prog=_program_name(), description="Score customer files offline with the bundled model.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    language = _Parser(add_help=False)
+    language.add_argument(
+        "--lang",
+        choices=sorted(LANGUAGES),
+        default=None,
+        help="the language of messages (default: the one last chosen, else the system's); remembered",
+    )
     model = _Parser(add_help=False)
     model.add_argument(
         "--model", type=Path, default=None, metavar="DIR", help="model bundle folder (default: the bundled one)"
@@ -88,7 +97,9 @@ def _parser() -> _Parser:
     reading.add_argument(
         "--sheet", default=None, metavar="NAME", help="the workbook sheet to read (default: the first)"
     )
-    score = commands.add_parser("score", parents=[model, reading], help="score a CSV file into a new CSV file")
+    score = commands.add_parser(
+        "score", parents=[language, model, reading], help="score a CSV file into a new CSV file"
+    )
     score.add_argument(
         "input", nargs="+", metavar="IN", help="the file to score (with --engine dask: files, folders, globs)"
     )
@@ -134,10 +145,14 @@ def _parser() -> _Parser:
     score.add_argument("--explain", type=_reasons, default=0, metavar="K", help="add each row's top K reasons to OUT")
     score.add_argument("--no-log", action="store_true", help="do not record this run in the run log")
     score.add_argument("--log-rows", action="store_true", help="also log every row's values (off by default: privacy)")
-    check = commands.add_parser("check", parents=[model, reading], help="sanity and drift report for a CSV file")
+    check = commands.add_parser(
+        "check", parents=[language, model, reading], help="sanity and drift report for a CSV file"
+    )
     check.add_argument("input", type=Path, metavar="IN")
     check.add_argument("--json", action="store_true")
-    evaluate = commands.add_parser("evaluate", parents=[model, reading], help="metrics on a labelled CSV file")
+    evaluate = commands.add_parser(
+        "evaluate", parents=[language, model, reading], help="metrics on a labelled CSV file"
+    )
     evaluate.add_argument("input", type=Path, metavar="IN")
     evaluate.add_argument("--label", default=None, metavar="COLUMN", help="label column (default: the card's target)")
     evaluate.add_argument("--threshold", type=_threshold, default=None, metavar="T")
@@ -154,7 +169,7 @@ def _parser() -> _Parser:
     )
     report = commands.add_parser(
         "report",
-        parents=[model, reading],
+        parents=[language, model, reading],
         help="a self-contained HTML report on a file: summary, sanity, drift, quality, decisions, fairness, card",
     )
     report.add_argument("input", type=Path, metavar="IN")
@@ -163,71 +178,115 @@ def _parser() -> _Parser:
         "--threshold", type=_threshold, default=None, metavar="T", help="decision threshold (default: the card's)"
     )
     report.add_argument("--title", default=None, metavar="TEXT", help="the report's title (default: the file's name)")
-    info = commands.add_parser("info", parents=[model], help="the model card's summary")
+    info = commands.add_parser("info", parents=[language, model], help="the model card's summary")
     info.add_argument("--json", action="store_true")
     history = commands.add_parser(
-        "history", parents=[model], help="scoring runs over time: drift, scores, issues and alerts"
+        "history", parents=[language, model], help="scoring runs over time: drift, scores, issues and alerts"
     )
     history.add_argument("--json", action="store_true")
     history.add_argument("--limit", type=_limit, default=50, help="how many recent runs (default 50)")
     models = commands.add_parser("model", help="install, list, switch and verify signed model packages")
     model_commands = models.add_subparsers(dest="model_command", required=True, parser_class=_Parser)
-    install = model_commands.add_parser("install", help="verify a .sdmodel package and make it the active model")
+    install = model_commands.add_parser(
+        "install", parents=[language], help="verify a .sdmodel package and make it the active model"
+    )
     install.add_argument("package", type=Path, metavar="FILE.sdmodel")
     install.add_argument("--allow-downgrade", action="store_true", help="install a version not newer than the active")
     install.add_argument("--allow-other-model", action="store_true", help="install a model of another name")
-    listing = model_commands.add_parser("list", help="the installed versions, the active one marked")
+    listing = model_commands.add_parser(
+        "list", parents=[language], help="the installed versions, the active one marked"
+    )
     listing.add_argument("--json", action="store_true")
-    use = model_commands.add_parser("use", help="make an installed version active")
+    use = model_commands.add_parser("use", parents=[language], help="make an installed version active")
     use.add_argument("version", metavar="VERSION")
-    model_commands.add_parser("rollback", help="go back to the version active before the last switch")
-    verify = model_commands.add_parser("verify", help="check a package, or the active model, against the trusted keys")
+    model_commands.add_parser(
+        "rollback", parents=[language], help="go back to the version active before the last switch"
+    )
+    verify = model_commands.add_parser(
+        "verify", parents=[language], help="check a package, or the active model, against the trusted keys"
+    )
     verify.add_argument("package", type=Path, nargs="?", default=None, metavar="FILE.sdmodel")
     verify.add_argument("--active", action="store_true", help="verify the active installed model")
     self_test = commands.add_parser(
-        "self-test", parents=[model], help="verify the bundle, its golden rows, the sample file and the window"
+        "self-test",
+        parents=[language, model],
+        help="verify the bundle, its golden rows, the sample file and the window",
     )
     self_test.add_argument("--no-gui", action="store_true", help="skip building the desktop window offscreen")
     return parser
 
 
 def _fmt(value: object, digits: int = 4) -> str:
-    return "n/a" if value is None else f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+    if value is None:
+        return _("n/a")
+    return Figure(value, digits).local() if isinstance(value, float) else str(value)
 
 
 def _issue_lines(report: FileReport, limit: int = 20) -> list[str]:
     lines = []
     for issue in report.issues[:limit]:
+        more = ", …" if issue.rows > len(issue.examples) else ""
         rows = (
-            f" (rows {', '.join(map(str, issue.examples))}{', …' if issue.rows > len(issue.examples) else ''})"
+            _(" (rows {rows}{more})").format(rows=", ".join(map(str, issue.examples)), more=more)
             if issue.examples
             else ""
         )
-        lines.append(f"  {issue.severity:<7} {issue.code:<16} {issue.message}{rows}")
+        lines.append(f"  {_severity(issue.severity):<7} {issue.code:<16} {issue.shown()}{rows}")
     if len(report.issues) > limit:
-        lines.append(f"  … and {len(report.issues) - limit} more (use --json for all)")
+        lines.append(_("  … and {count} more (use --json for all)").format(count=len(report.issues) - limit))
     return lines
+
+
+def _severity(severity: str) -> str:
+    """A severity's name in the current language (the code stays as it is beside it)."""
+    return {"info": _("info"), "warning": _("warning"), "error": _("error")}.get(severity, severity)
+
+
+def _psi(value: float) -> str:
+    return Figure(value, 3).local()
 
 
 def _drift_line(report: FileReport) -> str:
     if not report.drift:
-        return "drift: not computed"
+        return _("drift: not computed")
     drifted, unsure = drifted_and_unsure(report.drift)
     worst = max(report.drift.items(), key=lambda item: item[1]["psi"])
+    features = len(report.drift)
     if drifted:
-        line = "drift: " + ", ".join(f"{n} {report.drift[n]['psi']:.3f} ({report.drift[n]['status']})" for n in drifted)
+        line = _("drift: {features}").format(
+            features=", ".join(
+                f"{n} {_psi(report.drift[n]['psi'])} ({_drift_status(report.drift[n]['status'])})" for n in drifted
+            )
+        )
     elif unsure:
-        line = f"drift: none confirmed (largest PSI {worst[1]['psi']:.3f}, {worst[0]})"
+        line = _("drift: none confirmed (largest PSI {psi}, {feature})").format(
+            psi=_psi(worst[1]["psi"]), feature=worst[0]
+        )
     else:
-        return f"drift: all {len(report.drift)} features ok (largest PSI {worst[1]['psi']:.3f}, {worst[0]})"
+        return _("drift: all {count} features ok (largest PSI {psi}, {feature})").format(
+            count=features, psi=_psi(worst[1]["psi"]), feature=worst[0]
+        )
     if unsure:
-        line += f"; {len(unsure)} of {len(report.drift)} features: too few rows to tell ({report.rows} rows)"
+        line += _("; {count} of {features} features: too few rows to tell ({rows} rows)").format(
+            count=len(unsure), features=features, rows=_count(report.rows)
+        )
     return line
+
+
+def _drift_status(status: str) -> str:
+    return {"ok": _("ok"), "warn": _("warn"), "alert": _("alert")}.get(status, status)
+
+
+def _count(value: int) -> str:
+    """A count as the English output always wrote it (3049), or in the language's own form (3.049)."""
+    return Figure(value).local()
 
 
 def _status_line(report: FileReport) -> str:
     counts = report.status_counts
-    return f"{counts['ok']} ok, {counts['warning']} warning, {counts['invalid']} invalid"
+    return _("{ok} ok, {warning} warning, {invalid} invalid").format(
+        ok=_count(counts["ok"]), warning=_count(counts["warning"]), invalid=_count(counts["invalid"])
+    )
 
 
 def _options(args: argparse.Namespace, bundle: Bundle) -> InputOptions:
@@ -375,11 +434,16 @@ def _print_check(report: FileReport, estimate: PerformanceEstimate | None, as_js
             document["estimated_performance"] = estimate.to_dict()
         print(json.dumps(document, indent=1))
         return
-    form = f" ({report.dialect.describe()})" if report.dialect else ""
-    print(f"{report.path}: {report.rows} rows{form}; verdict {report.verdict.upper()}")
+    form = f" ({report.dialect.note().text()})" if report.dialect else ""
+    verdict = {"ok": _("OK"), "warning": _("WARNING"), "error": _("ERROR")}[report.verdict]
+    print(
+        _("{path}: {rows} rows{form}; verdict {verdict}").format(
+            path=report.path, rows=_count(report.rows), form=form, verdict=verdict
+        )
+    )
     if report.rows:
-        print(f"rows: {_status_line(report)}")
-    print("\n".join(_issue_lines(report)) or "  no issues")
+        print(_("rows: {statuses}").format(statuses=_status_line(report)))
+    print("\n".join(_issue_lines(report)) or _("  no issues"))
     print(_drift_line(report))
     if estimate is not None:
         print(_estimate_line(estimate))
@@ -391,9 +455,14 @@ def _estimate_line(estimate: PerformanceEstimate) -> str:
         f"{name} {_with_interval(estimate.values[name], estimate.intervals[name])}"
         for name in ("roc_auc", "accuracy", "precision", "recall", "f1")
     )
-    head = f"estimated performance on these {estimate.rows} rows ({estimate.level:.0%} intervals, no labels needed)"
+    level = Figure(estimate.level, 0, share=True).local()
+    head = _("estimated performance on these {rows} rows ({level} intervals, no labels needed)").format(
+        rows=_count(estimate.rows), level=level
+    )
     if not estimate.reliable:
-        return f"{head}: not reliable, {estimate.reason}\n  (for reference only) {parts}"
+        return _("{head}: not reliable, {reason}\n  (for reference only) {figures}").format(
+            head=head, reason=estimate.reason, figures=parts
+        )
     return f"{head}:\n  {parts}"
 
 
@@ -450,7 +519,7 @@ def _with_interval(value: float | None, interval: Sequence[float] | None) -> str
     """``0.843 (0.821-0.866)``, or the bare value where there is no interval."""
     if interval is None or value is None:
         return _fmt(value)
-    return f"{_fmt(value)} ({interval[0]:.3f}-{interval[1]:.3f})"
+    return f"{_fmt(value)} ({Figure(interval[0], 3).local()}-{Figure(interval[1], 3).local()})"
 
 
 def _ci_level(text: str) -> float:
@@ -743,6 +812,7 @@ def main(argv: Sequence[str]) -> int:
     except _UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INPUT
+    choose_language(args.lang)
     if args.command in _WITHOUT_MODEL:
         return _run(lambda: _WITHOUT_MODEL[args.command](args))
     try:

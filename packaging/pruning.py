@@ -27,6 +27,7 @@ class Selection:
     qt_plugins: Collection[str]  # Qt plugin folders kept
     plugins_in: Mapping[str, Collection[str]]  # within these kept folders, only these plugin files
     drop_qt_libs: Sequence[str]  # Qt libraries dropped (only the dropped plugins and modules use them)
+    languages: Collection[str] = ("en", "es")  # the languages whose translations and number formats ship
 
 
 def plugin_names(*names: str) -> set[str]:
@@ -46,9 +47,13 @@ def qt_plugin_kind(destination: str) -> str | None:
 
 def keeps(selection: Selection, destination: str) -> bool:
     """Whether the file bound for ``destination`` stays in the build."""
-    parts = Path(destination).parts
-    if "translations" in parts:
-        return False  # the UI is English only
+    parts, name = Path(destination).parts, Path(destination).name
+    if "translations" in parts:  # Qt's own: its dialogs' buttons in each language the program speaks
+        return name in {f"qtbase_{language}.qm" for language in selection.languages}
+    if "locale-data" in parts:  # Babel's CLDR data: root and our languages (1,100 locales, 30 MB, otherwise)
+        return name in {f"{language}.dat" for language in ("root", *selection.languages)}
+    if parts[:2] == ("resources", "locale") and not name.endswith((".mo", ".qm")):
+        return False  # the translators' sources (.po, .ts); the program loads the compiled catalogues
     if "mpl-data" in parts and not any(keep in parts for keep in selection.mpl_data):
         return False
     kind = qt_plugin_kind(destination)
@@ -57,7 +62,6 @@ def keeps(selection: Selection, destination: str) -> bool:
             return False
         if kind in selection.plugins_in and Path(destination).name not in selection.plugins_in[kind]:
             return False
-    name = Path(destination).name
     return not any(f"lib{lib}.so" in name or f"{lib}.dll" in name or name == lib for lib in selection.drop_qt_libs)
 
 

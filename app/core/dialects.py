@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 
+from app.core.i18n import N_, Figure, Message, Nn_
+
 __all__ = [
     "SAMPLE_BYTES",
     "SEPARATORS",
@@ -31,6 +33,12 @@ __all__ = [
 SAMPLE_BYTES = 256 * 1024
 SEPARATORS = (",", ";", "\t", "|")  # the separators files are told apart by
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_SEPARATED = {
+    ",": N_("comma-separated"),
+    ";": N_("semicolon-separated"),
+    "\t": N_("tab-separated"),
+    "|": N_("pipe-separated"),
+}
 # Control characters other than tab, line feed, form feed and carriage return: text files barely have them.
 _CONTROL_BYTES = bytes([*range(9), 11, *range(14, 32)])
 _CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
@@ -65,20 +73,24 @@ class Dialect:
     container: str = ""  # what held the text: "gzip-compressed", "sheet 'Data' of a workbook"; "" for plain
 
     def describe(self) -> str:
-        """e.g. ``UTF-8 with BOM, semicolon-separated, decimal comma, CRLF``."""
+        """e.g. ``UTF-8 with BOM, semicolon-separated, decimal comma, CRLF`` (in English: JSON and logs keep it)."""
+        return self.note().english()
+
+    def note(self) -> Message:
+        """The description, to show in any language."""
         if self.container.startswith("sheet"):
-            return self.container
-        parts = [self.container] if self.container else []
-        parts += [
-            self.encoding.upper() + (" with BOM" if self.bom else ""),
-            f"{SEPARATOR_NAMES[self.separator]}-separated",
-        ]
+            return Message.of("{sheet}", sheet=self.container)
+        parts: list[object] = [self.container] if self.container else []
+        encoding = self.encoding.upper()
+        parts.append(Message.of(N_("{encoding} with BOM"), encoding=encoding) if self.bom else encoding)
+        parts.append(Message.of(_SEPARATED[self.separator]))
         if self.decimal == ",":
-            parts.append("decimal comma")
+            parts.append(Message.of(N_("decimal comma")))
         if self.replaced:
-            parts.append(f"{self.replaced:,} invalid byte{'s' if self.replaced != 1 else ''} shown as \ufffd")
+            replaced = Nn_("{count} invalid byte shown as \ufffd", "{count} invalid bytes shown as \ufffd")
+            parts.append(Message.of(replaced, count=Figure(self.replaced, grouped=True)))
         parts.append({"\r\n": "CRLF", "\r": "CR"}.get(self.newline, "LF"))
-        return ", ".join(parts)
+        return Message.of("{parts}", parts=tuple(parts))
 
 
 def detect_newline(sample: str) -> str:

@@ -19,6 +19,7 @@ from app.core.catalogue import CATALOGUE, SEVERITIES, severity_of
 from app.core.checks import STATUS_NAMES, ChunkAssessment
 from app.core.dialects import SEPARATOR_NAMES
 from app.core.drift import PSI_WARN, TOO_FEW_ROWS, assess_drift
+from app.core.i18n import N_, Figure, Message, Nn_
 from app.core.mapping_file import MappingFile
 from app.core.reading import ColumnMapping, Dialect
 
@@ -26,6 +27,7 @@ __all__ = ["EXAMPLES", "FileReport", "Issue", "PartialReport", "ReportBuilder"]
 
 EXAMPLES = 5
 _MISSING_SHARE_MARGIN = 0.05  # five points above training before a column's missing share is flagged
+_DRIFT_STATUS = {"ok": N_("ok"), "warn": N_("warn"), "alert": N_("alert"), TOO_FEW_ROWS: N_("too few rows")}
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,17 @@ class Issue:
     severity: str
     rows: int
     examples: tuple[int, ...]
-    message: str
+    message: str  # in English, as the JSON has it
+    note: Message | None = None  # the same message, to show in the current language
+
+    @classmethod
+    def of(cls, code: str, column: str, severity: str, rows: int, examples: tuple[int, ...], note: Message) -> Issue:
+        """An issue whose message can be shown in any language."""
+        return cls(code, column, severity, rows, examples, note.english(), note)
+
+    def shown(self) -> str:
+        """The message in the current language."""
+        return self.note.text() if self.note is not None else self.message
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape the CLI prints."""
@@ -90,9 +102,16 @@ class FileReport:
         }
 
 
-def _row_message(code: str, column: str, count: int) -> str:
-    where = f" in '{column}'" if column else ""
-    return f"{CATALOGUE[code].title}{where}: {count} row{'s' if count != 1 else ''}"
+def _row_message(code: str, column: str, count: int) -> Message:
+    title = Message.of(CATALOGUE[code].title)
+    if column:
+        return Message.of(
+            Nn_("{title} in '{column}': {count} row", "{title} in '{column}': {count} rows"),
+            title=title,
+            column=column,
+            count=Figure(count),
+        )
+    return Message.of(Nn_("{title}: {count} row", "{title}: {count} rows"), title=title, count=Figure(count))
 
 
 _HASH_STEP = np.uint64(0x100000001B3)  # the FNV prime: each character's place gets its own odd multiplier
@@ -113,25 +132,40 @@ def _drift_issue(name: str, found: Mapping[str, Any], rows: int) -> Issue:
     """The file-level issue for one feature's drift verdict."""
     if found["status"] == TOO_FEW_ROWS:
         tested = (
-            "too few rows for the test" if found["p_value"] is None else f"p = {found['p_value']:.2f} after correction"
+            Message.of(N_("too few rows for the test"))
+            if found["p_value"] is None
+            else Message.of(N_("p = {p} after correction"), p=Figure(found["p_value"], 2))
         )
-        return Issue(
+        return Issue.of(
             "drift_unconfirmed",
             name,
             "info",
             0,
             (),
-            f"'{name}' PSI {found['psi']:.3f}, but {rows} rows are too few to tell it from sampling noise"
-            f" ({tested}); score more rows to know",
+            Message.of(
+                N_(
+                    "'{name}' PSI {psi}, but {rows} rows are too few to tell it from sampling noise ({tested});"
+                    " score more rows to know"
+                ),
+                name=name,
+                psi=Figure(found["psi"], 3),
+                rows=Figure(rows),
+                tested=tested,
+            ),
         )
-    return Issue(
+    return Issue.of(
         "drift",
         name,
         "warning",
         0,
         (),
-        f"'{name}' drifted from training: PSI {found['psi']:.3f} ({found['status']}, p = {found['p_value']:.2g}"
-        " after correction)",
+        Message.of(
+            N_("'{name}' drifted from training: PSI {psi} ({status}, p = {p} after correction)"),
+            name=name,
+            psi=Figure(found["psi"], 3),
+            status=Message.of(_DRIFT_STATUS[found["status"]]),
+            p=f"{found['p_value']:.2g}",
+        ),
     )
 
 
@@ -300,17 +334,35 @@ class ReportBuilder:
         if not other or other < min(10, max(1, self.rows // 10)):
             return None
         shown = sorted(((v, c) for v, c in self._widths.items() if v != width), key=lambda item: -item[1])[:4]
-        spread = ", ".join(f"{count:,} row{'s' if count != 1 else ''} with {value:,}" for value, count in shown)
+        spread = tuple(
+            Message.of(
+                Nn_("{count} row with {value}", "{count} rows with {value}"),
+                count=Figure(count, grouped=True),
+                value=Figure(value, grouped=True),
+            )
+            for value, count in shown
+        )
         matching = self._widths.get(width, 0)
-        message = f"the header has {width} fields and {matching:,} rows match it, but {spread}"
+        values: dict[str, object] = {
+            "width": Figure(width),
+            "matching": Figure(matching, grouped=True),
+            "spread": spread,
+        }
+        template = N_("the header has {width} fields and {matching} rows match it, but {spread}")
         if self._separators:
             separator, (first, last, count) = max(self._separators.items(), key=lambda item: item[1][2])
             ours = SEPARATOR_NAMES.get(self.dialect.separator, "") if self.dialect else ""
-            message += (
-                f"; rows {first:,} to {last:,} look {SEPARATOR_NAMES[separator]}-separated while the header is"
-                f" {ours}-separated (re-saved by another program?)"
+            template = N_(
+                "the header has {width} fields and {matching} rows match it, but {spread}; rows {first} to {last}"
+                " look {separator}-separated while the header is {ours}-separated (re-saved by another program?)"
             )
-        return Issue("inconsistent_fields", "", "error", other, (), message)
+            values |= {
+                "first": Figure(first, grouped=True),
+                "last": Figure(last, grouped=True),
+                "separator": SEPARATOR_NAMES[separator],
+                "ours": ours,
+            }
+        return Issue.of("inconsistent_fields", "", "error", other, (), Message.of(template, **values))
 
     def _duplicates(self) -> Issue | None:
         """Rows whose id hash occurs more than once; memory stays at two 8-byte hashes per row."""
@@ -328,45 +380,46 @@ class ReportBuilder:
             count += rows.size
             examples.extend(int(start + r + 1) for r in rows[: EXAMPLES - len(examples)])
         column = self.card.id_columns[0]
-        return Issue(
+        return Issue.of(
             "duplicate_id",
             column,
             "warning",
             count,
             tuple(examples),
-            f"{count} rows share an id with another row in '{column}'",
+            Message.of(
+                Nn_(
+                    "{count} row shares an id with another row in '{column}'",
+                    "{count} rows share an id with another row in '{column}'",
+                ),
+                count=Figure(count),
+                column=column,
+            ),
         )
 
     def finish(self, extras: Mapping[str, Any] | None = None) -> FileReport:
         """The finished report, issues sorted by severity (errors first), code and column."""
         issues: list[Issue] = []
         for name in self.mapping.missing:
-            issues.append(Issue("missing_column", name, "error", 0, (), f"the file has no column '{name}'"))
+            note = Message.of(N_("the file has no column '{name}'"), name=name)
+            issues.append(Issue.of("missing_column", name, "error", 0, (), note))
         for name, source in self.mapping.mapped.items():
-            where = self.mapping_file.name if self.mapping_file else "the mapping"
-            issues.append(Issue("mapped_column", name, "info", 0, (), f"column '{source}' feeds '{name}' ({where})"))
+            where = self.mapping_file.name if self.mapping_file else Message.of(N_("the mapping"))
+            note = Message.of(N_("column '{source}' feeds '{name}' ({where})"), source=source, name=name, where=where)
+            issues.append(Issue.of("mapped_column", name, "info", 0, (), note))
         for name in self.mapping.duplicates:
-            issues.append(
-                Issue(
-                    "duplicate_column",
-                    name,
-                    "warning",
-                    0,
-                    (),
-                    f"the header names '{name}' more than once; each is passed through in its own position",
-                )
+            note = Message.of(
+                N_("the header names '{name}' more than once; each is passed through in its own position"), name=name
             )
+            issues.append(Issue.of("duplicate_column", name, "warning", 0, (), note))
         for name, source in self.mapping.renamed.items():
-            issues.append(Issue("renamed_column", name, "warning", 0, (), f"column '{source}' was read as '{name}'"))
+            note = Message.of(N_("column '{source}' was read as '{name}'"), source=source, name=name)
+            issues.append(Issue.of("renamed_column", name, "warning", 0, (), note))
         for source in self.mapping.extra:
-            issues.append(
-                Issue(
-                    "extra_column", source, "info", 0, (), f"column '{source}' is not used by the model; passed through"
-                )
-            )
+            note = Message.of(N_("column '{source}' is not used by the model; passed through"), source=source)
+            issues.append(Issue.of("extra_column", source, "info", 0, (), note))
         for (code, column), count in self._counts.items():
             issues.append(
-                Issue(
+                Issue.of(
                     code,
                     column,
                     severity_of(code),
@@ -385,16 +438,13 @@ class ReportBuilder:
         for spec in binned:
             share = self._missing[spec.name] / self.rows
             if share > spec.missing_share + _MISSING_SHARE_MARGIN:
-                issues.append(
-                    Issue(
-                        "missing_share",
-                        spec.name,
-                        "warning",
-                        self._missing[spec.name],
-                        (),
-                        f"{share:.1%} missing in '{spec.name}' against {spec.missing_share:.1%} in training",
-                    )
+                note = Message.of(
+                    N_("{share} missing in '{name}' against {training} in training"),
+                    share=Figure(share, 1, share=True),
+                    name=spec.name,
+                    training=Figure(spec.missing_share, 1, share=True),
                 )
+                issues.append(Issue.of("missing_share", spec.name, "warning", self._missing[spec.name], (), note))
         drift = assess_drift({s.name: s.reference for s in binned}, self._bins, self.rows)
         issues.extend(_drift_issue(name, found, self.rows) for name, found in drift.items() if _worth_an_issue(found))
         rank = {s: i for i, s in enumerate(reversed(SEVERITIES))}

@@ -27,8 +27,10 @@ def run(argv: Sequence[str] | None = None, open_path: Path | None = None) -> int
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from app.core.i18n import choose_language
     from app.core.paths import APP_NAME, icons_dir
     from app.ui.errors import install_excepthook
+    from app.ui.i18n import install_language
     from app.ui.main_window import MainWindow, show_later
     from app.ui.settings import Settings
     from app.ui.state import AppState
@@ -38,6 +40,7 @@ def run(argv: Sequence[str] | None = None, open_path: Path | None = None) -> int
     application.setApplicationName(APP_NAME)
     application.setOrganizationName(APP_NAME)
     application.setWindowIcon(QIcon(str(icons_dir() / "scoredesk.png")))
+    install_language(choose_language(None))  # the remembered choice, else the system's language
     window = MainWindow(AppState(), Settings())
     install_excepthook(lambda: window)
     window.show()

@@ -25,6 +25,7 @@ from app.plots import (
     draw_roc,
     new_axes,
 )
+from app.ui.i18n import tr
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -102,13 +103,13 @@ class ChartWidget(QWidget):
 
     def _menu(self, position: QPoint) -> None:
         menu = QMenu(self)
-        menu.addAction("Save chart as PNG or SVG…", self.save_dialog)
+        menu.addAction(tr("Save chart as PNG or SVG…"), self.save_dialog)
         menu.exec(self.mapToGlobal(position))
 
     def save_dialog(self) -> None:
         """Ask where to save the chart."""
         name = self.title.lower().replace(" ", "_") + ".png"
-        path, _ = QFileDialog.getSaveFileName(self, "Save chart", name, "PNG image (*.png);;SVG image (*.svg)")
+        path, _ = QFileDialog.getSaveFileName(self, tr("Save chart"), name, "PNG image (*.png);;SVG image (*.svg)")
         if path:
             self.save(Path(path))
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.charts import DecisionChart
+from app.ui.i18n import tr
 from app.ui.lazy import WhenVisible
 from app.ui.widgets import ThresholdControl
 
@@ -38,14 +39,14 @@ class DecisionsPanel(QWidget):
         self.state = state
         self.cost = QDoubleSpinBox(objectName="costPerAction", maximum=1e9, decimals=2, singleStep=5)
         self.value = QDoubleSpinBox(objectName="valuePerTruePositive", maximum=1e9, decimals=2, singleStep=10)
-        self.use_best = QPushButton("Use the best threshold", objectName="useBest")
+        self.use_best = QPushButton(tr("Use the best threshold"), objectName="useBest")
         self.use_best.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         form = QFormLayout()
-        form.addRow("Cost per action (e.g. a retention offer)", self.cost)
-        form.addRow("Value per true positive (e.g. a customer kept)", self.value)
+        form.addRow(tr("Cost per action (e.g. a retention offer)"), self.cost)
+        form.addRow(tr("Value per true positive (e.g. a customer kept)"), self.value)
         self.threshold = ThresholdControl(state)
         self.summary = QLabel(objectName="decisionSummary", wordWrap=True)
-        self.chart = DecisionChart("Value of acting across thresholds")
+        self.chart = DecisionChart(tr("Value of acting across thresholds"))
         top = QHBoxLayout()
         top.addLayout(form)
         top.addWidget(self.use_best)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLa
 
 from app.plots import bin_labels
 from app.ui.charts import DistributionChart, DriftChart
+from app.ui.i18n import tr
 from app.ui.lazy import WhenVisible
 
 if TYPE_CHECKING:
@@ -41,10 +42,10 @@ class DriftPanel(QWidget):
         self.state = state
         self.summary = QLabel(objectName="driftSummary", wordWrap=True)
         self.feature = QComboBox(objectName="driftFeature")
-        self.psi_chart = DriftChart("Drift per feature (PSI)")
-        self.distribution = DistributionChart("Training and current distribution")
+        self.psi_chart = DriftChart(tr("Drift per feature (PSI)"))
+        self.distribution = DistributionChart(tr("Training and current distribution"))
         picker = QHBoxLayout()
-        picker.addWidget(QLabel("Feature"))
+        picker.addWidget(QLabel(tr("Feature")))
         picker.addWidget(self.feature, 1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -68,7 +69,7 @@ class DriftPanel(QWidget):
         self.feature.clear()
         self.feature.blockSignals(False)
         if table is None or not table.report.drift:
-            self.summary.setText("Open a file to compare its features with the training data.")
+            self.summary.setText(tr("Open a file to compare its features with the training data."))
             return
         from app.core.drift import PSI_ALERT, PSI_WARN
 

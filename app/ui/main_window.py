@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
+from app.core.i18n import LANGUAGES, integer, language, remember_language
 from app.core.paths import APP_NAME, samples_dir
 from app.ui.errors import show_error
+from app.ui.i18n import QT_TR_NOOP, tr
 from app.ui.jobs import Job, JobFailure, JobRunner
 from app.ui.settings import Settings
 
@@ -43,22 +45,25 @@ if TYPE_CHECKING:
 
 __all__ = ["PANEL_TITLES", "MainWindow"]
 
+# The panels' names, which key them; the tabs show them translated.
 PANEL_TITLES = (
-    "Results",
-    "Sanity",
-    "Model quality",
-    "Decisions",
-    "Fairness",
-    "Drift",
-    "What-if",
-    "History",
-    "Model card",
+    QT_TR_NOOP("Results"),
+    QT_TR_NOOP("Sanity"),
+    QT_TR_NOOP("Model quality"),
+    QT_TR_NOOP("Decisions"),
+    QT_TR_NOOP("Fairness"),
+    QT_TR_NOOP("Drift"),
+    QT_TR_NOOP("What-if"),
+    QT_TR_NOOP("History"),
+    QT_TR_NOOP("Model card"),
 )
 
-_CSV_FILTER = (
-    "Tables (*.csv *.txt *.tsv *.gz *.bz2 *.xz *.zip *.xlsx *.xlsm *.xlsb *.xls *.ods);;"
-    "CSV files (*.csv *.txt *.tsv);;Workbooks (*.xlsx *.xlsm *.xlsb *.xls *.ods);;All files (*)"
-)
+
+def _csv_filter() -> str:
+    return tr(
+        "Tables (*.csv *.txt *.tsv *.gz *.bz2 *.xz *.zip *.xlsx *.xlsm *.xlsb *.xls *.ods);;"
+        "CSV files (*.csv *.txt *.tsv);;Workbooks (*.xlsx *.xlsm *.xlsb *.xls *.ods);;All files (*)"
+    )
 
 
 class MainWindow(QMainWindow):
@@ -92,8 +97,8 @@ class MainWindow(QMainWindow):
         self.jobs.started.connect(self._job_started)
         self.jobs.ended.connect(self._job_ended)
         self.jobs.progress.connect(self._progress)
-        self._placeholder = QLabel("Loading the model…", objectName="loading")
-        self.tabs.addTab(self._placeholder, "Starting")
+        self._placeholder = QLabel(tr("Loading the model…"), objectName="loading")
+        self.tabs.addTab(self._placeholder, tr("Starting"))
         self._update_actions()
 
     # ---- building -------------------------------------------------------------------------
@@ -101,7 +106,7 @@ class MainWindow(QMainWindow):
         self.message = QLabel(objectName="statusMessage")
         self.progress = QProgressBar(objectName="progress", maximum=1000, textVisible=False)
         self.progress.setFixedWidth(220)
-        self.cancel_button = QPushButton("Cancel", objectName="cancel")
+        self.cancel_button = QPushButton(tr("Cancel"), objectName="cancel")
         self.cancel_button.clicked.connect(self.jobs.cancel)
         bar = self.statusBar()
         bar.addWidget(self.message, 1)
@@ -111,29 +116,42 @@ class MainWindow(QMainWindow):
         self.cancel_button.hide()
 
     def _build_menus(self) -> None:
-        menu = self.menuBar().addMenu("&File")
-        self.open_action = self._action(menu, "&Open…", QKeySequence.StandardKey.Open, self.open_dialog)
-        self.samples_menu = menu.addMenu("Open &Sample")
-        self.recent_menu = menu.addMenu("Open &Recent")
+        menu = self.menuBar().addMenu(tr("&File"))
+        self.open_action = self._action(menu, tr("&Open…"), QKeySequence.StandardKey.Open, self.open_dialog)
+        self.samples_menu = menu.addMenu(tr("Open &Sample"))
+        self.recent_menu = menu.addMenu(tr("Open &Recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         menu.addSeparator()
-        self.map_action = self._action(menu, "&Map columns…", QKeySequence("Ctrl+M"), self.map_columns_dialog)
-        self.export_action = self._action(menu, "&Export scored CSV…", QKeySequence("Ctrl+E"), self.export_dialog)
+        self.map_action = self._action(menu, tr("&Map columns…"), QKeySequence("Ctrl+M"), self.map_columns_dialog)
+        self.export_action = self._action(menu, tr("&Export scored CSV…"), QKeySequence("Ctrl+E"), self.export_dialog)
         self.export_report_action = self._action(
-            menu, "Export &report…", QKeySequence("Ctrl+R"), self.export_report_dialog
+            menu, tr("Export &report…"), QKeySequence("Ctrl+R"), self.export_report_dialog
         )
-        self.export_charts_action = self._action(menu, "Export this tab's &charts…", None, self.export_charts_dialog)
-        self.log_action = QAction("&Log scoring runs", self, checkable=True, checked=self.settings.log_runs)
-        self.log_action.setToolTip("Record each scored file's summary (no row values) in the run log for History")
+        self.export_charts_action = self._action(
+            menu, tr("Export this tab's &charts…"), None, self.export_charts_dialog
+        )
+        self.log_action = QAction(tr("&Log scoring runs"), self, checkable=True, checked=self.settings.log_runs)
+        self.log_action.setToolTip(tr("Record each scored file's summary (no row values) in the run log for History"))
         self.log_action.toggled.connect(lambda on: setattr(self.settings, "log_runs", on))
         menu.addAction(self.log_action)
         menu.addSeparator()
-        self.quit_action = self._action(menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
-        model_menu = self.menuBar().addMenu("&Model")
-        self.install_action = self._action(model_menu, "&Install update…", None, self.install_dialog)
-        self.versions_action = self._action(model_menu, "&Versions…", None, self.versions_dialog)
-        help_menu = self.menuBar().addMenu("&Help")
-        self._action(help_menu, "&About", None, self.about)
+        self.quit_action = self._action(menu, tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        model_menu = self.menuBar().addMenu(tr("&Model"))
+        self.install_action = self._action(model_menu, tr("&Install update…"), None, self.install_dialog)
+        self.versions_action = self._action(model_menu, tr("&Versions…"), None, self.versions_dialog)
+        view_menu = self.menuBar().addMenu(tr("&View"))
+        self.language_menu = view_menu.addMenu(tr("&Language"))
+        self.language_actions: dict[str, QAction] = {}
+        chosen = QActionGroup(self, exclusive=True)
+        for code, name in LANGUAGES.items():
+            action = QAction(name, self, checkable=True, checked=code == language())
+            action.setData(code)
+            action.triggered.connect(lambda _checked, code=code: self.choose_language(code))
+            chosen.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[code] = action
+        help_menu = self.menuBar().addMenu(tr("&Help"))
+        self._action(help_menu, tr("&About"), None, self.about)
 
     def _action(
         self,
@@ -178,7 +196,7 @@ class MainWindow(QMainWindow):
         for title, panel_class in panels.items():
             panel = panel_class(self.state)
             self.panels[title] = panel
-            self.tabs.addTab(panel, title)
+            self.tabs.addTab(panel, tr(title))
         self.state.rowsRequested.connect(lambda *_: self.tabs.setCurrentWidget(self.panels["Results"]))
         sanity = self.panels["Sanity"]
         assert isinstance(sanity, SanityPanel)
@@ -196,8 +214,8 @@ class MainWindow(QMainWindow):
 
             return load_bundle(directory) if directory is not None else ModelStore().active()
 
-        self.jobs.start(Job(load), self._loaded, lambda failure: self._fail("The model cannot be used", failure))
-        self.message.setText("Loading and verifying the model…")
+        self.jobs.start(Job(load), self._loaded, lambda failure: self._fail(tr("The model cannot be used"), failure))
+        self.message.setText(tr("Loading and verifying the model…"))
 
     def _loaded(self, loaded: Bundle | ActiveModel) -> None:
         """A bundle, or the active model (an installed one, or the shipped one and why)."""
@@ -209,7 +227,7 @@ class MainWindow(QMainWindow):
         self.use_bundle(loaded.bundle)
         if loaded.problem:  # never silently: the analyst sees which model runs and why
             sys.stderr.write(f"warning: {loaded.problem}\n")
-            self.message.setText(f"Warning: {loaded.problem}")
+            self.message.setText(tr("Warning: {problem}").format(problem=loaded.problem))
 
     def use_bundle(self, bundle: Bundle) -> None:
         """Show a verified bundle (tests hand one in directly)."""
@@ -220,8 +238,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME}: {bundle.card.display_name} {bundle.card.version}")
         self._fill_samples()
         self.message.setText(
-            f"{bundle.card.display_name} {bundle.card.version} ready."
-            " Open a CSV file or a workbook (Ctrl+O), or a sample."
+            tr("{model} {version} ready. Open a CSV file or a workbook (Ctrl+O), or a sample.").format(
+                model=bundle.card.display_name, version=bundle.card.version
+            )
         )
         self._update_actions()
         self.bundleLoaded.emit()
@@ -230,7 +249,7 @@ class MainWindow(QMainWindow):
     def install_dialog(self) -> None:
         """Model ▸ Install update…: pick a signed .sdmodel package."""
         path, _ = QFileDialog.getOpenFileName(
-            self, "Install a model update", self.settings.last_folder, "Model packages (*.sdmodel)"
+            self, tr("Install a model update"), self.settings.last_folder, "Model packages (*.sdmodel)"
         )
         if path:
             self.install_update(Path(path))
@@ -255,7 +274,7 @@ class MainWindow(QMainWindow):
         return self.jobs.start(
             Job(verify),
             lambda verified: self._confirm_update(path, *verified),
-            lambda failure: self._fail("The update cannot be installed", failure),
+            lambda failure: self._fail(tr("The update cannot be installed"), failure),
         )
 
     def _confirm_update(self, path: Path, package: Package, card: ModelCard, on_file: FileComparison | None) -> None:
@@ -273,8 +292,10 @@ class MainWindow(QMainWindow):
 
             self.jobs.start(
                 Job(run),
-                lambda installed: self._model_changed(f"Installed {installed.name} {installed.version}."),
-                lambda failure: self._fail("The update cannot be installed", failure),
+                lambda installed: self._model_changed(
+                    tr("Installed {name} {version}.").format(name=installed.name, version=installed.version)
+                ),
+                lambda failure: self._fail(tr("The update cannot be installed"), failure),
             )
 
         dialog.accepted.connect(lambda: self._after_job(install))
@@ -288,12 +309,12 @@ class MainWindow(QMainWindow):
         from app.ui.model_dialogs import VersionsDialog
 
         bundle = self.state.bundle
-        shipped = f"{bundle.card.name} (in the program)" if bundle else ""
+        shipped = tr("{name} (in the program)").format(name=bundle.card.name) if bundle else ""
         dialog = VersionsDialog(ModelStore(), shipped, parent=self)
 
         def finished(_result: int) -> None:
             if dialog.changed:
-                self._model_changed("Model version changed.")
+                self._model_changed(tr("Model version changed."))
 
         dialog.finished.connect(finished)
         self.versions_window = dialog
@@ -304,7 +325,7 @@ class MainWindow(QMainWindow):
 
         def reload() -> None:
             self.load_default_bundle()
-            self.message.setText(f"{message} Loading it…")
+            self.message.setText(tr("{message} Loading it…").format(message=message))
 
         self._after_job(reload)
 
@@ -323,7 +344,9 @@ class MainWindow(QMainWindow):
     # ---- opening files --------------------------------------------------------------------------
     def open_dialog(self) -> None:
         """Ask for a CSV file and open it."""
-        path, _ = QFileDialog.getOpenFileName(self, "Open a file to score", self.settings.last_folder, _CSV_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, tr("Open a file to score"), self.settings.last_folder, _csv_filter()
+        )
         if path:
             self.open_file(Path(path))
 
@@ -334,7 +357,7 @@ class MainWindow(QMainWindow):
         columns opens the mapping dialog instead of failing.
         """
         if self.state.bundle is None or self.jobs.busy:
-            self.message.setText("Busy; wait for the current job or cancel it.")
+            self.message.setText(tr("Busy; wait for the current job or cancel it."))
             return None
         bundle = self.state.bundle
         path = Path(path)
@@ -372,12 +395,12 @@ class MainWindow(QMainWindow):
                 recorder.succeeded(table.report, scores)
             return table
 
-        self.message.setText(f"Reading and scoring {path.name}…")
+        self.message.setText(tr("Reading and scoring {name}…").format(name=path.name))
         return self.jobs.start(
             Job(load),
             lambda table: self._file_loaded(path, table),
-            lambda failure: self._fail(f"Cannot open {path.name}", failure),
-            lambda: self._cancelled("Opening cancelled; nothing changed."),
+            lambda failure: self._fail(tr("Cannot open {name}").format(name=path.name), failure),
+            lambda: self._cancelled(tr("Opening cancelled; nothing changed.")),
         )
 
     def _ask_sheet(self, path: Path, sheets: list[str]) -> None:
@@ -385,8 +408,10 @@ class MainWindow(QMainWindow):
         from app.core.reading import InputOptions
 
         dialog = QInputDialog(self, objectName="sheetDialog")
-        dialog.setWindowTitle(f"Open {path.name}")
-        dialog.setLabelText(f"{path.name} has {len(sheets)} sheets. Which one holds the customers?")
+        dialog.setWindowTitle(tr("Open {name}").format(name=path.name))
+        dialog.setLabelText(
+            tr("{name} has {count} sheets. Which one holds the customers?").format(name=path.name, count=len(sheets))
+        )
         dialog.setComboBoxItems(sheets)
         dialog.textValueSelected.connect(lambda sheet: self.open_file(path, InputOptions(sheet=sheet)))
         self.sheet_dialog = dialog
@@ -403,7 +428,7 @@ class MainWindow(QMainWindow):
 
             return MappingNeeded(read_sample(table.path, bundle, table.options.sheet), table.options, "")
 
-        self.jobs.start(Job(sample), self._ask_mapping, lambda failure: self._fail("Cannot map", failure))
+        self.jobs.start(Job(sample), self._ask_mapping, lambda failure: self._fail(tr("Cannot map"), failure))
 
     def _ask_mapping(self, needed: MappingNeeded) -> None:
         """Open the mapping dialog; once accepted, open the file again with the mapping."""
@@ -438,8 +463,14 @@ class MainWindow(QMainWindow):
         report = table.report
         counts = report.status_counts
         self.message.setText(
-            f"{path.name}: {report.rows:,} rows ({counts['ok']:,} ok, {counts['warning']:,} warning,"
-            f" {counts['invalid']:,} invalid); {report.dialect.describe() if report.dialect else ''}"
+            tr("{name}: {rows} rows ({ok} ok, {warning} warning, {invalid} invalid); {form}").format(
+                name=path.name,
+                rows=integer(report.rows),
+                ok=integer(counts["ok"]),
+                warning=integer(counts["warning"]),
+                invalid=integer(counts["invalid"]),
+                form=report.dialect.note().text() if report.dialect else "",
+            )
         )
         self.setWindowTitle(f"{APP_NAME}: {path.name}")
         self.tabs.setCurrentWidget(self.panels["Sanity" if report.verdict == "error" else "Results"])
@@ -458,7 +489,7 @@ class MainWindow(QMainWindow):
             action = self.recent_menu.addAction(path)
             action.triggered.connect(lambda _=False, p=path: self.open_file(Path(p)))
         if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
+            self.recent_menu.addAction(tr("(none yet)")).setEnabled(False)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and any(url.isLocalFile() for url in event.mimeData().urls()):
@@ -473,7 +504,7 @@ class MainWindow(QMainWindow):
     # ---- exporting --------------------------------------------------------------------------
     def export_dialog(self) -> None:
         """Ask where to write the scored CSV."""
-        path = self._ask_where("Export scored CSV", "_scored.csv", _CSV_FILTER)
+        path = self._ask_where("Export scored CSV", "_scored.csv", _csv_filter())
         if path is not None:
             self.export_scored(path)
 
@@ -492,7 +523,10 @@ class MainWindow(QMainWindow):
         if table is None or bundle is None or self.jobs.busy:
             return None
         if table.changed_on_disk():
-            self._fail("Cannot export", f"{table.path} changed since it was opened; open it again first.")
+            self._fail(
+                tr("Cannot export"),
+                tr("{path} changed since it was opened; open it again first.").format(path=table.path),
+            )
             return None
         return table, bundle
 
@@ -509,17 +543,17 @@ class MainWindow(QMainWindow):
 
             return score_to_csv(table.path, out, bundle, threshold, progress, cancelled, options=table.options).out
 
-        self.message.setText(f"Writing {out.name}…")
+        self.message.setText(tr("Writing {name}…").format(name=out.name))
         return self.jobs.start(
             Job(export),
             self._exported,
-            lambda failure: self._fail("Export failed", failure),
-            lambda: self._cancelled("Export cancelled; no file was written."),
+            lambda failure: self._fail(tr("Export failed"), failure),
+            lambda: self._cancelled(tr("Export cancelled; no file was written.")),
         )
 
     def _exported(self, out: Path) -> None:
         self.settings.last_folder = str(out.parent)
-        self.message.setText(f"Exported {out}")
+        self.message.setText(tr("Exported {path}").format(path=out))
         self.exportFinished.emit(str(out))
 
     def export_report_dialog(self) -> None:
@@ -544,20 +578,20 @@ class MainWindow(QMainWindow):
 
             return write_report(request, out, progress=progress, cancelled=cancelled)
 
-        self.message.setText(f"Writing the report {out.name}…")
+        self.message.setText(tr("Writing the report {name}…").format(name=out.name))
         return self.jobs.start(
             Job(export),
             self._exported,
-            lambda failure: self._fail("The report cannot be written", failure),
-            lambda: self._cancelled("Report cancelled; no file was written."),
+            lambda failure: self._fail(tr("The report cannot be written"), failure),
+            lambda: self._cancelled(tr("Report cancelled; no file was written.")),
         )
 
     def export_charts_dialog(self) -> None:
         """Save every chart of the current tab into a folder, as PNG."""
-        folder = QFileDialog.getExistingDirectory(self, "Export charts to folder", self.settings.last_folder)
+        folder = QFileDialog.getExistingDirectory(self, tr("Export charts to folder"), self.settings.last_folder)
         if folder:
             saved = self.export_charts(Path(folder))
-            self.message.setText(f"Saved {len(saved)} chart(s) to {folder}")
+            self.message.setText(tr("Saved %n chart(s) to {folder}", None, len(saved)).format(folder=folder))
 
     def export_charts(self, folder: Path, suffix: str = ".png") -> list[Path]:
         """Write the current tab's charts; returns the files."""
@@ -618,15 +652,31 @@ class MainWindow(QMainWindow):
                 self.state.bundle.card.name, self.state.cost_per_action, self.state.value_per_true_positive
             )
 
+    def choose_language(self, code: str) -> None:
+        """View ▸ Language: remember the choice; the window speaks it from the next start."""
+        remember_language(code)
+        if code == language():
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            tr("Language"),
+            tr("ScoreDesk will be in {language} the next time it starts.").format(language=LANGUAGES[code]),
+            parent=self,
+        )
+        box.setObjectName("languageDialog")
+        box.open()
+
     def about(self) -> None:
         """Versions of the app and the model."""
         bundle = self.state.bundle
-        model = f"{bundle.card.display_name} {bundle.card.version}" if bundle else "no model loaded"
+        model = f"{bundle.card.display_name} {bundle.card.version}" if bundle else tr("no model loaded")
         sha = bundle.card.onnx_sha256[:16] if bundle else ""
         box = QMessageBox(
             QMessageBox.Icon.Information,
-            f"About {APP_NAME}",
-            f"{APP_NAME} {__version__}\nModel: {model}\nModel sha256: {sha}…",
+            tr("About {app}").format(app=APP_NAME),
+            tr("{app} {version}\nModel: {model}\nModel sha256: {sha}…").format(
+                app=APP_NAME, version=__version__, model=model, sha=sha
+            ),
             parent=self,
         )
         box.setObjectName("aboutDialog")

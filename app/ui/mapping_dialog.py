@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.core.bundle import Bundle
 from app.core.mapping_draft import FileSample, model_columns, preview, suggest_columns, suggest_values
 from app.core.mapping_file import MappingFile, save_mapping
+from app.ui.i18n import tr
 
 __all__ = ["MappingDialog"]
 
@@ -72,13 +73,13 @@ class MappingDialog(QDialog):
         )
         # Annotated: PySide6's stubs lack the objectName keyword, and a call mypy cannot match is typed Any.
         self.columns_table: QTableWidget = QTableWidget(0, 3, objectName="columnTable")
-        self.columns_table.setHorizontalHeaderLabels(["Model column", "Kind", "File column (examples)"])
+        self.columns_table.setHorizontalHeaderLabels([tr("Model column"), tr("Kind"), tr("File column (examples)")])
         self.columns_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.columns_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.columns_table.horizontalHeader().setStretchLastSection(True)
         self.values_label = QLabel(objectName="valuesLabel")
         self.values_table: QTableWidget = QTableWidget(0, 2, objectName="valueTable")
-        self.values_table.setHorizontalHeaderLabels(["Value in the file", "Means, for the model"])
+        self.values_table.setHorizontalHeaderLabels([tr("Value in the file"), tr("Means, for the model")])
         self.values_table.horizontalHeader().setStretchLastSection(True)
         self.preview_label = QLabel(objectName="previewLabel", wordWrap=True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -137,7 +138,7 @@ class MappingDialog(QDialog):
         self.values_table.setRowCount(0)
         names = model_columns(self.bundle)
         if not 0 <= row < len(names) or names[row] not in self.bundle.card.feature_names:
-            self.values_label.setText("Values: the selected column takes any value.")
+            self.values_label.setText(tr("Values: the selected column takes any value."))
             return
         name = names[row]
         spec = self.bundle.card.feature(name)
@@ -209,7 +210,7 @@ class MappingDialog(QDialog):
 
     def _ask_save_path(self) -> str:
         suggested = str(self.sample.path.with_suffix(".mapping.toml"))
-        path, _ = QFileDialog.getSaveFileName(self, "Save the mapping", suggested, "Mappings (*.toml)")
+        path, _ = QFileDialog.getSaveFileName(self, tr("Save the mapping"), suggested, "Mappings (*.toml)")
         return path
 
     def save(self) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.core.card import ModelCard
 from app.core.champion import FileComparison, compare_cards
 from app.core.model_store import ModelStore
+from app.ui.i18n import tr
 
 __all__ = ["UpdateDialog", "VersionsDialog"]
 
@@ -49,7 +50,9 @@ class UpdateDialog(QDialog):
             wordWrap=True,
         )
         self.table = QTableWidget(len(result["metrics"]), 4, objectName="comparisonTable")
-        self.table.setHorizontalHeaderLabels(["Metric", f"Active {champion.version}", challenger.version, "Change"])
+        self.table.setHorizontalHeaderLabels(
+            [tr("Metric"), f"Active {champion.version}", challenger.version, tr("Change")]
+        )
         for row, (name, values) in enumerate(result["metrics"].items()):
             cells = (name, f"{values['champion']:.4f}", f"{values['challenger']:.4f}", f"{values['delta']:+.4f}")
             for column, text in enumerate(cells):
@@ -92,11 +95,11 @@ class VersionsDialog(QDialog):
         super().__init__(parent, objectName="versionsDialog")
         self.store, self.shipped = store, shipped
         self.changed = False
-        self.setWindowTitle("Model versions")
+        self.setWindowTitle(tr("Model versions"))
         self.list = QListWidget(objectName="versionList")
         self.status = QLabel(objectName="versionStatus", wordWrap=True)
-        self.use_button = QPushButton("&Use this version", objectName="useVersion")
-        self.rollback_button = QPushButton("&Roll back", objectName="rollBack")
+        self.use_button = QPushButton(tr("&Use this version"), objectName="useVersion")
+        self.rollback_button = QPushButton(tr("&Roll back"), objectName="rollBack")
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         self.use_button.clicked.connect(self.use_selected)
@@ -124,7 +127,7 @@ class VersionsDialog(QDialog):
         item = self.list.currentItem()
         version = item.data(256) if item is not None else None
         if version is None:
-            self.status.setText("The shipped model is active after a rollback to it; pick an installed version.")
+            self.status.setText(tr("The shipped model is active after a rollback to it; pick an installed version."))
             return
         self._change(lambda: self.store.use(version), f"{version} is now active.")
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.charts import CalibrationChart, RocChart
+from app.ui.i18n import tr
 from app.ui.lazy import WhenVisible
 from app.ui.widgets import ThresholdControl
 
@@ -40,10 +41,10 @@ class ConfusionMatrixWidget(QWidget):
         self.setObjectName(name)
         self.cells: dict[str, QPushButton] = {}
         grid = QGridLayout(self)
-        grid.addWidget(QLabel("<b>actual positive</b>"), 1, 0)
-        grid.addWidget(QLabel("<b>actual negative</b>"), 2, 0)
-        grid.addWidget(QLabel("<b>predicted positive</b>", alignment=Qt.AlignmentFlag.AlignCenter), 0, 1)
-        grid.addWidget(QLabel("<b>predicted negative</b>", alignment=Qt.AlignmentFlag.AlignCenter), 0, 2)
+        grid.addWidget(QLabel(tr("<b>actual positive</b>")), 1, 0)
+        grid.addWidget(QLabel(tr("<b>actual negative</b>")), 2, 0)
+        grid.addWidget(QLabel(tr("<b>predicted positive</b>"), alignment=Qt.AlignmentFlag.AlignCenter), 0, 1)
+        grid.addWidget(QLabel(tr("<b>predicted negative</b>"), alignment=Qt.AlignmentFlag.AlignCenter), 0, 2)
         for cell, (row, column) in {"tp": (1, 1), "fn": (1, 2), "fp": (2, 1), "tn": (2, 2)}.items():
             button = QPushButton(objectName=f"{name}:{cell}")
             button.setMinimumHeight(54)
@@ -210,7 +211,7 @@ class QualityPanel(QWidget):
         if file_ranked is None:
             self._show_estimate(threshold)
             return
-        self.file_side.setTitle("This file")
+        self.file_side.setTitle(tr("This file"))
         self.file_side.setEnabled(True)
         confusion = file_ranked.confusion(threshold)
         self.file_side.matrix.show_confusion(confusion)
@@ -246,7 +247,7 @@ class QualityPanel(QWidget):
         assert bundle is not None
         self.file_side.matrix.show_confusion(None)
         if table is None:
-            self.file_side.setTitle("This file")
+            self.file_side.setTitle(tr("This file"))
             self.file_side.setEnabled(False)
             self.file_side.summary.setText(
                 f"Open a file to see the performance expected on it, or one with a '{bundle.card.target.column}'"
@@ -258,7 +259,7 @@ class QualityPanel(QWidget):
 
         estimate = estimate_for_probabilities(table.probability, threshold, bundle.card.raw)
         self.estimate = estimate
-        self.file_side.setTitle("This file: estimated (no labels yet)")
+        self.file_side.setTitle(tr("This file: estimated (no labels yet)"))
         self.file_side.matrix.show_confusion(_expected_confusion(estimate.confusion))
         text = (
             f"<b>Estimated on this file</b> ({estimate.rows:,} scored rows, no '{bundle.card.target.column}' column):"

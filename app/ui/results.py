@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.charts import ExplanationChart, ImportanceChart
+from app.ui.i18n import tr
 from app.ui.table_model import FIXED_COLUMNS, ProbabilityDelegate, ResultsModel
 
 if TYPE_CHECKING:
@@ -47,10 +48,10 @@ class ResultsPanel(QWidget):
         self.status_filter = QComboBox(objectName="statusFilter")
         self.status_filter.addItems([_ALL, "ok", "warning", "invalid"])
         self.prediction_filter = QComboBox(objectName="predictionFilter")
-        self.search = QLineEdit(objectName="search", placeholderText="Search any column…", clearButtonEnabled=True)
+        self.search = QLineEdit(objectName="search", placeholderText=tr("Search any column…"), clearButtonEnabled=True)
         self.count_label = QLabel(objectName="rowCount")
         self.requested_label = QLabel(objectName="requestedRows")
-        self.clear_requested = QPushButton("Show all rows", objectName="clearRequested")
+        self.clear_requested = QPushButton(tr("Show all rows"), objectName="clearRequested")
         self.clear_requested.hide()
         self._search_timer = QTimer(self, singleShot=True, interval=250)
 
@@ -76,19 +77,21 @@ class ResultsPanel(QWidget):
         self.view.setWordWrap(False)
 
         self.detail = QTextBrowser(objectName="rowDetail")
-        self.explanation = ExplanationChart("Why this score")
-        self.importance = ImportanceChart("What matters overall (model card)")
+        self.explanation = ExplanationChart(tr("Why this score"))
+        self.importance = ImportanceChart(tr("What matters overall (model card)"))
         reasons = QTabWidget(objectName="reasons")
-        reasons.addTab(self.explanation, "This row")
-        reasons.addTab(self.importance, "Overall")
+        reasons.addTab(self.explanation, tr("This row"))
+        reasons.addTab(self.importance, tr("Overall"))
         reasons.currentChanged.connect(self._draw_importance)
         side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(self.detail)
         side.addWidget(reasons)
         self.welcome = QLabel(
-            "<h2>No file open yet</h2><p>Open a CSV file or a workbook with <b>File ▸ Open…</b> (Ctrl+O),"
-            " drop one on this window, or try <b>File ▸ Open Sample</b>.</p><p>Every row is checked against what"
-            " the model learnt from, scored, and explained.</p>",
+            tr(
+                "<h2>No file open yet</h2><p>Open a CSV file or a workbook with <b>File ▸ Open…</b> (Ctrl+O),"
+                " drop one on this window, or try <b>File ▸ Open Sample</b>.</p><p>Every row is checked against what"
+                " the model learnt from, scored, and explained.</p>"
+            ),
             objectName="welcome",
             alignment=Qt.AlignmentFlag.AlignCenter,
             wordWrap=True,

@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from app.core.catalogue import CATALOGUE
+from app.core.i18n import gettext, integer
+from app.ui.i18n import QT_TR_NOOP, tr
 
 if TYPE_CHECKING:
     from app.core.report import FileReport, Issue
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SanityPanel"]
 
-_SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Information"}
+_SEVERITY_TITLES = {"error": QT_TR_NOOP("Errors"), "warning": QT_TR_NOOP("Warnings"), "info": QT_TR_NOOP("Information")}
 _BANNER_STYLES = {
     "error": "background:#f8d7d4; color:#7a1c14; padding:8px; font-weight:bold;",
     "warning": "background:#fff4cc; color:#6b5200; padding:8px;",
@@ -41,7 +43,7 @@ class SanityPanel(QWidget):
         self.mapping_label.linkActivated.connect(lambda _link: self.editMappingRequested.emit())
         self.mapping_label.hide()
         self.tree = QTreeWidget(objectName="issueTree")
-        self.tree.setHeaderLabels(["Issue", "Column", "Rows", "Details"])
+        self.tree.setHeaderLabels([tr("Issue"), tr("Column"), tr("Rows"), tr("Details")])
         self.tree.setColumnWidth(0, 260)
         self.tree.setColumnWidth(1, 160)
         self.tree.setColumnWidth(2, 80)
@@ -59,12 +61,14 @@ class SanityPanel(QWidget):
         self.tree.clear()
         table = self.state.table
         if table is None:
-            self.banner.setText("Open a file to check it against what the model was trained on.")
+            self.banner.setText(tr("Open a file to check it against what the model was trained on."))
             self.banner.setStyleSheet("padding:8px;")
             return
         report = table.report
         if report.mapping_file:
-            self.mapping_label.setText(f'Mapped with {report.mapping_file["name"]} (<a href="edit">Edit…</a>)')
+            self.mapping_label.setText(
+                tr('Mapped with {name} (<a href="edit">Edit…</a>)').format(name=report.mapping_file["name"])
+            )
             self.mapping_label.show()
         else:
             self.mapping_label.hide()
@@ -74,16 +78,17 @@ class SanityPanel(QWidget):
             issues = [i for i in report.issues if i.severity == severity]
             if not issues:
                 continue
-            group = QTreeWidgetItem(self.tree, [f"{_SEVERITY_TITLES[severity]} ({len(issues)})"])
+            group = QTreeWidgetItem(self.tree, [f"{tr(_SEVERITY_TITLES[severity])} ({integer(len(issues))})"])
             group.setFirstColumnSpanned(True)
             group.setExpanded(True)
             for issue in issues:
                 entry = CATALOGUE[issue.code]
                 item = QTreeWidgetItem(
-                    group, [entry.title, issue.column, f"{issue.rows:,}" if issue.rows else "", issue.message]
+                    group,
+                    [gettext(entry.title), issue.column, integer(issue.rows) if issue.rows else "", issue.shown()],
                 )
                 item.setData(0, IssueRole, issue)
-                item.setToolTip(3, entry.meaning)
+                item.setToolTip(3, gettext(entry.meaning))
         self.tree.resizeColumnToContents(3)
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
@@ -122,25 +127,40 @@ class SanityPanel(QWidget):
 def _verdict_text(report: FileReport) -> str:
     """The banner: what the rows have, what the file as a whole has, and whether anything drifted."""
     counts, rows = report.status_counts, report.rows
-    drift = " Some features drifted from the training data." if any(i.code == "drift" for i in report.issues) else ""
+    drifted = any(i.code == "drift" for i in report.issues)
+    drift = " " + tr("Some features drifted from the training data.") if drifted else ""
     # File-level findings are not counted in any row's status; name them so the two numbers do not contradict.
     by_kind: dict[str, list[str]] = {}
     for issue in report.issues:
         if CATALOGUE[issue.code].scope == "file" and issue.severity != "info" and issue.code != "drift":
-            where = issue.column + (f": {issue.rows:,} rows" if issue.rows else "")
-            by_kind.setdefault(CATALOGUE[issue.code].title, []).append(where)
+            where = issue.column + (tr(": {count} rows").format(count=integer(issue.rows)) if issue.rows else "")
+            by_kind.setdefault(gettext(CATALOGUE[issue.code].title), []).append(where)
     whole = "; ".join(f"{title} ({', '.join(places)})" for title, places in by_kind.items())
-    about_file = f" About the file as a whole: {whole}." if whole else ""
-    click = " Click an issue below to see its rows."
-    lead = next((i.message for i in report.issues if i.code == "inconsistent_fields"), "")
+    about_file = " " + tr("About the file as a whole: {findings}.").format(findings=whole) if whole else ""
+    click = " " + tr("Click an issue below to see its rows.")
+    lead = next((i.shown() for i in report.issues if i.code == "inconsistent_fields"), "")
+    total = integer(rows)
     if lead:  # a file half in another separator: say so before anything else
-        invalid = f" {counts['invalid']:,} of {rows:,} rows cannot be scored." if counts["invalid"] else ""
-        return f"The rows do not match the header: {lead}.{invalid}{drift}{click}"
+        invalid = (
+            " " + tr("{count} of {rows} rows cannot be scored.").format(count=integer(counts["invalid"]), rows=total)
+            if counts["invalid"]
+            else ""
+        )
+        return tr("The rows do not match the header: {problem}.").format(problem=lead) + f"{invalid}{drift}{click}"
     if report.verdict == "error":
-        row_part = f" {counts['invalid']:,} of {rows:,} rows cannot be scored and have no prediction."
+        row_part = " " + tr("{count} of {rows} rows cannot be scored and have no prediction.").format(
+            count=integer(counts["invalid"]), rows=total
+        )
         row_part = row_part if counts["invalid"] else ""
-        return f"This file has errors.{row_part}{about_file}{drift}{click}"
+        return tr("This file has errors.") + f"{row_part}{about_file}{drift}{click}"
     if report.verdict == "warning":
-        row_part = f" {counts['warning']:,} of {rows:,} rows have a warning of their own." if counts["warning"] else ""
-        return f"This file can be scored, with warnings.{row_part}{about_file}{drift}{click}"
-    return f"No problems found in {rows:,} rows."
+        row_part = (
+            " "
+            + tr("{count} of {rows} rows have a warning of their own.").format(
+                count=integer(counts["warning"]), rows=total
+            )
+            if counts["warning"]
+            else ""
+        )
+        return tr("This file can be scored, with warnings.") + f"{row_part}{about_file}{drift}{click}"
+    return tr("No problems found in {rows} rows.").format(rows=total)

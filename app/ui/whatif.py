@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.charts import ExplanationChart, ImportanceChart
+from app.ui.i18n import tr
 from app.ui.lazy import WhenVisible
 
 if TYPE_CHECKING:
@@ -39,10 +40,10 @@ class WhatIfPanel(QWidget):
         self.result = QLabel(objectName="whatIfResult")
         self.result.setStyleSheet("font-size:16px; padding:6px;")
         self.flags = QLabel(objectName="whatIfFlags", wordWrap=True)
-        self.load_row = QPushButton("Copy the selected row", objectName="loadSelectedRow")
-        self.reset = QPushButton("Training reference values", objectName="resetWhatIf")
-        self.explanation = ExplanationChart("What moves this prediction")
-        self.importance = ImportanceChart("What matters overall (model card)")
+        self.load_row = QPushButton(tr("Copy the selected row"), objectName="loadSelectedRow")
+        self.reset = QPushButton(tr("Training reference values"), objectName="resetWhatIf")
+        self.explanation = ExplanationChart(tr("What moves this prediction"))
+        self.importance = ImportanceChart(tr("What matters overall (model card)"))
         self.form_holder = QWidget()
         self.form = QFormLayout(self.form_holder)
         scroll = QScrollArea(widgetResizable=True)

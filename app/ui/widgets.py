@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QWidget
 
+from app.ui.i18n import tr
+
 if TYPE_CHECKING:
     from app.ui.state import AppState
 
@@ -23,7 +25,7 @@ class ThresholdControl(QWidget):
         self.spin = QDoubleSpinBox(objectName="thresholdSpin", minimum=0.01, maximum=0.99, singleStep=0.01, decimals=2)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Decision threshold"))
+        layout.addWidget(QLabel(tr("Decision threshold")))
         layout.addWidget(self.slider, 1)
         layout.addWidget(self.spin)
         self.slider.valueChanged.connect(lambda value: state.set_threshold(value / 100))

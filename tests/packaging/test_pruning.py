@@ -37,7 +37,18 @@ def test_qt_plugin_kind_is_the_folder_under_plugins() -> None:
 @pytest.mark.parametrize(
     ("destination", "kept"),
     [
-        (f"{QT}/translations/qt_de.qm", False),  # English only
+        (f"{QT}/translations/qt_de.qm", False),  # a language the program does not speak
+        (f"{QT}/translations/qtbase_es.qm", True),  # Qt's dialogs in Spanish
+        (f"{QT}/translations/qtdeclarative_es.qm", False),  # QML, which the program does not use
+        ("babel/locale-data/es.dat", True),
+        ("babel/locale-data/root.dat", True),
+        ("babel/locale-data/es_MX.dat", False),
+        ("babel/locale-data/de.dat", False),
+        ("babel/global.dat", True),
+        ("resources/locale/es/LC_MESSAGES/scoredesk.mo", True),
+        ("resources/locale/es/LC_MESSAGES/scoredesk.po", False),
+        ("resources/locale/scoredesk_es.qm", True),
+        ("resources/locale/scoredesk_es.ts", False),
         ("matplotlib/mpl-data/matplotlibrc", True),
         ("matplotlib/mpl-data/fonts/ttf/DejaVuSans.ttf", True),
         ("matplotlib/mpl-data/fonts/ttf/cmr10.ttf", False),

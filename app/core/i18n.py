@@ -1,0 +1,240 @@
+"""The language people read: messages through gettext, numbers through Babel; never JSON, codes or column names.
+
+The catalogues are ``resources/locale/<lang>/LC_MESSAGES/scoredesk.po``, compiled to ``.mo`` beside them
+(``uv run python -m packaging.translations``). English is the source language and needs no catalogue. The
+language is the one asked for (``--lang``, View ▸ Language), else the one remembered from the last time it was
+asked for, else the system locale's, else English. The window's own strings use Qt's translation files
+(``app.ui.i18n``); this module is the one place that says which language is on.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import json
+import locale
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from babel.numbers import format_decimal, format_percent
+
+from app.core.fileio import atomic_write_text
+from app.core.paths import resources_dir, user_data_dir
+
+__all__ = [
+    "DOMAIN",
+    "Figure",
+    "LANGUAGES",
+    "N_",
+    "Nn_",
+    "Message",
+    "choose_language",
+    "gettext",
+    "integer",
+    "language",
+    "locale_dir",
+    "ngettext",
+    "number",
+    "percent",
+    "remember_language",
+    "remembered_language",
+    "set_language",
+    "system_language",
+]
+
+DOMAIN = "scoredesk"
+LANGUAGES = {"en": "English", "es": "Español"}  # each in its own language, as a language menu shows them
+SOURCE_LANGUAGE = "en"
+_PREFERENCES = "preferences.json"
+
+
+class _State:
+    language = SOURCE_LANGUAGE
+    translations: _gettext.NullTranslations = _gettext.NullTranslations()
+
+
+def locale_dir() -> Path:
+    """The folder of the compiled message catalogues."""
+    return resources_dir() / "locale"
+
+
+def N_(message: str) -> str:  # gettext's conventional name for "translate later"
+    """Mark ``message`` for the catalogue without translating it now (it is translated where it is shown)."""
+    return message
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:  # the plural form of N_
+    """Mark a message with its plural form for the catalogue; ``Message.of`` picks the form by ``count``."""
+    return singular, plural
+
+
+def gettext(message: str) -> str:
+    """``message`` in the current language."""
+    return _State.translations.gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The singular or plural form of a message for ``count``, in the current language."""
+    return _State.translations.ngettext(singular, plural, count)
+
+
+def language() -> str:
+    """The current language's code."""
+    return _State.language
+
+
+def set_language(code: str) -> None:
+    """Show messages and numbers in ``code`` (one of LANGUAGES) from now on."""
+    if code not in LANGUAGES:
+        raise ValueError(f"unknown language {code!r}: choose one of {', '.join(LANGUAGES)}")
+    if code == SOURCE_LANGUAGE:
+        translations: _gettext.NullTranslations = _gettext.NullTranslations()
+    else:
+        translations = _gettext.translation(DOMAIN, locale_dir(), [code])
+    _State.language, _State.translations = code, translations
+
+
+def system_language() -> str:
+    """The system locale's language when it is one of ours, else English (gettext's order of variables)."""
+    names = [os.environ.get(v, "") for v in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")]
+    names = [part for name in names for part in name.split(":")]
+    names.append(locale.getlocale()[0] or "")  # Windows names it, e.g. 'Spanish_Spain'
+    for name in names:
+        head = name.split(".")[0].split("_")[0].split("-")[0].lower()
+        if head in LANGUAGES:
+            return head
+        if head == "spanish":
+            return "es"
+        if head:
+            return SOURCE_LANGUAGE  # the first one set decides, as in gettext
+    return SOURCE_LANGUAGE
+
+
+def _preferences_path() -> Path:
+    return user_data_dir() / _PREFERENCES
+
+
+def remembered_language() -> str | None:
+    """The language last asked for, if any (a damaged preferences file counts as none)."""
+    try:
+        chosen = json.loads(_preferences_path().read_text(encoding="utf-8")).get("language")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return chosen if chosen in LANGUAGES else None
+
+
+def remember_language(code: str) -> None:
+    """Keep ``code`` as the language for the next start, of the window and of the CLI alike."""
+    path = _preferences_path()
+    try:
+        preferences = json.loads(path.read_text(encoding="utf-8"))
+        preferences = preferences if isinstance(preferences, dict) else {}
+    except (OSError, ValueError):
+        preferences = {}
+    preferences["language"] = code
+    atomic_write_text(path, json.dumps(preferences, indent=1) + "\n")
+
+
+def choose_language(asked: str | None = None) -> str:
+    """Turn on the language asked for (and remember it), else the remembered one, else the system's."""
+    if asked is not None:
+        set_language(asked)
+        remember_language(asked)
+        return asked
+    code = remembered_language() or system_language()
+    set_language(code)
+    return code
+
+
+def number(value: float, digits: int = 3) -> str:
+    """A decimal number with ``digits`` places and grouped thousands: ``0.843`` / ``0,843``."""
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern, locale=_State.language)
+
+
+def integer(value: int) -> str:
+    """A count with grouped thousands: ``19,382`` / ``19.382``."""
+    return format_decimal(value, format="#,##0", locale=_State.language)
+
+
+def percent(share: float, digits: int = 1) -> str:
+    """A share as a percentage in the language's own pattern: ``21.3%`` / ``21,3 %``."""
+    pattern = Locale.parse(_State.language).percent_formats[None].pattern  # '#,##0%', '#,##0\xa0%'
+    places = "." + "0" * digits if digits > 0 else ""
+    return format_percent(
+        share, format=pattern.replace("0%", f"0{places}%").replace("0\xa0%", f"0{places}\xa0%"), locale=_State.language
+    )
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number inside a message: as Python writes it in English (the bytes of every existing output), in the
+    language's own form otherwise."""
+
+    value: float
+    digits: int | None = None  # None: a count
+    share: bool = False  # a share shown as a percentage
+    grouped: bool = False  # a count written 3,049 in English (else 3049)
+
+    def english(self) -> str:
+        """``3049``, ``0.123``, ``12.3%``: Python's formatting, as the JSON messages and English output have it."""
+        if self.share:
+            return f"{self.value:.{self.digits or 0}%}"
+        if self.digits is None:
+            return f"{int(self.value):,}" if self.grouped else str(int(self.value))
+        return f"{self.value:.{self.digits}f}"
+
+    def local(self) -> str:
+        """The same number in the current language."""
+        if _State.language == SOURCE_LANGUAGE:
+            return self.english()
+        if self.share:
+            return percent(self.value, self.digits or 0)
+        return integer(int(self.value)) if self.digits is None else number(self.value, self.digits)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message kept as its English template and values, so it can be shown in any language later (the JSON
+    keeps the English text)."""
+
+    template: str  # marked with N_ where it is written, so the catalogue has it
+    values: tuple[tuple[str, object], ...] = ()
+    plural: str = ""  # the plural template, chosen by the value named "count"
+
+    @classmethod
+    def of(cls, template: str | tuple[str, str], **values: object) -> Message:
+        """``Message.of(N_("'{column}' is empty"), column="x")``, or with ``Nn_(singular, plural)`` and a count."""
+        if isinstance(template, tuple):
+            return cls(template[0], tuple(values.items()), template[1])
+        return cls(template, tuple(values.items()))
+
+    def _count(self) -> int:
+        count = dict(self.values).get("count")
+        return int(count.value) if isinstance(count, Figure) else 1
+
+    def english(self) -> str:
+        """The message in English."""
+        template = self.plural if self.plural and self._count() != 1 else self.template
+        return template.format(**{k: _shown(v, english=True) for k, v in self.values})
+
+    def text(self) -> str:
+        """The message in the current language."""
+        if self.plural:
+            template = ngettext(self.template, self.plural, self._count())
+        else:
+            template = gettext(self.template)
+        return template.format(**{k: _shown(v, english=False) for k, v in self.values})
+
+
+def _shown(value: object, english: bool) -> object:
+    """A message's value as text: a Figure or a Message in English or the current language, a tuple of them
+    joined by commas, anything else (a column name, an id) as it is."""
+    if isinstance(value, tuple):
+        return ", ".join(str(_shown(v, english)) for v in value)
+    if isinstance(value, Figure):
+        return value.english() if english else value.local()
+    if isinstance(value, Message):
+        return value.english() if english else value.text()
+    return value
