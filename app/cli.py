@@ -23,7 +23,7 @@ from app.core.bundle import Bundle, BundleError, load_bundle
 from app.core.drift import drifted_and_unsure
 from app.core.estimation import PerformanceEstimate
 from app.core.fileio import OutputError
-from app.core.i18n import LANGUAGES, Figure, choose_language
+from app.core.i18n import LANGUAGES, Figure, choose_language, ngettext
 from app.core.i18n import gettext as _
 from app.core.reading import InputError, InputOptions
 from app.core.report import FileReport
@@ -237,6 +237,11 @@ def _issue_lines(report: FileReport, limit: int = 20) -> list[str]:
     return lines
 
 
+def _verdict(verdict: str) -> str:
+    """A file's verdict in capitals, in the current language."""
+    return {"ok": _("OK"), "warning": _("WARNING"), "error": _("ERROR")}.get(verdict, verdict.upper())
+
+
 def _severity(severity: str) -> str:
     """A severity's name in the current language (the code stays as it is beside it)."""
     return {"info": _("info"), "warning": _("warning"), "error": _("error")}.get(severity, severity)
@@ -329,9 +334,18 @@ def _score(args: argparse.Namespace, bundle: Bundle) -> int:
         recorder.succeeded(result.report, result.scores)
     report = result.report
     print(
-        f"Scored {report.rows} rows of {args.input} into {'standard output' if to_stdout else args.output}:"
-        f" {_status_line(report)}; {result.predicted_positive} predicted {bundle.card.target.positive_label!r}"
-        f" at threshold {result.threshold:.2f}.",
+        _(
+            "Scored {rows} rows of {input} into {output}: {statuses}; {positive} predicted {label} at threshold"
+            " {threshold}."
+        ).format(
+            rows=_count(report.rows),
+            input=args.input,
+            output=_("standard output") if to_stdout else args.output,
+            statuses=_status_line(report),
+            positive=_count(result.predicted_positive),
+            label=repr(bundle.card.target.positive_label),
+            threshold=Figure(result.threshold, 2).local(),
+        ),
         file=summary,
     )
     print("\n".join(_issue_lines(report, limit=10)), file=summary)
@@ -400,11 +414,26 @@ def _score_distributed(args: argparse.Namespace, bundle: Bundle) -> int:
         }
         recorder.succeeded(result.report, result.scores, engine=engine)
     report = result.report
+    inputs = len(result.input_reports)
     print(
-        f"Scored {report.rows} rows of {len(result.input_reports)} input{'s' if len(result.input_reports) != 1 else ''}"
-        f" into {args.output} ({len(result.parts)} {args.format} parts on {result.workers} workers):"
-        f" {_status_line(report)}; {result.scores.positive} predicted {bundle.card.target.positive_label!r}"
-        f" at threshold {result.threshold:.2f}."
+        ngettext(
+            "Scored {rows} rows of {inputs} input into {output} ({parts} {format} parts on {workers} workers):"
+            " {statuses}; {positive} predicted {label} at threshold {threshold}.",
+            "Scored {rows} rows of {inputs} inputs into {output} ({parts} {format} parts on {workers} workers):"
+            " {statuses}; {positive} predicted {label} at threshold {threshold}.",
+            inputs,
+        ).format(
+            rows=_count(report.rows),
+            inputs=inputs,
+            output=args.output,
+            parts=len(result.parts),
+            format=args.format,
+            workers=result.workers,
+            statuses=_status_line(report),
+            positive=_count(result.scores.positive),
+            label=repr(bundle.card.target.positive_label),
+            threshold=Figure(result.threshold, 2).local(),
+        )
     )
     print("\n".join(_issue_lines(report, limit=10)))
     return EXIT_OK
@@ -435,7 +464,7 @@ def _print_check(report: FileReport, estimate: PerformanceEstimate | None, as_js
         print(json.dumps(document, indent=1))
         return
     form = f" ({report.dialect.note().text()})" if report.dialect else ""
-    verdict = {"ok": _("OK"), "warning": _("WARNING"), "error": _("ERROR")}[report.verdict]
+    verdict = _verdict(report.verdict)
     print(
         _("{path}: {rows} rows{form}; verdict {verdict}").format(
             path=report.path, rows=_count(report.rows), form=form, verdict=verdict
@@ -461,7 +490,7 @@ def _estimate_line(estimate: PerformanceEstimate) -> str:
     )
     if not estimate.reliable:
         return _("{head}: not reliable, {reason}\n  (for reference only) {figures}").format(
-            head=head, reason=estimate.reason, figures=parts
+            head=head, reason=estimate.shown_reason(), figures=parts
         )
     return f"{head}:\n  {parts}"
 
@@ -485,8 +514,16 @@ def _evaluate(args: argparse.Namespace, bundle: Bundle) -> int:
     cm = result["confusion_matrix"]
     excluded = result["rows_excluded"]
     print(
-        f"{args.input}: {result['rows']} labelled rows scored, {result['positives']} positive"
-        f" ({excluded['invalid']} invalid and {excluded['missing_label']} unlabelled rows left out)"
+        _(
+            "{input}: {rows} labelled rows scored, {positives} positive ({invalid} invalid and {unlabelled}"
+            " unlabelled rows left out)"
+        ).format(
+            input=args.input,
+            rows=_count(result["rows"]),
+            positives=_count(result["positives"]),
+            invalid=_count(excluded["invalid"]),
+            unlabelled=_count(excluded["missing_label"]),
+        )
     )
     print(
         "  "
@@ -496,22 +533,43 @@ def _evaluate(args: argparse.Namespace, bundle: Bundle) -> int:
         )
     )
     if any(result["ci"].values()):
-        print(f"  ({result['ci_level']:.0%} intervals: {result['ci_method']})")
+        print(
+            _("  ({level} intervals: {method})").format(
+                level=Figure(result["ci_level"], 0, share=True).local(), method=result["ci_method"]
+            )
+        )
     for k in wide_metrics(result["ci"]):
         low, high = result["ci"][k]
         print(
-            f"  {result['rows']} rows: {k} {_fmt(result[k])}, {result['ci_level']:.0%} interval {low:.2f}-{high:.2f}:"
-            " too wide to tell much from this file; score more labelled rows"
+            _(
+                "  {rows} rows: {metric} {value}, {level} interval {low}-{high}: too wide to tell much from this"
+                " file; score more labelled rows"
+            ).format(
+                rows=_count(result["rows"]),
+                metric=k,
+                value=_fmt(result[k]),
+                level=Figure(result["ci_level"], 0, share=True).local(),
+                low=Figure(low, 2).local(),
+                high=Figure(high, 2).local(),
+            )
         )
-    print(f"  at threshold {result['threshold']:.2f}: TP {cm['tp']}  FP {cm['fp']}  TN {cm['tn']}  FN {cm['fn']}")
+    print(
+        _("  at threshold {threshold}: TP {tp}  FP {fp}  TN {tn}  FN {fn}").format(
+            threshold=Figure(result["threshold"], 2).local(), tp=cm["tp"], fp=cm["fp"], tn=cm["tn"], fn=cm["fn"]
+        )
+    )
     for attribute, metrics in result["slices"].items():
         gaps = metrics["gaps"]
         print(
-            f"  {attribute}: TPR gap {_fmt(gaps['tpr_gap'])}, FPR gap {_fmt(gaps['fpr_gap'])}, "
-            f"selection-rate gap {_fmt(gaps['selection_rate_gap'])}"
+            _("  {attribute}: TPR gap {tpr}, FPR gap {fpr}, selection-rate gap {selection}").format(
+                attribute=attribute,
+                tpr=_fmt(gaps["tpr_gap"]),
+                fpr=_fmt(gaps["fpr_gap"]),
+                selection=_fmt(gaps["selection_rate_gap"]),
+            )
         )
     if report.verdict != "ok":
-        print(f"input verdict {report.verdict}; run `check` for details")
+        print(_("input verdict {verdict}; run `check` for details").format(verdict=_severity(report.verdict)))
     return EXIT_OK
 
 
@@ -548,10 +606,19 @@ def _report(args: argparse.Namespace, bundle: Bundle) -> int:
     table = load_table(args.input, bundle, options=_options(args, bundle))
     request = ReportRequest.at_card_costs(table, bundle, args.threshold, args.title)
     out = write_report(request, args.output)
-    _, acted = request.expected_at_threshold()
+    _expected, acted = request.expected_at_threshold()
     print(
-        f"Wrote the report on {args.input} to {out}: {table.report.rows} rows, verdict {table.report.verdict.upper()};"
-        f" {acted} to act on at threshold {request.threshold:.2f}."
+        _(
+            "Wrote the report on {input} to {output}: {rows} rows, verdict {verdict}; {acted} to act on at threshold"
+            " {threshold}."
+        ).format(
+            input=args.input,
+            output=out,
+            rows=_count(table.report.rows),
+            verdict=_verdict(table.report.verdict),
+            acted=_count(acted),
+            threshold=Figure(request.threshold, 2).local(),
+        )
     )
     return EXIT_OK
 

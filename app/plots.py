@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from app.core.i18n import N_, SOURCE_LANGUAGE, language
+from app.core.i18n import Figure as Number
+from app.core.i18n import gettext as _
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -46,7 +50,19 @@ def new_axes(figure: Figure, title: str) -> Axes:
     axes = figure.add_subplot()
     axes.set_title(plain(title), fontsize=10)
     axes.grid(True, color=COLORS["grid"], linewidth=0.6)
+    if language() != SOURCE_LANGUAGE:  # ticks in the language's form (0,2; 1.000); English keeps matplotlib's
+        from matplotlib.ticker import FuncFormatter
+
+        for axis in (axes.xaxis, axes.yaxis):
+            axis.set_major_formatter(FuncFormatter(lambda value, _position: _decimal(value)))
     return axes
+
+
+def _decimal(value: float) -> str:
+    """A number with the digits it has (0.25, 1,000), in the current language's form (0,25; 1.000)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=language())
 
 
 def plain(text: object) -> str:
@@ -59,7 +75,7 @@ def draw_roc(axes: Axes, curves: Sequence[Mapping[str, Any]]) -> None:
     axes.plot([0, 1], [0, 1], color="#999999", linestyle=":", linewidth=1)
     for curve in curves:
         name = plain(curve["name"])
-        label = f"{name} (AUC {curve['auc']:.3f})" if curve.get("auc") is not None else name
+        label = f"{name} (AUC {Number(curve['auc'], 3).local()})" if curve.get("auc") is not None else name
         band = curve.get("band")
         if band is not None:  # the core's RocBand: where the curve stays across resamples
             axes.fill_between(
@@ -69,13 +85,13 @@ def draw_roc(axes: Axes, curves: Sequence[Mapping[str, Any]]) -> None:
                 color=curve["color"],
                 alpha=0.18,
                 linewidth=0,
-                label=f"{name}: {band.level:.0%} band",
+                label=_("{curve}: {level} band").format(curve=name, level=Number(band.level, 0, share=True).local()),
             )
         axes.plot(curve["fpr"], curve["tpr"], color=curve["color"], label=label, linewidth=1.6)
         if curve.get("point"):
             axes.plot(*curve["point"], marker="o", color=curve["color"], markersize=7)
-    axes.set_xlabel("false-positive rate")
-    axes.set_ylabel("true-positive rate")
+    axes.set_xlabel(_("false-positive rate"))
+    axes.set_ylabel(_("true-positive rate"))
     axes.set_xlim(0, 1)
     axes.set_ylim(0, 1.02)
     axes.legend(loc="lower right", fontsize=8)
@@ -83,7 +99,7 @@ def draw_roc(axes: Axes, curves: Sequence[Mapping[str, Any]]) -> None:
 
 def draw_calibration(axes: Axes, curves: Sequence[Mapping[str, Any]]) -> None:
     """Predicted probability against the observed positive rate."""
-    axes.plot([0, 1], [0, 1], color="#999999", linestyle=":", linewidth=1, label="perfect")
+    axes.plot([0, 1], [0, 1], color="#999999", linestyle=":", linewidth=1, label=_("perfect"))
     for curve in curves:
         axes.plot(
             curve["mean_predicted"],
@@ -92,8 +108,8 @@ def draw_calibration(axes: Axes, curves: Sequence[Mapping[str, Any]]) -> None:
             color=curve["color"],
             label=plain(curve["name"]),
         )
-    axes.set_xlabel("mean predicted probability")
-    axes.set_ylabel("observed positive rate")
+    axes.set_xlabel(_("mean predicted probability"))
+    axes.set_ylabel(_("observed positive rate"))
     axes.set_xlim(0, 1)
     axes.set_ylim(0, 1)
     axes.legend(loc="upper left", fontsize=8)
@@ -105,11 +121,23 @@ def draw_decisions(axes: Axes, curves: Sequence[Mapping[str, Any]], threshold: f
         axes.plot(curve["thresholds"], curve["values"], color=curve["color"], label=plain(curve["name"]), linewidth=1.6)
         best = curve["best"]
         axes.plot([best[0]], [best[1]], marker="*", markersize=12, color=curve["color"])
-        axes.annotate(f"best {best[0]:.2f}", best, textcoords="offset points", xytext=(6, 6), fontsize=8)
-    axes.axvline(threshold, color="#555555", linestyle="--", linewidth=1, label=f"threshold {threshold:.2f}")
+        axes.annotate(
+            _("best {threshold}").format(threshold=Number(best[0], 2).local()),
+            best,
+            textcoords="offset points",
+            xytext=(6, 6),
+            fontsize=8,
+        )
+    axes.axvline(
+        threshold,
+        color="#555555",
+        linestyle="--",
+        linewidth=1,
+        label=_("threshold {threshold}").format(threshold=Number(threshold, 2).local()),
+    )
     axes.axhline(0, color="#999999", linewidth=0.8)
-    axes.set_xlabel("threshold")
-    axes.set_ylabel("value of acting per 1,000 rows")
+    axes.set_xlabel(_("threshold"))
+    axes.set_ylabel(_("value of acting per 1,000 rows"))
     axes.legend(loc="best", fontsize=8)
 
 
@@ -120,27 +148,30 @@ def draw_drift(axes: Axes, drift: Mapping[str, Mapping[str, Any]], warn: float, 
     statuses = [drift[n]["status"] for n in names]
     colors = [COLORS.get(status, COLORS["unsure"]) for status in statuses]
     top = max([alert * 1.4, *values]) if values else alert * 1.4
-    axes.axvspan(warn, alert, color=COLORS["warn"], alpha=0.12, label=f"warn ≥ {warn}")
-    axes.axvspan(alert, top, color=COLORS["alert"], alpha=0.10, label=f"alert ≥ {alert}")
+    axes.axvspan(warn, alert, color=COLORS["warn"], alpha=0.12, label=_("warn ≥ {psi}").format(psi=_decimal(warn)))
+    axes.axvspan(alert, top, color=COLORS["alert"], alpha=0.10, label=_("alert ≥ {psi}").format(psi=_decimal(alert)))
     bars = axes.barh(range(len(names)), values, color=colors)
     unsure = [bar for bar, status in zip(bars, statuses, strict=True) if status not in COLORS]
     for bar in unsure:
         bar.set_hatch("//")
     if unsure:
-        unsure[0].set_label("too few rows to tell")
+        unsure[0].set_label(_("too few rows to tell"))
     labels = [f"{plain(n)}  (p {_p_text(drift[n].get('p_value'))})" for n in names]
     axes.set_yticks(range(len(names)), labels, fontsize=7)
     axes.invert_yaxis()
     axes.set_xlim(0, top)
-    axes.set_xlabel("PSI  (p: chi-square, Benjamini-Hochberg adjusted)", fontsize=8)
+    axes.set_xlabel(_("PSI  (p: chi-square, Benjamini-Hochberg adjusted)"), fontsize=8)
     axes.legend(loc="lower right", fontsize=8)
 
 
 def _p_text(p_value: float | None) -> str:
     """A p-value short enough for an axis label."""
     if p_value is None:
-        return "n/a"
-    return "< 0.001" if p_value < 0.001 else f"{p_value:.3f}"
+        return _("n/a")
+    return f"< {Number(0.001, 3).local()}" if p_value < 0.001 else Number(p_value, 3).local()
+
+
+_RATE_NAMES = {"tpr": N_("TPR"), "fpr": N_("FPR")}
 
 
 def draw_group_rates(axes: Axes, slices: Mapping[str, Mapping[str, Any]]) -> None:
@@ -160,21 +191,23 @@ def draw_group_rates(axes: Axes, slices: Mapping[str, Mapping[str, Any]]) -> Non
                     below.append(rates[metric] - interval[0] if interval else 0.0)
                     above.append(interval[1] - rates[metric] if interval else 0.0)
                 row += 1
-        axes.errorbar(values, positions, xerr=[below, above], fmt="o", color=color, capsize=3, label=metric.upper())
+        axes.errorbar(
+            values, positions, xerr=[below, above], fmt="o", color=color, capsize=3, label=_(_RATE_NAMES[metric])
+        )
     axes.set_yticks(range(len(names)), names, fontsize=7)
     axes.invert_yaxis()
     axes.set_xlim(0, 1)
-    axes.set_xlabel("rate (bars: 95% interval)")
+    axes.set_xlabel(_("rate (bars: 95% interval)"))
     axes.legend(fontsize=8, loc="upper left")
 
 
 def draw_distribution(axes: Axes, labels: Sequence[str], training: Sequence[float], current: Sequence[float]) -> None:
     """One feature's training and current distributions, bin by bin."""
     positions = range(len(labels))
-    axes.bar([p - 0.2 for p in positions], training, width=0.4, color=COLORS["model"], label="training")
-    axes.bar([p + 0.2 for p in positions], current, width=0.4, color=COLORS["file"], label="this file")
+    axes.bar([p - 0.2 for p in positions], training, width=0.4, color=COLORS["model"], label=_("training"))
+    axes.bar([p + 0.2 for p in positions], current, width=0.4, color=COLORS["file"], label=_("this file"))
     axes.set_xticks(list(positions), [plain(label) for label in labels], rotation=45, ha="right", fontsize=7)
-    axes.set_ylabel("share of rows")
+    axes.set_ylabel(_("share of rows"))
     axes.legend(fontsize=8)
 
 
@@ -205,7 +238,7 @@ def draw_importances(axes: Axes, importances: Sequence[Importance], top: int = 1
     axes.barh(range(len(rows)), [r["mean"] for r in rows], xerr=[r["std"] for r in rows], color="#7f8c8d")
     axes.set_yticks(range(len(rows)), [plain(r["feature"]) for r in rows], fontsize=7)
     axes.invert_yaxis()
-    axes.set_xlabel("drop in test ROC AUC when shuffled (all rows)")
+    axes.set_xlabel(_("drop in test ROC AUC when shuffled (all rows)"))
 
 
 def draw_explanation(axes: Axes, names: Sequence[str], effects: Sequence[float], xlabel: str = "") -> None:
@@ -218,4 +251,4 @@ def draw_explanation(axes: Axes, names: Sequence[str], effects: Sequence[float],
     # A floor on the scale, so rounding noise at the reference values does not fill the chart.
     reach = max([0.05, *(abs(e) * 1.1 for e in effects)])
     axes.set_xlim(-reach, reach)
-    axes.set_xlabel(xlabel or "change in probability against the training reference")
+    axes.set_xlabel(xlabel or _("change in probability against the training reference"))

@@ -3,9 +3,10 @@
 Qt's ICU (libicudata, 30 MB) carries locale data for every language. QtCore calls ICU for four things
 only (QT_ICU_FUNCTIONS; a test checks QtCore's imports against it): case mapping, collation (QCollator,
 e.g. the file dialog's sort order), named text codecs (QStringConverter) and time-zone display names.
-ScoreDesk's UI is English only and it decodes CSV files in Python, never through Qt. So the frozen build
+ScoreDesk speaks English and Spanish and decodes CSV files in Python, never through Qt. So the frozen build
 keeps ICU's core tables (character properties, normalisation, the converter alias table, the shared
-supplemental data), the root and English locale data, and drops:
+supplemental data), the root, English and Spanish locale data (Spanish collation puts ñ after n; time-zone
+names in Spanish), and drops:
 
 - what no Qt call reads: break rules, currency, language, region and unit names, number spellout,
   transliteration, character names, StringPrep profiles, the spoof checker and IDNA tables;
@@ -34,7 +35,7 @@ UNUSED_TREES = frozenset({"brkitr", "curr", "lang", "region", "rbnf", "translit"
 UNUSED_ITEMS = frozenset({"unames.icu", "confusables.cfu", "uts46.nrm"})
 UNUSED_SUFFIXES = frozenset({"cnv", "spp"})
 LOCALE_ID = re.compile(r"[a-z]{2,3}(_[A-Za-z0-9]+)*")
-KEPT_LOCALES = re.compile(r"en(_[A-Za-z0-9]+)*")
+KEPT_LOCALES = re.compile(r"(en|es)(_[A-Za-z0-9]+)*")  # the languages of app/core/i18n.py
 SHARED_TABLES = frozenset({"res_index"})  # looks like a locale id, but lists a tree's locales
 _ITEM_ALIGNMENT = 16  # ICU's pkgdata aligns every item; its loaders read them in place
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from app.core.i18n import N_, Figure, Message
 from app.core.intervals import BOOTSTRAP_RESAMPLES, CI_LEVEL, SEED, interval, ranking_metrics
 from app.core.metrics import ScoreAccumulator, none_if_nan
 
@@ -72,8 +73,13 @@ class PerformanceEstimate:
     confusion: dict[str, float]
     level: float
     reliable: bool
-    reason: str
+    reason: str  # in English, as the JSON and the run log have it
     calibration_error: float | None
+    note: Message | None = None  # the reason, to show in the current language
+
+    def shown_reason(self) -> str:
+        """Why the estimate cannot be trusted, in the current language ("" when it can)."""
+        return self.note.text() if self.note is not None else self.reason
 
     def to_dict(self) -> dict[str, Any]:
         """The ``estimated_performance`` document of ``check --json`` and the run log."""
@@ -151,20 +157,23 @@ def estimate_performance(
     total = float(counts.sum())
     tp, fp, fn = (float(expected[k][0]) for k in ("tp", "fp", "fn"))
     if calibration is None:
-        reliable, reason = (
-            False,
-            "the model card has no calibration measurement, so the probabilities cannot be read as rates",
+        why = Message.of(
+            N_("the model card has no calibration measurement, so the probabilities cannot be read as rates")
         )
     elif calibration > MAX_CALIBRATION_ERROR:
-        reliable, reason = (
-            False,
-            f"the model is poorly calibrated on its test set (calibration error {calibration:.3f}, above"
-            f" {MAX_CALIBRATION_ERROR}): its probabilities are not rates, so the estimate would mislead",
+        why = Message.of(
+            N_(
+                "the model is poorly calibrated on its test set (calibration error {error}, above {limit}): its"
+                " probabilities are not rates, so the estimate would mislead"
+            ),
+            error=Figure(calibration, 3),
+            limit=Figure(MAX_CALIBRATION_ERROR, 2),
         )
     elif total == 0:
-        reliable, reason = False, "no row was scored"
+        why = Message.of(N_("no row was scored"))
     else:
-        reliable, reason = True, ""
+        why = Message.of("")
+    reliable, reason = not why.template, why.english()  # an empty template: nothing against it
     return PerformanceEstimate(
         rows=int(total),
         threshold=scores.threshold,
@@ -175,6 +184,7 @@ def estimate_performance(
         reliable=reliable,
         reason=reason,
         calibration_error=calibration,
+        note=why,
     )
 
 

@@ -175,7 +175,7 @@ class Figure:
     value: float
     digits: int | None = None  # None: a count
     share: bool = False  # a share shown as a percentage
-    grouped: bool = False  # a count written 3,049 in English (else 3049)
+    grouped: bool = False  # thousands grouped in English too: 3,049 and 1,234.50 (else 3049 and 1234.50)
 
     def english(self) -> str:
         """``3049``, ``0.123``, ``12.3%``: Python's formatting, as the JSON messages and English output have it."""
@@ -183,7 +183,7 @@ class Figure:
             return f"{self.value:.{self.digits or 0}%}"
         if self.digits is None:
             return f"{int(self.value):,}" if self.grouped else str(int(self.value))
-        return f"{self.value:.{self.digits}f}"
+        return f"{self.value:,.{self.digits}f}" if self.grouped else f"{self.value:.{self.digits}f}"
 
     def local(self) -> str:
         """The same number in the current language."""

@@ -3,7 +3,8 @@
 Charts are inline SVG drawn by app.plots (the desktop's chart code) through matplotlib's SVG backend; styles
 are inline; the page has no script and loads nothing (its Content-Security-Policy forbids any request), and
 it prints with a page per section. The same request gives the same bytes but for the one line with the date.
-``python -m app report`` and the window's File ▸ Export report… both call ``write_report``.
+``python -m app report`` and the window's File ▸ Export report… both call ``write_report``. The page is in the
+current language (app.core.i18n), its ``lang`` attribute too.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app import __version__
+from app.core.i18n import Figure, language
+from app.core.i18n import gettext as _
 from app.core.paths import APP_NAME
 from app.report.context import ReportRequest
 from app.report.markup import Html, el, esc, join
@@ -20,7 +23,7 @@ from app.report.sections import SECTIONS
 
 __all__ = ["SECTION_IDS", "ReportRequest", "build_report", "write_report"]
 
-SECTION_IDS = tuple(section_id for section_id, _, _ in SECTIONS)
+SECTION_IDS = tuple(section[0] for section in SECTIONS)
 
 # No request of any kind (scripts, fonts, images, frames): inline styles and inline SVG only.
 _POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -86,29 +89,35 @@ def build_report(
 
     now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     card = request.bundle.card
-    title = request.title or f"Scoring report: {request.table.path.name}"
+    title = request.title or _("Scoring report: {name}").format(name=request.table.path.name)
     sections = []
     for done, (section_id, heading, draw) in enumerate(SECTIONS):
         if cancelled is not None and cancelled():
             raise Cancelled("the report was cancelled")
         if progress is not None:
             progress(done, len(SECTIONS))
-        sections.append(el("section", el("h2", heading), draw(request, now), id=section_id, class_="report-section"))
-    contents = el("nav", el("ol", *(el("li", el("a", heading, href=f"#{sid}")) for sid, heading, _ in SECTIONS)))
+        sections.append(el("section", el("h2", _(heading)), draw(request, now), id=section_id, class_="report-section"))
+    contents = el("nav", el("ol", *(el("li", el("a", _(heading), href=f"#{sid}")) for sid, heading, _draw in SECTIONS)))
     header = el(
         "header",
         el("h1", title),
         el(
             "p",
-            f"{request.table.path.name} scored with {card.display_name} {card.version} at threshold"
-            f" {request.threshold:.2f}",
+            _("{file} scored with {model} {version} at threshold {threshold}").format(
+                file=request.table.path.name,
+                model=card.display_name,
+                version=card.version,
+                threshold=Figure(request.threshold, 2).local(),
+            ),
             class_="byline",
         ),
         contents,
     )
     footer = el(
         "footer",
-        f"Made by {APP_NAME} {__version__} offline: this page is self-contained, loads nothing and runs no script.",
+        _("Made by {app} {version} offline: this page is self-contained, loads nothing and runs no script.").format(
+            app=APP_NAME, version=__version__
+        ),
     )
     head = join(
         [
@@ -123,7 +132,9 @@ def build_report(
         "\n",
     )
     body = join([header, *sections, footer], "\n")
-    return f'<!DOCTYPE html>\n<html lang="en">\n<head>\n{head}\n</head>\n<body>\n{body}\n</body>\n</html>\n'
+    return (
+        f'<!DOCTYPE html>\n<html lang="{esc(language())}">\n<head>\n{head}\n</head>\n<body>\n{body}\n</body>\n</html>\n'
+    )
 
 
 def write_report(

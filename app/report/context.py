@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from app.core.i18n import N_
+
 if TYPE_CHECKING:
     from app.core.bundle import Bundle
     from app.core.decisions import DecisionCurve
@@ -97,7 +99,9 @@ class ReportRequest:
 
     @cached_property
     def decision_curves(self) -> list[tuple[str, DecisionCurve, str, int]]:
-        """(name, curve, colour, rows) as the Decisions panel draws them: test set, file realised, file expected."""
+        """(name, curve, colour, rows) as the Decisions panel draws them: test set, file realised, file expected.
+
+        The names are in English, marked for the catalogue: show them with gettext."""
         from app.core.decisions import expected_curve, realised_curve
 
         cost, value = self.cost_per_action, self.value_per_true_positive
@@ -105,7 +109,7 @@ class ReportRequest:
         if self.card_ranked is not None:
             curves.append(
                 (
-                    "test set, realised",
+                    N_("test set, realised"),
                     realised_curve(self.card_ranked, cost, value),
                     "#1f6fb2",
                     self.card_ranked.scores.size,
@@ -114,14 +118,19 @@ class ReportRequest:
         if self.file_ranked is not None:
             curves.append(
                 (
-                    "this file, realised",
+                    N_("this file, realised"),
                     realised_curve(self.file_ranked, cost, value),
                     "#c0392b",
                     self.file_ranked.scores.size,
                 )
             )
         curves.append(
-            ("this file, expected", expected_curve(self.table.probability, cost, value), "#d9822b", self.scored_rows)
+            (
+                N_("this file, expected"),
+                expected_curve(self.table.probability, cost, value),
+                "#d9822b",
+                self.scored_rows,
+            )
         )
         return curves
 
@@ -155,7 +164,7 @@ class ReportRequest:
             return None
         usable = usable_rows(table.labels, table.probability)
         y, p = table.labels[usable], table.probability[usable]
-        fpr, tpr, _ = roc_curve(y, p)
+        fpr, tpr, _thresholds = roc_curve(y, p)
         fpr_points, tpr_points = thin_curve(fpr, tpr, limit=400)
         band: RocBand | None = roc_band(y, p)
         return {

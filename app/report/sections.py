@@ -1,6 +1,9 @@
 """The report's sections, each a function of the request: summary, input sanity, drift, model quality,
 decisions, fairness and the model card. Numbers come from app.core (through ``ReportRequest``), charts from
-app.plots; every value taken from the file goes through ``esc``."""
+app.plots; every value taken from the file goes through ``esc``.
+
+Every word is in the current language (``gettext``) and every number in its form (``Figure``): English is
+exactly Python's formatting, as it always was; values from the file and codes are shown as they are."""
 
 from __future__ import annotations
 
@@ -9,27 +12,83 @@ from datetime import datetime
 from typing import Any
 
 from app import plots
+from app.core.i18n import N_, SOURCE_LANGUAGE, Figure, language, ngettext
+from app.core.i18n import gettext as _
 from app.report.context import ReportRequest
-from app.report.markup import BR, Html, el, join, table
+from app.report.markup import BR, Html, el, esc, join, table
 from app.report.svg import chart_svg
 
 __all__ = ["SECTIONS"]
 
 _TOP_DRIFTED = 3
 _METRIC_LABELS = {
-    "roc_auc": "ROC AUC",
-    "accuracy": "accuracy",
-    "precision": "precision",
-    "recall": "recall",
-    "f1": "F1",
+    "roc_auc": N_("ROC AUC"),
+    "accuracy": N_("accuracy"),
+    "precision": N_("precision"),
+    "recall": N_("recall"),
+    "f1": "F1",  # the same in every language
 }
-_CELLS = {"tp": "caught (TP)", "fn": "missed (FN)", "fp": "false alarms (FP)", "tn": "correctly left (TN)"}
+_CELLS = {
+    "tp": N_("caught (TP)"),
+    "fn": N_("missed (FN)"),
+    "fp": N_("false alarms (FP)"),
+    "tn": N_("correctly left (TN)"),
+}
+# The card's test metrics are listed by their codes ("roc_auc", "log_loss"); those that are English words too are
+# shown in the current language.
+_CARD_METRICS = {"accuracy": N_("accuracy"), "precision": N_("precision"), "recall": N_("recall")}
+_VERDICTS = {"ok": N_("OK"), "warning": N_("WARNING"), "error": N_("ERROR")}
+_SEVERITIES = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
+_SCOPES = {"row": N_("row"), "file": N_("file")}
+_DRIFT_STATUSES = {"ok": N_("ok"), "warn": N_("warn"), "alert": N_("alert"), "too_few_rows": N_("too few rows")}
+_GATE_STATUSES = {
+    "passed": N_("passed"),
+    "failed": N_("failed"),
+    "not_applicable": N_("not applicable"),
+    "waived": N_("waived"),
+}
+
+
+def _word(words: Mapping[str, str], code: str, keep: bool = False) -> str:
+    """A code's word in the current language; a code we have no word for as it is (``keep``), else with spaces for
+    its underscores."""
+    if code in words:
+        return _(words[code])
+    return code if keep else code.replace("_", " ")
+
+
+def _count(value: float) -> str:
+    """A count with its thousands grouped: ``19,382`` / ``19.382``."""
+    return Figure(value, grouped=True).local()
+
+
+def _whole(value: float) -> str:
+    """A small count as Python writes it: ``3049`` (grouped in languages that group: ``3.049``)."""
+    return Figure(value).local()
+
+
+def _fixed(value: float, digits: int) -> str:
+    """``0.843`` / ``0,843``."""
+    return Figure(value, digits).local()
+
+
+def _share(value: float, digits: int) -> str:
+    """``21.3%`` / ``21,3 %``."""
+    return Figure(value, digits, share=True).local()
+
+
+def _general(value: float, spec: str = "") -> str:
+    """``format(value, spec)`` (``0.1``, ``0.00123``, ``1.2e-05``) with the language's decimal mark."""
+    from babel.numbers import get_decimal_symbol
+
+    text = format(value, spec)
+    return text if language() == SOURCE_LANGUAGE else text.replace(".", get_decimal_symbol(language()))
 
 
 def _value(value: float | None, name: str) -> str:
     if value is None or value != value:
-        return "n/a"
-    return f"{value:.3f}" if name in ("roc_auc", "f1", "pr_auc", "brier", "log_loss") else f"{value:.1%}"
+        return _("n/a")
+    return _fixed(value, 3) if name in ("roc_auc", "f1", "pr_auc", "brier", "log_loss") else _share(value, 1)
 
 
 def _with_interval(value: float | None, found: Sequence[float] | None, name: str) -> str:
@@ -40,15 +99,21 @@ def _with_interval(value: float | None, found: Sequence[float] | None, name: str
 
 
 def _interval_text(found: Sequence[float] | None, name: str) -> str:
-    return "n/a" if found is None else f"{_value(found[0], name)}–{_value(found[1], name)}"
+    return _("n/a") if found is None else f"{_value(found[0], name)}–{_value(found[1], name)}"
 
 
 def _money(value: float) -> str:
-    return f"{value:,.0f}"
+    """A sum in whole units: ``55,860`` / ``55.860``."""
+    return Figure(value, 0, grouped=True).local()
+
+
+def _cost(value: float) -> str:
+    """A cost or a value per row, to the cent: ``1,060.00`` / ``1.060,00``."""
+    return Figure(value, 2, grouped=True).local()
 
 
 def _rows(count: int) -> str:
-    return f"{count:,} row{'s' if count != 1 else ''}"
+    return ngettext("{count} row", "{count} rows", count).format(count=_count(count))
 
 
 def _note(*parts: object, class_: str = "note") -> Html:
@@ -68,33 +133,62 @@ def summary(request: ReportRequest, now: datetime) -> Html:
     expected, acted = request.expected_at_threshold()
     scored = request.scored_rows
     counts = report.status_counts
-    act = f"{acted:,} of {scored:,} scored rows ({acted / scored:.1%})" if scored else "none: no row could be scored"
-    worth = (
-        f"{_money(expected)} expected (each probability taken as the chance that acting pays), at"
-        f" {request.cost_per_action:,.2f} per action and {request.value_per_true_positive:,.2f} per true positive"
+    act = (
+        _("{acted} of {scored} scored rows ({share})").format(
+            acted=_count(acted), scored=_count(scored), share=_share(acted / scored, 1)
+        )
+        if scored
+        else _("none: no row could be scored")
     )
+    worth = _(
+        "{value} expected (each probability taken as the chance that acting pays), at {cost} per action and"
+        " {worth} per true positive"
+    ).format(value=_money(expected), cost=_cost(request.cost_per_action), worth=_cost(request.value_per_true_positive))
     realised = request.realised_at_threshold()
+    verdict = report.verdict
     rows: list[list[object]] = [
-        ["File", join([table_.path.name, BR, el("code", f"sha256 {sha256_file(table_.path)}")])],
-        ["Read as", report.dialect.describe() if report.dialect else "n/a"],
+        [_("File"), join([table_.path.name, BR, el("code", f"sha256 {sha256_file(table_.path)}")])],
+        [_("Read as"), report.dialect.note().text() if report.dialect else _("n/a")],
         [
-            "Rows",
-            f"{report.rows:,} ({counts['ok']:,} ok, {counts['warning']:,} warning, {counts['invalid']:,} invalid)",
+            _("Rows"),
+            _("{rows} ({ok} ok, {warning} warning, {invalid} invalid)").format(
+                rows=_count(report.rows),
+                ok=_count(counts["ok"]),
+                warning=_count(counts["warning"]),
+                invalid=_count(counts["invalid"]),
+            ),
         ],
-        ["Input verdict", el("span", report.verdict.upper(), class_=f"verdict {report.verdict}")],
-        ["Model", f"{card.display_name} {card.version} ({card.name}, {request.raw['model'].get('algorithm')})"],
-        ["Threshold", f"{request.threshold:.2f} (the card's: {card.threshold:.2f})"],
-        [f"Act on ({card.target.column} = {card.target.positive_label})", el("strong", act)],
-        ["Expected value", el("strong", worth)],
+        [
+            _("Input verdict"),
+            el("span", _(_VERDICTS[verdict]) if verdict in _VERDICTS else verdict.upper(), class_=f"verdict {verdict}"),
+        ],
+        [_("Model"), f"{card.display_name} {card.version} ({card.name}, {request.raw['model'].get('algorithm')})"],
+        [
+            _("Threshold"),
+            _("{threshold} (the card's: {card})").format(
+                threshold=_fixed(request.threshold, 2), card=_fixed(card.threshold, 2)
+            ),
+        ],
+        [
+            _("Act on ({column} = {label})").format(column=card.target.column, label=card.target.positive_label),
+            el("strong", act),
+        ],
+        [_("Expected value"), el("strong", worth)],
     ]
     if report.mapping_file:
-        rows.insert(2, ["Column mapping", report.mapping_file.get("name", "")])
+        rows.insert(2, [_("Column mapping"), report.mapping_file.get("name", "")])
     if realised is not None:
-        rows.append(["Realised value (labelled rows)", f"{_money(realised[0])} acting on {realised[1]:,} rows"])
-    date = now.strftime("%Y-%m-%d %H:%M:%S UTC")
+        rows.append(
+            [
+                _("Realised value (labelled rows)"),
+                _("{value} acting on {count} rows").format(value=_money(realised[0]), count=_count(realised[1])),
+            ]
+        )
+    date = now.strftime("%Y-%m-%d %H:%M:%S UTC")  # machine-readable in every language
     # The one line that differs between two runs on the same input (tests drop it and compare the bytes).
+    date_label = esc(_("Date"))
     date_row = Html(
-        f'<tr class="generated"><th scope="row">Date</th>'
+        f'<tr class="generated"><th scope="row">{date_label}</th>'
         f'<td><time datetime="{now:%Y-%m-%dT%H:%M:%SZ}">{date}</time></td></tr>'
     )
     body = join(el("tr", el("th", label, scope="row"), el("td", value)) for label, value in rows)
@@ -115,31 +209,31 @@ def sanity(request: ReportRequest, _now: datetime) -> Html:
 
     def found(code: str, scope: str) -> str:
         if code not in columns:
-            return "0"
+            return _whole(0)
         if scope == "row" or rows[code]:
             return _rows(rows[code])
-        return f"{columns[code]} column{'s' if columns[code] != 1 else ''}"
+        return ngettext("{count} column", "{count} columns", columns[code]).format(count=_whole(columns[code]))
 
     order = {"error": 0, "warning": 1, "info": 2}
     issues = sorted(report.issues, key=lambda i: order.get(i.severity, 3))
     verdict = {
-        "ok": "No problem found: the file looks like what the model was trained on.",
-        "warning": "Warnings: the scores can be used, but read the issues below.",
-        "error": "Errors: some rows could not be scored, or the file is not what the model expects.",
+        "ok": _("No problem found: the file looks like what the model was trained on."),
+        "warning": _("Warnings: the scores can be used, but read the issues below."),
+        "error": _("Errors: some rows could not be scored, or the file is not what the model expects."),
     }[report.verdict]
     parts = [el("p", verdict, class_=f"banner {report.verdict}")]
     if issues:
         parts.append(
             table(
-                ["severity", "issue", "column", "rows", "example rows", "message"],
+                [_("severity"), _("issue"), _("column"), _("rows"), _("example rows"), _("message")],
                 [
                     [
-                        el("span", i.severity, class_=f"sev {i.severity}"),
-                        join([CATALOGUE[i.code].title if i.code in CATALOGUE else i.code, BR, el("code", i.code)]),
-                        i.column or "(file)",
-                        f"{i.rows:,}" if i.rows else "",
-                        ", ".join(map(str, i.examples)) + (", …" if i.rows > len(i.examples) else ""),
-                        i.message,
+                        el("span", _word(_SEVERITIES, i.severity), class_=f"sev {i.severity}"),
+                        join([_(CATALOGUE[i.code].title) if i.code in CATALOGUE else i.code, BR, el("code", i.code)]),
+                        i.column or _("(file)"),
+                        _count(i.rows) if i.rows else "",
+                        ", ".join(map(_whole, i.examples)) + (", …" if i.rows > len(i.examples) else ""),
+                        i.shown(),
                     ]
                     for i in issues
                 ],
@@ -147,13 +241,20 @@ def sanity(request: ReportRequest, _now: datetime) -> Html:
             )
         )
     else:
-        parts.append(_note("No issue of the catalogue below was found."))
-    parts.append(el("h3", "The catalogue of checks"))
+        parts.append(_note(_("No issue of the catalogue below was found.")))
+    parts.append(el("h3", _("The catalogue of checks")))
     parts.append(
         table(
-            ["code", "issue", "applies to", "severity", "found", "meaning"],
+            [_("code"), _("issue"), _("applies to"), _("severity"), _("found"), _("meaning")],
             [
-                [el("code", t.code), t.title, t.scope, t.severity, found(t.code, t.scope), t.meaning]
+                [
+                    el("code", t.code),
+                    _(t.title),
+                    _word(_SCOPES, t.scope),
+                    _word(_SEVERITIES, t.severity),
+                    found(t.code, t.scope),
+                    _(t.meaning),
+                ]
                 for t in CATALOGUE.values()
             ],
             class_="catalogue",
@@ -169,40 +270,45 @@ def drift(request: ReportRequest, _now: datetime) -> Html:
 
     report = request.table.report
     if not report.drift:
-        return _note("Drift was not computed: no feature of the model could be read from the file.")
+        return _note(_("Drift was not computed: no feature of the model could be read from the file."))
     found = dict(sorted(report.drift.items(), key=lambda item: (-item[1]["psi"], item[0])))
     drifted, unsure = drifted_and_unsure(found)
     text = (
-        f"Drifted: {', '.join(drifted)}."
+        _("Drifted: {features}.").format(features=", ".join(drifted))
         if drifted
-        else f"No feature drifted (PSI below {PSI_WARN}, or no significant change)."
+        else _("No feature drifted (PSI below {psi}, or no significant change).").format(psi=_general(PSI_WARN))
     )
     if unsure:
-        text += f" Too few rows to tell ({report.rows:,} rows) for {len(unsure)} of {len(found)} features."
+        text += " " + _("Too few rows to tell ({rows} rows) for {count} of {features} features.").format(
+            rows=_count(report.rows), count=_whole(len(unsure)), features=_whole(len(found))
+        )
     height = max(3.0, 0.28 * len(found) + 1.2)
     parts = [
         _note(text),
         _figure(
             chart_svg(
-                "psi", "Drift per feature (PSI)", plots.draw_drift, found, PSI_WARN, PSI_ALERT, size=(7.0, height)
+                "psi", _("Drift per feature (PSI)"), plots.draw_drift, found, PSI_WARN, PSI_ALERT, size=(7.0, height)
             ),
-            f"PSI against the training data; warn from {PSI_WARN}, alert from {PSI_ALERT}. A drift counts when the"
-            " chi-square test (Benjamini-Hochberg adjusted across features) is significant too.",
+            _(
+                "PSI against the training data; warn from {warn}, alert from {alert}. A drift counts when the"
+                " chi-square test (Benjamini-Hochberg adjusted across features) is significant too."
+            ).format(warn=_general(PSI_WARN), alert=_general(PSI_ALERT)),
         ),
         table(
-            ["feature", "PSI", "status", "adjusted p", "significant"],
+            [_("feature"), "PSI", _("status"), _("adjusted p"), _("significant")],
             [
                 [
                     name,
-                    f"{d['psi']:.3f}",
-                    d["status"].replace("_", " "),
-                    "n/a" if d.get("p_value") is None else f"{d['p_value']:.3g}",
-                    "n/a" if d.get("significant") is None else "yes" if d["significant"] else "no",
+                    _fixed(d["psi"], 3),
+                    _word(_DRIFT_STATUSES, d["status"]),
+                    _("n/a") if d.get("p_value") is None else _general(d["p_value"], ".3g"),
+                    _("n/a") if d.get("significant") is None else _("yes") if d["significant"] else _("no"),
                 ]
                 for name, d in found.items()
             ],
         ),
-        el("h3", f"The {min(_TOP_DRIFTED, len(found))} features that moved most"),
+        # "The 3 features...": a count that is 3 but for a file with fewer features, so no plural form of its own
+        el("h3", _("The {count} features that moved most").format(count=_whole(min(_TOP_DRIFTED, len(found))))),
     ]
     card = request.bundle.card
     charts = []
@@ -216,14 +322,16 @@ def drift(request: ReportRequest, _now: datetime) -> Html:
             _figure(
                 chart_svg(
                     f"distribution{rank}",
-                    f"{name}: training and current distribution",
+                    _("{name}: training and current distribution").format(name=name),
                     plots.draw_distribution,
                     plots.bin_labels(reference),
                     reference["frequencies"],
                     (counts / total).tolist(),
                     size=(6.4, 3.2),
                 ),
-                f"{name}: PSI {found[name]['psi']:.3f}, {found[name]['status'].replace('_', ' ')}.",
+                _("{name}: PSI {psi}, {status}.").format(
+                    name=name, psi=_fixed(found[name]["psi"], 3), status=_word(_DRIFT_STATUSES, found[name]["status"])
+                ),
             )
         )
     parts.append(el("div", *charts, class_="charts"))
@@ -234,13 +342,14 @@ def drift(request: ReportRequest, _now: datetime) -> Html:
 def _confusion_table(confusion: Any, expected: bool = False) -> Html:  # noqa: ANN401 - a Confusion or expected counts
     def count(cell: str) -> str:
         value = confusion[cell] if isinstance(confusion, Mapping) else getattr(confusion, cell)
-        return f"{value:,.0f}" if expected else f"{value:,}"
+        shown = _money(value) if expected else _count(value)
+        return f"{shown} {_(_CELLS[cell])}"
 
     return table(
-        ["", "predicted positive", "predicted negative"],
+        ["", _("predicted positive"), _("predicted negative")],
         [
-            ["actual positive", f"{count('tp')} {_CELLS['tp']}", f"{count('fn')} {_CELLS['fn']}"],
-            ["actual negative", f"{count('fp')} {_CELLS['fp']}", f"{count('tn')} {_CELLS['tn']}"],
+            [_("actual positive"), count("tp"), count("fn")],
+            [_("actual negative"), count("fp"), count("tn")],
         ],
         class_="confusion",
     )
@@ -248,11 +357,11 @@ def _confusion_table(confusion: Any, expected: bool = False) -> Html:  # noqa: A
 
 def _metrics_line(values: Mapping[str, float | None], intervals: Mapping[str, Any], level: float) -> Html:
     shown = [
-        f"{label} {_with_interval(values.get(name), intervals.get(name), name)}"
+        f"{_(label)} {_with_interval(values.get(name), intervals.get(name), name)}"
         for name, label in _METRIC_LABELS.items()
         if values.get(name) is not None
     ]
-    return _note(", ".join(shown) + f" ({level:.0%} intervals).")
+    return _note(_("{metrics} ({level} intervals).").format(metrics=", ".join(shown), level=_share(level, 0)))
 
 
 def _wide_notes(found: Any, rows: int) -> list[Html]:  # noqa: ANN401 - MetricsWithIntervals
@@ -261,8 +370,14 @@ def _wide_notes(found: Any, rows: int) -> list[Html]:  # noqa: ANN401 - MetricsW
         low, high = found.intervals[name]
         notes.append(
             _note(
-                f"{rows:,} rows: {_METRIC_LABELS[name]} {_value(found.values[name], name)}, {found.level:.0%}"
-                f" interval {_value(low, name)}–{_value(high, name)}: too wide to tell much.",
+                _("{rows} rows: {metric} {value}, {level} interval {low}–{high}: too wide to tell much.").format(
+                    rows=_count(rows),
+                    metric=_(_METRIC_LABELS[name]),
+                    value=_value(found.values[name], name),
+                    level=_share(found.level, 0),
+                    low=_value(low, name),
+                    high=_value(high, name),
+                ),
                 class_="note warn",
             )
         )
@@ -283,30 +398,32 @@ def quality(request: ReportRequest, _now: datetime) -> Html:
     raw, threshold = request.raw, request.threshold
     curves = raw.get("curves", {})
     card_q = request.card_quality
-    parts: list[Html] = [el("h3", f"Test set (model card) at threshold {threshold:.2f}")]
+    parts: list[Html] = [
+        el("h3", _("Test set (model card) at threshold {threshold}").format(threshold=_fixed(threshold, 2)))
+    ]
     card_confusion = request.card_ranked.confusion(threshold) if request.card_ranked else None
     if card_confusion is not None:
         found = metrics_with_intervals(card_confusion, card_q["auc"], card_q["auc_ci"])
         parts += [_confusion_table(card_confusion), _metrics_line(found.values, found.intervals, found.level)]
         parts += _wide_notes(found, found.rows)
-    test_curve = {"name": "test set", "fpr": curves["roc"]["fpr"], "tpr": curves["roc"]["tpr"], "auc": card_q["auc"]}
+    test_curve = {"name": _("test set"), "fpr": curves["roc"]["fpr"], "tpr": curves["roc"]["tpr"], "auc": card_q["auc"]}
     card_roc = [
         test_curve
         | {"color": "#1f6fb2", "point": _point(card_confusion) if card_confusion else None, "band": card_q["band"]}
     ]
     charts = [
         _figure(
-            chart_svg("roc-card", "ROC curve (test set (model card))", plots.draw_roc, card_roc),
-            "The shaded band: where the curve stays across stratified resamples; the dot: the threshold.",
+            chart_svg("roc-card", _("ROC curve (test set (model card))"), plots.draw_roc, card_roc),
+            _("The shaded band: where the curve stays across stratified resamples; the dot: the threshold."),
         ),
         _figure(
             chart_svg(
                 "calibration-card",
-                "Calibration (test set (model card))",
+                _("Calibration (test set (model card))"),
                 plots.draw_calibration,
-                [{"name": "test set", "color": "#1f6fb2", **curves["calibration"]}],
+                [{"name": _("test set"), "color": "#1f6fb2", **curves["calibration"]}],
             ),
-            "Mean predicted probability against the observed rate, in tenths.",
+            _("Mean predicted probability against the observed rate, in tenths."),
         ),
     ]
     parts.append(el("div", *charts, class_="charts"))
@@ -316,40 +433,55 @@ def quality(request: ReportRequest, _now: datetime) -> Html:
         confusion = request.file_ranked.confusion(threshold)
         found = metrics_with_intervals(confusion, file_q["auc"], file_q["auc_ci"])
         parts += [
-            el("h3", f"This file ({request.file_ranked.scores.size:,} labelled rows) at threshold {threshold:.2f}"),
+            el(
+                "h3",
+                _("This file ({count} labelled rows) at threshold {threshold}").format(
+                    count=_count(request.file_ranked.scores.size), threshold=_fixed(threshold, 2)
+                ),
+            ),
             _confusion_table(confusion),
             _metrics_line(found.values, found.intervals, found.level),
             *_wide_notes(found, found.rows),
         ]
-        file_curve = {"name": "this file", "fpr": file_q["fpr"], "tpr": file_q["tpr"], "auc": file_q["auc"]}
+        file_curve = {"name": _("this file"), "fpr": file_q["fpr"], "tpr": file_q["tpr"], "auc": file_q["auc"]}
         roc = [
             file_curve | {"color": "#d9822b", "point": _point(confusion), "band": file_q["band"]},
             test_curve | {"color": "#1f6fb2"},
         ]
-        calibration = [{"name": "this file", "color": "#d9822b", **file_q["calibration"]}]
+        calibration = [{"name": _("this file"), "color": "#d9822b", **file_q["calibration"]}]
         charts = [
             _figure(
-                chart_svg("roc-file", "ROC curve (this file)", plots.draw_roc, roc), "This file against the test set."
+                chart_svg("roc-file", _("ROC curve (this file)"), plots.draw_roc, roc),
+                _("This file against the test set."),
             ),
             _figure(
-                chart_svg("calibration-file", "Calibration (this file)", plots.draw_calibration, calibration),
-                "Mean predicted probability against the observed rate on this file's labelled rows.",
+                chart_svg("calibration-file", _("Calibration (this file)"), plots.draw_calibration, calibration),
+                _("Mean predicted probability against the observed rate on this file's labelled rows."),
             ),
         ]
         parts.append(el("div", *charts, class_="charts"))
     elif request.estimate is not None:
         estimate = request.estimate
-        parts.append(el("h3", f"This file: estimated ({estimate.rows:,} scored rows, no '{column}' column)"))
+        parts.append(
+            el(
+                "h3",
+                _("This file: estimated ({rows} scored rows, no '{column}' column)").format(
+                    rows=_count(estimate.rows), column=column
+                ),
+            )
+        )
         block = [
             _note(
-                "What the metrics are expected to be once the labels arrive, from the model's probabilities"
-                " (confidence-based performance estimation)."
+                _(
+                    "What the metrics are expected to be once the labels arrive, from the model's probabilities"
+                    " (confidence-based performance estimation)."
+                )
             ),
             _confusion_table(estimate.confusion, expected=True),
             _metrics_line(estimate.values, estimate.intervals, estimate.level),
         ]
         if not estimate.reliable:
-            block.append(_note(el("strong", "Not reliable: "), f"{estimate.reason}.", class_="note warn"))
+            block.append(_note(el("strong", _("Not reliable: ")), f"{estimate.shown_reason()}.", class_="note warn"))
         parts.append(el("div", *block, class_="estimate" if estimate.reliable else "estimate unreliable"))
     return join(parts)
 
@@ -366,27 +498,40 @@ def decisions(request: ReportRequest, _now: datetime) -> Html:
         value_at, acted_at = curve.at(threshold)
         drawn.append(
             {
-                "name": name,
+                "name": _(name),
                 "thresholds": curve.thresholds,
                 "values": curve.values * factor,
                 "color": color,
                 "best": (best, curve.at(best)[0] * factor),
             }
         )
-        lines.append([name, f"{rows:,}", f"{acted_at:,}", _money(value_at), f"{best:.2f}", _money(curve.at(best)[0])])
+        lines.append(
+            [_(name), _count(rows), _count(acted_at), _money(value_at), _fixed(best, 2), _money(curve.at(best)[0])]
+        )
+    shown = _fixed(threshold, 2)
     return join(
         [
             _note(
-                f"Acting on a row costs {request.cost_per_action:,.2f}; acting on a true positive is worth"
-                f" {request.value_per_true_positive:,.2f}. Realised curves count the labels; the expected curve takes"
-                " each probability as the chance that acting pays."
+                _(
+                    "Acting on a row costs {cost}; acting on a true positive is worth {value}. Realised curves count"
+                    " the labels; the expected curve takes each probability as the chance that acting pays."
+                ).format(cost=_cost(request.cost_per_action), value=_cost(request.value_per_true_positive))
             ),
             _figure(
-                chart_svg("decisions", "Value of acting across thresholds", plots.draw_decisions, drawn, threshold),
-                f"The dashed line: the threshold used, {threshold:.2f}; the stars: each curve's best threshold.",
+                chart_svg("decisions", _("Value of acting across thresholds"), plots.draw_decisions, drawn, threshold),
+                _("The dashed line: the threshold used, {threshold}; the stars: each curve's best threshold.").format(
+                    threshold=shown
+                ),
             ),
             table(
-                ["curve", "rows", f"acted on at {threshold:.2f}", "value there", "best threshold", "value at best"],
+                [
+                    _("curve"),
+                    _("rows"),
+                    _("acted on at {threshold}").format(threshold=shown),
+                    _("value there"),
+                    _("best threshold"),
+                    _("value at best"),
+                ],
                 lines,
             ),
         ]
@@ -394,6 +539,19 @@ def decisions(request: ReportRequest, _now: datetime) -> Html:
 
 
 # ---- fairness --------------------------------------------------------------------------------------------
+# The gaps as app.core.slices names them ("tpr_gap"), shown short ("tpr").
+_GAPS = {
+    "tpr_gap": N_("tpr"),
+    "fpr_gap": N_("fpr"),
+    "precision_gap": N_("precision"),
+    "selection_rate_gap": N_("selection_rate"),
+}
+
+
+def _gap_name(key: str) -> str:
+    return _(_GAPS[key]) if key in _GAPS else key.replace("_gap", "")
+
+
 def _slice_block(name: str, title: str, slices: Mapping[str, Any], bound: float | None) -> Html:
     rows = []
     gaps = []
@@ -404,31 +562,34 @@ def _slice_block(name: str, title: str, slices: Mapping[str, Any], bound: float 
                 [
                     attribute,
                     group,
-                    f"{values['rows']:,}",
+                    _count(values["rows"]),
                     *(_with_interval(values[m], ci.get(m), m) for m in ("tpr", "fpr", "precision", "selection_rate")),
                 ]
             )
         gap = result["gaps"].get("tpr_gap")
         over = gap is not None and bound is not None and gap > bound
-        text = f"{attribute} gaps: " + ", ".join(
-            f"{k.replace('_gap', '')} {_value(v, k)}" for k, v in result["gaps"].items()
+        text = _("{attribute} gaps: {gaps}").format(
+            attribute=attribute,
+            gaps=", ".join(f"{_gap_name(k)} {_value(v, k)}" for k, v in result["gaps"].items()),
         )
-        gaps.append(
-            _note(
-                text + (f": the TPR gap is above the gate's {bound:.0%}" if over else ""),
-                class_="note warn" if over else "note",
-            )
-        )
+        if over and bound is not None:
+            text = _("{gaps}: the TPR gap is above the gate's {bound}").format(gaps=text, bound=_share(bound, 0))
+        gaps.append(_note(text, class_="note warn" if over else "note"))
     return join(
         [
             el("h3", title),
-            table(["attribute", "group", "rows", "TPR", "FPR", "precision", "selection rate"], rows),
+            table(
+                [_("attribute"), _("group"), _("rows"), _("TPR"), _("FPR"), _("precision"), _("selection rate")], rows
+            ),
             *gaps,
             _figure(
                 chart_svg(
-                    name, f"TPR and FPR per group, 95% intervals ({title.lower()})", plots.draw_group_rates, slices
+                    name,
+                    _("TPR and FPR per group, 95% intervals ({title})").format(title=title.lower()),
+                    plots.draw_group_rates,
+                    slices,
                 ),
-                "Each rate with its 95% interval (stratified bootstrap).",
+                _("Each rate with its 95% interval (stratified bootstrap)."),
             ),
         ]
     )
@@ -441,34 +602,43 @@ def fairness(request: ReportRequest, _now: datetime) -> Html:
     card = request.bundle.card
     bound = tpr_gap_bound(list(card.section("gates") or []))
     note = (
-        f"Equal opportunity: the true-positive rate should not differ between groups by more than {bound:.0%} (the"
-        f" card's gate). Groups smaller than {min_group_rows(card)} rows are shown but left out of the gaps."
+        _(
+            "Equal opportunity: the true-positive rate should not differ between groups by more than {bound} (the"
+            " card's gate). Groups smaller than {rows} rows are shown but left out of the gaps."
+        ).format(bound=_share(bound, 0), rows=_whole(min_group_rows(card)))
         if bound is not None
-        else "The card declares no gate on the TPR gap."
+        else _("The card declares no gate on the TPR gap.")
     )
     on_card, on_file = request.slices
     parts = [_note(note)]
     if on_card:
-        parts.append(_slice_block("slices-card", "Test set (model card)", on_card, bound))
+        parts.append(_slice_block("slices-card", _("Test set (model card)"), on_card, bound))
     if on_file:
-        parts.append(_slice_block("slices-file", "This file", on_file, bound))
+        parts.append(_slice_block("slices-file", _("This file"), on_file, bound))
     else:
-        parts.append(_note(f"This file has no '{card.target.column}' column, so its groups cannot be compared."))
+        parts.append(
+            _note(
+                _("This file has no '{column}' column, so its groups cannot be compared.").format(
+                    column=card.target.column
+                )
+            )
+        )
     return join(parts)
 
 
 # ---- the model card --------------------------------------------------------------------------------------
 def _bound(gate: Mapping[str, Any]) -> str:
-    limits = " and ".join(
-        b
-        for b in (
-            f"≥ {gate['min']:g}" if gate.get("min") is not None else "",
-            f"≤ {gate['max']:g}" if gate.get("max") is not None else "",
-        )
-        if b
-    )
+    low = f"≥ {_general(gate['min'], 'g')}" if gate.get("min") is not None else ""
+    high = f"≤ {_general(gate['max'], 'g')}" if gate.get("max") is not None else ""
+    limits = _("{low} and {high}").format(low=low, high=high) if low and high else low or high
     bound = gate.get("bound", "point")
-    return limits if bound == "point" else f"{limits} ({bound} end of the interval)"
+    if bound == "point":
+        return limits
+    if bound == "lower":
+        return _("{limits} (lower end of the interval)").format(limits=limits)
+    if bound == "upper":
+        return _("{limits} (upper end of the interval)").format(limits=limits)
+    return _("{limits} ({bound} end of the interval)").format(limits=limits, bound=bound)
 
 
 def card(request: ReportRequest, _now: datetime) -> Html:
@@ -480,20 +650,21 @@ def card(request: ReportRequest, _now: datetime) -> Html:
     test, test_ci = raw.get("metrics", {}).get("test", {}), raw.get("metrics", {}).get("test_ci", {})
     intervals = test_ci.get("intervals", {})
     code = provenance.get("code_version", {})
+    # The card's own text (its description, the threshold's reason, the gates' names) is shown as written.
     identity = [
-        ["Model", f"{model['display_name']} {model['version']} ({model['name']})"],
-        ["Description", model.get("description", "")],
-        ["Algorithm", f"{model.get('algorithm')} ({model.get('estimator')})"],
-        ["Built", str(model.get("created_at"))],
-        ["Predicts", f"{raw['target']['column']} = {raw['target']['positive_label']}"],
-        ["Threshold", f"{raw['threshold']['value']:.2f}: {raw['threshold'].get('reason', '')}"],
-        ["Data", join([str(provenance.get("data_source")), BR, el("code", provenance.get("data_sha256"))])],
-        ["Model sha256", el("code", model.get("onnx_sha256"))],
-        ["Code", str(code.get("commit", "unknown") if isinstance(code, Mapping) else code)],
+        [_("Model"), f"{model['display_name']} {model['version']} ({model['name']})"],
+        [_("Description"), model.get("description", "")],
+        [_("Algorithm"), f"{model.get('algorithm')} ({model.get('estimator')})"],
+        [_("Built"), str(model.get("created_at"))],
+        [_("Predicts"), f"{raw['target']['column']} = {raw['target']['positive_label']}"],
+        [_("Threshold"), f"{_fixed(raw['threshold']['value'], 2)}: {raw['threshold'].get('reason', '')}"],
+        [_("Data"), join([str(provenance.get("data_source")), BR, el("code", provenance.get("data_sha256"))])],
+        [_("Model sha256"), el("code", model.get("onnx_sha256"))],
+        [_("Code"), str(code.get("commit", _("unknown")) if isinstance(code, Mapping) else code)],
     ]
     level = test_ci.get("level", 0.95)
     metrics = [
-        [name, _value(value, name), _interval_text(intervals.get(name), name)]
+        [_word(_CARD_METRICS, name, keep=True), _value(value, name), _interval_text(intervals.get(name), name)]
         for name, value in test.items()
         if isinstance(value, float) and name != "threshold"
     ]
@@ -502,9 +673,11 @@ def card(request: ReportRequest, _now: datetime) -> Html:
             g["name"],
             el("code", g["metric"]),
             _bound(g),
-            "n/a" if g.get("value") is None else f"{g['value']:.4g}",
+            _("n/a") if g.get("value") is None else _general(g["value"], ".4g"),
             el(
-                "span", str(g["status"]).replace("_", " "), class_="gate " + ("passed" if g.get("passed") else "failed")
+                "span",
+                _word(_GATE_STATUSES, str(g["status"])),
+                class_="gate " + ("passed" if g.get("passed") else "failed"),
             ),
         ]
         for g in raw.get("gates", [])
@@ -516,39 +689,53 @@ def card(request: ReportRequest, _now: datetime) -> Html:
             el("tbody", *(el("tr", el("th", k, scope="row"), el("td", v)) for k, v in identity)),
             class_="facts",
         ),
-        el("h3", f"Test-set metrics ({test.get('rows', 0):,} rows, threshold {test.get('threshold', 0):.2f})"),
-        table(["metric", "value", f"{level:.0%} interval"], metrics),
-        _note(f"Intervals: {test_ci.get('method')}.") if test_ci.get("method") else Html(""),
-        el("h3", "Quality gates"),
-        table(["gate", "metric", "bound", "value checked", "outcome"], gates),
+        el(
+            "h3",
+            _("Test-set metrics ({rows} rows, threshold {threshold})").format(
+                rows=_count(test.get("rows", 0)), threshold=_fixed(test.get("threshold", 0), 2)
+            ),
+        ),
+        table([_("metric"), _("value"), _("{level} interval").format(level=_share(level, 0))], metrics),
+        _note(_("Intervals: {method}.").format(method=test_ci.get("method"))) if test_ci.get("method") else Html(""),
+        el("h3", _("Quality gates")),
+        table([_("gate"), _("metric"), _("bound"), _("value checked"), _("outcome")], gates),
         _note(
-            "All gates passed." if raw.get("gates_passed") else "Not every gate passed.",
+            _("All gates passed.") if raw.get("gates_passed") else _("Not every gate passed."),
             class_="note" if raw.get("gates_passed") else "note warn",
         ),
     ]
     if ece is not None:
         verdict = (
-            "good enough to estimate performance on files without labels"
+            _("good enough to estimate performance on files without labels")
             if ece <= MAX_CALIBRATION_ERROR
-            else (f"above {MAX_CALIBRATION_ERROR}: performance is not estimated on files without labels")
+            else _("above {limit}: performance is not estimated on files without labels").format(
+                limit=_general(MAX_CALIBRATION_ERROR)
+            )
         )
-        parts.append(_note(f"Expected calibration error on the test set: {ece:.3f} ({verdict})."))
+        parts.append(
+            _note(
+                _("Expected calibration error on the test set: {error} ({verdict}).").format(
+                    error=_fixed(ece, 3), verdict=verdict
+                )
+            )
+        )
     if raw.get("importances"):
         parts.append(
             _figure(
-                chart_svg("importances", "Permutation importances", plots.draw_importances, raw["importances"]),
-                "Drop in test ROC AUC when a feature is shuffled.",
+                chart_svg("importances", _("Permutation importances"), plots.draw_importances, raw["importances"]),
+                _("Drop in test ROC AUC when a feature is shuffled."),
             )
         )
     return join(parts)
 
 
+# Each section's id, heading (in English: show it with gettext) and drawing.
 SECTIONS: tuple[tuple[str, str, Callable[[ReportRequest, datetime], Html]], ...] = (
-    ("summary", "Summary", summary),
-    ("sanity", "Input sanity", sanity),
-    ("drift", "Drift", drift),
-    ("quality", "Model quality", quality),
-    ("decisions", "Decisions", decisions),
-    ("fairness", "Fairness", fairness),
-    ("card", "Model card", card),
+    ("summary", N_("Summary"), summary),
+    ("sanity", N_("Input sanity"), sanity),
+    ("drift", N_("Drift"), drift),
+    ("quality", N_("Model quality"), quality),
+    ("decisions", N_("Decisions"), decisions),
+    ("fairness", N_("Fairness"), fairness),
+    ("card", N_("Model card"), card),
 )

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
+from app.core.i18n import integer, language, number, percent
+from app.ui.i18n import QT_TR_NOOP, tr
+
 if TYPE_CHECKING:
     from app.ui.state import AppState
 
@@ -17,14 +20,19 @@ _SLICE_RATES = ("tpr", "fpr", "precision", "selection_rate")
 
 def _number(value: Any, digits: int = 4) -> str:  # noqa: ANN401 - an opaque JSON or Qt value
     if value is None:
-        return "n/a"
+        return tr("n/a")
     if isinstance(value, float):
-        return f"{value:.{digits}g}" if abs(value) < 1e-3 and value else f"{value:.{digits}f}"
+        text = f"{value:.{digits}g}" if abs(value) < 1e-3 and value else f"{value:.{digits}f}"
+        return text if language() == "en" else text.replace(".", ",")
     return html.escape(str(value))
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> str:
-    head = "<tr>" + "".join(f"<th align='left'>{html.escape(h)}</th>" for h in header) + "</tr>" if header else ""
+    head = (
+        "<tr>" + "".join(f"<th align='left'>{html.escape(tr(h) if h else h)}</th>" for h in header) + "</tr>"
+        if header
+        else ""
+    )
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     style = "border-collapse:collapse"
     return f"<table cellspacing='0' cellpadding='4' border='1' style='{style}'>{head}{body}</table>"
@@ -32,7 +40,7 @@ def _table(header: list[str], rows: list[list[Any]]) -> str:
 
 def _interval(found: Any, digits: int = 4) -> str:  # noqa: ANN401 - a JSON value: [low, high] or null
     if not isinstance(found, list | tuple) or len(found) != 2 or None in found:
-        return "n/a"
+        return tr("n/a")
     return f"{_number(float(found[0]), digits)}–{_number(float(found[1]), digits)}"
 
 
@@ -58,7 +66,8 @@ def _comparison(comparison: dict[str, Any]) -> list[str]:
     """Champion against challenger: each metric's difference with its interval and p-value."""
     if not comparison.get("compared"):
         reason = html.escape(comparison.get("reason", "")) if comparison else ""
-        return ["<h3>Champion vs challenger</h3>", f"<p>Not compared{': ' + reason if reason else ''}.</p>"]
+        shown = tr("Not compared: {reason}.").format(reason=reason) if reason else tr("Not compared.")
+        return [f"<h3>{tr('Champion vs challenger')}</h3>", f"<p>{shown}</p>"]
     tests = comparison.get("tests", {})
     level = comparison.get("test_level")
     rows = [
@@ -73,14 +82,26 @@ def _comparison(comparison: dict[str, Any]) -> list[str]:
     ]
     champion = comparison.get("champion", {})
     head = (
-        f"<p>Challenger (this model) minus champion (version {html.escape(str(champion.get('version')))}) on the"
-        f" same {comparison.get('rows', 0):,} test rows"
-        + (f", {level:.0%} intervals" if isinstance(level, float) else "")
-        + f"; decisions that flip: {_number(comparison.get('decision_flip_share'), 3)}.</p>"
+        "<p>"
+        + tr(
+            "Challenger (this model) minus champion (version {version}) on the same {rows} test rows{level}; decisions"
+            " that flip: {flips}."
+        ).format(
+            version=html.escape(str(champion.get("version"))),
+            rows=integer(comparison.get("rows", 0)),
+            level=", " + tr("{level} intervals").format(level=percent(level, 0)) if isinstance(level, float) else "",
+            flips=_number(comparison.get("decision_flip_share"), 3),
+        )
+        + "</p>"
     )
     if not rows:  # a card built before the paired tests: the bare deltas
-        rows = [[k, _number(v), "n/a", "n/a", "none"] for k, v in comparison.get("deltas", {}).items()]
-    return ["<h3>Champion vs challenger</h3>", head, _table(["metric", "difference", "interval", "p", "test"], rows)]
+        rows = [[k, _number(v), tr("n/a"), tr("n/a"), tr("none")] for k, v in comparison.get("deltas", {}).items()]
+    heading = f"<h3>{tr('Champion vs challenger')}</h3>"
+    return [
+        heading,
+        head,
+        _table([QT_TR_NOOP("metric"), QT_TR_NOOP("difference"), QT_TR_NOOP("interval"), "p", QT_TR_NOOP("test")], rows),
+    ]
 
 
 def _calibration(raw: dict[str, Any]) -> list[str]:
@@ -91,16 +112,24 @@ def _calibration(raw: dict[str, Any]) -> list[str]:
     if ece is None:
         return []
     verdict = (
-        "good enough to estimate performance on files without labels"
+        tr("good enough to estimate performance on files without labels")
         if ece <= MAX_CALIBRATION_ERROR
-        else f"above {MAX_CALIBRATION_ERROR}: performance is not estimated on files without labels"
+        else tr("above {limit}: performance is not estimated on files without labels").format(
+            limit=_number(MAX_CALIBRATION_ERROR, 2)
+        )
     )
-    lines = [f"Expected calibration error on the test set: {ece:.3f} ({verdict})."]
+    lines = [
+        tr("Expected calibration error on the test set: {ece} ({verdict}).").format(
+            ece=_number(ece, 3), verdict=verdict
+        )
+    ]
     if stated.get("method"):
         lines.append(
-            f"Recalibration: {html.escape(str(stated['method']))}. {html.escape(str(stated.get('reason', '')))}"
+            tr("Recalibration: {method}. {reason}").format(
+                method=html.escape(str(stated["method"])), reason=html.escape(str(stated.get("reason", "")))
+            )
         )
-    return ["<h3>Calibration</h3>", "<p>" + "<br>".join(lines) + "</p>"]
+    return [f"<h3>{tr('Calibration')}</h3>", "<p>" + "<br>".join(lines) + "</p>"]
 
 
 def _outcome(gate: dict[str, Any]) -> str:
@@ -119,31 +148,46 @@ def card_html(raw: dict[str, Any]) -> str:
         _table(
             ["", ""],
             [
-                ["Algorithm", html.escape(f"{model.get('algorithm')} ({model.get('estimator')})")],
-                ["Built", html.escape(str(model.get("created_at")))],
-                ["Predicts", html.escape(f"{raw['target']['column']} = {raw['target']['positive_label']}")],
-                ["Threshold", f"{raw['threshold']['value']:.2f}: {html.escape(raw['threshold'].get('reason', ''))}"],
+                [tr("Algorithm"), html.escape(f"{model.get('algorithm')} ({model.get('estimator')})")],
+                [tr("Built"), html.escape(str(model.get("created_at")))],
+                [tr("Predicts"), html.escape(f"{raw['target']['column']} = {raw['target']['positive_label']}")],
                 [
-                    "Data",
+                    tr("Threshold"),
+                    f"{number(raw['threshold']['value'], 2)}: {html.escape(raw['threshold'].get('reason', ''))}",
+                ],
+                [
+                    tr("Data"),
                     f"{html.escape(str(provenance.get('data_source')))}<br><tt>{provenance.get('data_sha256')}</tt>",
                 ],
-                ["Model sha256", f"<tt>{model.get('onnx_sha256')}</tt>"],
-                ["Code", html.escape(str(provenance.get("code_version", {}).get("commit", "unknown")))],
+                [tr("Model sha256"), f"<tt>{model.get('onnx_sha256')}</tt>"],
+                [tr("Code"), html.escape(str(provenance.get("code_version", {}).get("commit", "unknown")))],
             ],
         ),
-        "<h3>Test-set metrics</h3>",
+        f"<h3>{tr('Test-set metrics')}</h3>",
         _table(
-            ["metric", "value", f"{test_ci.get('level', 0.95):.0%} interval"],
+            [
+                QT_TR_NOOP("metric"),
+                QT_TR_NOOP("value"),
+                tr("{level} interval").format(level=percent(test_ci.get("level", 0.95), 0)),
+            ],
             [
                 [k, _number(v), _interval(intervals.get(k)) if k in intervals or not intervals else ""]
                 for k, v in test.items()
                 if not isinstance(v, dict)
             ],
         ),
-        f"<p>Intervals: {html.escape(str(test_ci.get('method')))}.</p>" if test_ci.get("method") else "",
-        "<h3>Quality gates</h3>",
+        "<p>" + tr("Intervals: {method}.").format(method=html.escape(str(test_ci.get("method")))) + "</p>"
+        if test_ci.get("method")
+        else "",
+        f"<h3>{tr('Quality gates')}</h3>",
         _table(
-            ["gate", "metric", "bound", "value checked", "outcome"],
+            [
+                QT_TR_NOOP("gate"),
+                QT_TR_NOOP("metric"),
+                QT_TR_NOOP("bound"),
+                QT_TR_NOOP("value checked"),
+                QT_TR_NOOP("outcome"),
+            ],
             [
                 [
                     html.escape(g["name"]),
@@ -159,14 +203,21 @@ def card_html(raw: dict[str, Any]) -> str:
         *_calibration(raw),
     ]
     for attribute, result in raw.get("slices", {}).items():
-        parts.append(f"<h3>Slices: {html.escape(attribute)}</h3>")
+        parts.append("<h3>" + tr("Slices: {attribute}").format(attribute=html.escape(attribute)) + "</h3>")
         parts.append(
             _table(
-                ["group", "rows", "TPR", "FPR", "precision", "selection rate"],
+                [
+                    QT_TR_NOOP("group"),
+                    QT_TR_NOOP("rows"),
+                    "TPR",
+                    "FPR",
+                    QT_TR_NOOP("precision"),
+                    QT_TR_NOOP("selection rate"),
+                ],
                 [
                     [
                         html.escape(group),
-                        g["rows"],
+                        integer(g["rows"]),
                         *(_with_interval(g[m], (g.get("ci") or {}).get(m)) for m in _SLICE_RATES),
                     ]
                     for group, g in result["groups"].items()
@@ -175,14 +226,16 @@ def card_html(raw: dict[str, Any]) -> str:
         )
         gaps_ci = result.get("gaps_ci") or {}
         parts.append(
-            "<p>Largest gaps: "
+            "<p>"
+            + tr("Largest gaps:")
+            + " "
             + ", ".join(f"{k} {_with_interval(v, gaps_ci.get(k))}" for k, v in result["gaps"].items())
             + "</p>"
         )
-    parts.append("<h3>Permutation importances (drop in test ROC AUC)</h3>")
+    parts.append(f"<h3>{tr('Permutation importances (drop in test ROC AUC)')}</h3>")
     parts.append(
         _table(
-            ["feature", "mean", "std"],
+            [QT_TR_NOOP("feature"), QT_TR_NOOP("mean"), QT_TR_NOOP("std")],
             [[html.escape(i["feature"]), _number(i["mean"]), _number(i["std"])] for i in raw.get("importances", [])],
         )
     )
@@ -204,4 +257,4 @@ class ModelCardPanel(QWidget):
     def refresh(self) -> None:
         """Render the current card."""
         bundle = self.state.bundle
-        self.browser.setHtml(card_html(dict(bundle.card.raw)) if bundle else "<p>Loading the model…</p>")
+        self.browser.setHtml(card_html(dict(bundle.card.raw)) if bundle else "<p>" + tr("Loading the model…") + "</p>")

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.i18n import integer, percent
+from app.core.i18n import number as decimal
 from app.ui.charts import DecisionChart
 from app.ui.i18n import tr
 from app.ui.lazy import WhenVisible
@@ -28,7 +30,7 @@ __all__ = ["DecisionsPanel"]
 
 
 def _money(value: float) -> str:
-    return f"{value:,.0f}"
+    return decimal(value, 0)
 
 
 class DecisionsPanel(QWidget):
@@ -103,14 +105,14 @@ class DecisionsPanel(QWidget):
         if ranked is not None:
             curve = realised_curve(ranked, cost, value)
             result.append(
-                {"name": "test set, realised", "curve": curve, "color": "#1f6fb2", "rows": ranked.scores.size}
+                {"name": tr("test set, realised"), "curve": curve, "color": "#1f6fb2", "rows": ranked.scores.size}
             )
         if state.table is not None:
             file_ranked = state.file_ranked()
             if file_ranked is not None:
                 result.append(
                     {
-                        "name": "this file, realised",
+                        "name": tr("this file, realised"),
                         "curve": realised_curve(file_ranked, cost, value),
                         "color": "#c0392b",
                         "rows": file_ranked.scores.size,
@@ -118,7 +120,7 @@ class DecisionsPanel(QWidget):
                 )
             result.append(
                 {
-                    "name": "this file, expected",
+                    "name": tr("this file, expected"),
                     "curve": expected_curve(state.table.probability, cost, value),
                     "color": "#d9822b",
                     "rows": int((~np.isnan(state.table.probability)).sum()),
@@ -142,21 +144,41 @@ class DecisionsPanel(QWidget):
             scored = curves[-1]["rows"]
             best_value, _ = main.at(self._best)
             lines.append(
-                f"At threshold {state.threshold:.2f} the model says to act on <b>{acted:,}</b> of {scored:,}"
-                f" scored rows ({acted / scored:.1%})."
+                tr(
+                    "At threshold {threshold} the model says to act on <b>{acted}</b> of {scored} scored rows"
+                    " ({share})."
+                ).format(
+                    threshold=decimal(state.threshold, 2),
+                    acted=integer(acted),
+                    scored=integer(scored),
+                    share=percent(acted / scored),
+                )
                 if scored
-                else "No row could be scored."
+                else tr("No row could be scored.")
             )
             lines.append(
-                f"Expected value: <b>{_money(expected)}</b> (each probability taken as the chance that acting pays)."
+                tr("Expected value: <b>{value}</b> (each probability taken as the chance that acting pays).").format(
+                    value=_money(expected)
+                )
             )
-            lines.append(f"Best threshold for this file: <b>{self._best:.2f}</b>, expected value {_money(best_value)}.")
+            lines.append(
+                tr("Best threshold for this file: <b>{threshold}</b>, expected value {value}.").format(
+                    threshold=decimal(self._best, 2), value=_money(best_value)
+                )
+            )
         else:
             value, acted = main.at(state.threshold)
             lines.append(
-                f"On the model card's test set, acting at {state.threshold:.2f} means {acted:,} actions"
-                f" and a realised value of <b>{_money(value)}</b>; the best threshold there is {self._best:.2f}."
-                " Open a file to see what acting means for it."
+                tr(
+                    "On the model card's test set, acting at {threshold} means {acted} actions and a realised value"
+                    " of <b>{value}</b>; the best threshold there is {best}. Open a file to see what acting means"
+                    " for it."
+                ).format(
+                    threshold=decimal(state.threshold, 2),
+                    acted=integer(acted),
+                    value=_money(value),
+                    best=decimal(self._best, 2),
+                )
             )
         self.summary.setText("<br>".join(lines))
         # Per 1,000 rows, so the test set and a file of any size share one scale.

@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
+from app.core.i18n import integer, language, number
 from app.plots import bin_labels
 from app.ui.charts import DistributionChart, DriftChart
-from app.ui.i18n import tr
+from app.ui.i18n import QT_TR_NOOP, tr
 from app.ui.lazy import WhenVisible
 
 if TYPE_CHECKING:
@@ -17,21 +18,34 @@ if TYPE_CHECKING:
 __all__ = ["DriftPanel", "drift_summary"]
 
 
+_STATUS = {"ok": QT_TR_NOOP("ok"), "warn": QT_TR_NOOP("warn"), "alert": QT_TR_NOOP("alert")}
+
+
 def drift_summary(drift: dict, rows: int, warn: float) -> str:
     """One paragraph: the drifted features, then those the file is too small to tell about."""
     from app.core.drift import drifted_and_unsure  # not at import: the core pulls in pandas
 
     names, unsure = drifted_and_unsure(drift)
-    drifted = [f"{name} (PSI {drift[name]['psi']:.2f}, {drift[name]['status']})" for name in names]
+    drifted = [
+        f"{name} (PSI {number(drift[name]['psi'], 2)}, {tr(_STATUS.get(drift[name]['status'], drift[name]['status']))})"
+        for name in names
+    ]
     text = (
-        "Drifted: " + ", ".join(drifted) + "."
+        tr("Drifted: {features}.").format(features=", ".join(drifted))
         if drifted
-        else f"No feature drifted (PSI below {warn}, or no significant change)."
+        else tr("No feature drifted (PSI below {psi}, or no significant change).").format(psi=_decimal(warn))
     )
     if unsure:
-        shown = ", ".join(unsure[:6]) + (f" and {len(unsure) - 6} more" if len(unsure) > 6 else "")
-        text += f" Too few rows to tell ({rows} rows) for {shown}: score more rows to know."
+        more = " " + tr("and {count} more").format(count=len(unsure) - 6) if len(unsure) > 6 else ""
+        shown = ", ".join(unsure[:6]) + more
+        text += " " + tr("Too few rows to tell ({rows} rows) for {features}: score more rows to know.").format(
+            rows=integer(rows), features=shown
+        )
     return text
+
+
+def _decimal(value: float) -> str:
+    return str(value) if language() == "en" else number(value, 2)
 
 
 class DriftPanel(QWidget):
@@ -85,5 +99,5 @@ class DriftPanel(QWidget):
         reference = bundle.card.feature(name).reference
         counts = table.report.drift_counts[name]
         total = max(int(counts.sum()), 1)
-        self.distribution.title = f"{name}: training and current distribution"
+        self.distribution.title = tr("{feature}: training and current distribution").format(feature=name)
         self.distribution.redraw(bin_labels(dict(reference)), reference["frequencies"], (counts / total).tolist())

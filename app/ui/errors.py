@@ -8,6 +8,8 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from app.ui.i18n import tr
+
 __all__ = ["install_excepthook", "show_error"]
 
 
@@ -36,8 +38,10 @@ def install_excepthook(parent_getter: Callable[[], QWidget | None]) -> None:
         where = log_exception(error.with_traceback(trace))
         show_error(
             parent_getter(),
-            "Unexpected error",
-            f"Something went wrong: {error}\n\nThe app is still usable. The details were saved to {where}.",
+            tr("Unexpected error"),
+            tr("Something went wrong: {error}\n\nThe app is still usable. The details were saved to {where}.").format(
+                error=error, where=where
+            ),
         )
 
     sys.excepthook = hook

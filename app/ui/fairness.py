@@ -16,7 +16,9 @@ from app.core.fairness import (
     tpr_gap_bound,
     with_intervals,
 )
+from app.core.i18n import integer, percent
 from app.ui.charts import GroupRateChart
+from app.ui.i18n import QT_TR_NOOP, tr
 from app.ui.lazy import WhenVisible
 from app.ui.widgets import ThresholdControl
 
@@ -27,20 +29,28 @@ __all__ = ["FairnessPanel"]
 
 _RED = QColor("#c0392b")
 _METRICS = ("tpr", "fpr", "precision", "selection_rate")
-_HEADERS = ["attribute", "group", "rows", "TPR", "FPR", "precision", "selection rate"]
+_HEADERS = [
+    QT_TR_NOOP("attribute"),
+    QT_TR_NOOP("group"),
+    QT_TR_NOOP("rows"),
+    QT_TR_NOOP("TPR"),
+    QT_TR_NOOP("FPR"),
+    QT_TR_NOOP("precision"),
+    QT_TR_NOOP("selection rate"),
+]
 
 
 class _SliceTable(QGroupBox):
     """One table of groups, and a line of gaps per attribute; gaps above the gate in red."""
 
     def __init__(self, title: str, name: str) -> None:
-        super().__init__(title)
+        super().__init__(tr(title))
         self.table = QTableWidget(objectName=name)
         self.table.setColumnCount(len(_HEADERS))
-        self.table.setHorizontalHeaderLabels(_HEADERS)
+        self.table.setHorizontalHeaderLabels([tr(h) for h in _HEADERS])
         self.table.verticalHeader().setVisible(False)
         self.gaps = QLabel(objectName=f"{name}:gaps", wordWrap=True)
-        self.chart = GroupRateChart(f"TPR and FPR per group, 95% intervals ({title.lower()})")
+        self.chart = GroupRateChart(tr("TPR and FPR per group, 95% intervals ({side})").format(side=tr(title).lower()))
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.gaps)
@@ -61,7 +71,7 @@ class _SliceTable(QGroupBox):
                 cells = [
                     attribute,
                     group,
-                    f"{values['rows']:,}",
+                    integer(values["rows"]),
                     *(_rate(values[m], values.get("ci", {}).get(m)) for m in _METRICS),
                 ]
                 for column, text in enumerate(cells):
@@ -71,22 +81,25 @@ class _SliceTable(QGroupBox):
             if too_wide:
                 self.flagged.append(attribute)
             gap_text = ", ".join(f"{k.replace('_gap', '')} {_rate(v)}" for k, v in result["gaps"].items())
-            line = f"<b>{attribute}</b> gaps: {gap_text}"
+            line = tr("<b>{attribute}</b> gaps: {gaps}").format(attribute=attribute, gaps=gap_text)
             if too_wide:
-                line = f"<span style='color:{_RED.name()}'>{line}: the TPR gap is above the gate's {bound:.0%}</span>"
+                above = tr("the TPR gap is above the gate's {bound}").format(bound=percent(bound or 0.0, 0))
+                line = f"<span style='color:{_RED.name()}'>{line}: {above}</span>"
             lines.append(line)
             for row in range(self.table.rowCount()):
                 if too_wide and self.table.item(row, 0).text() == attribute:
                     self.table.item(row, 3).setForeground(QBrush(_RED))
         self.table.resizeColumnsToContents()
-        self.gaps.setText("<br>".join(lines) + "<br>Each rate with its 95% interval (stratified bootstrap).")
+        self.gaps.setText("<br>".join(lines) + "<br>" + tr("Each rate with its 95% interval (stratified bootstrap)."))
         self.chart.redraw(slices)
 
 
 def _rate(value: float | None, interval: tuple[float, float] | None = None) -> str:
     if value is None:
-        return "n/a"
-    return f"{value:.1%}" if interval is None else f"{value:.1%} ({interval[0]:.0%}–{interval[1]:.0%})"
+        return tr("n/a")
+    if interval is None:
+        return percent(value)
+    return f"{percent(value)} ({percent(interval[0], 0)}–{percent(interval[1], 0)})"
 
 
 class FairnessPanel(QWidget):
@@ -97,8 +110,8 @@ class FairnessPanel(QWidget):
         self.state = state
         self.threshold = ThresholdControl(state)
         self.note = QLabel(objectName="fairnessNote", wordWrap=True)
-        self.card_side = _SliceTable("Test set (model card)", "cardSlices")
-        self.file_side = _SliceTable("This file", "fileSlices")
+        self.card_side = _SliceTable(QT_TR_NOOP("Test set (model card)"), "cardSlices")
+        self.file_side = _SliceTable(QT_TR_NOOP("This file"), "fileSlices")
         sides = QHBoxLayout()
         sides.addWidget(self.card_side)
         sides.addWidget(self.file_side)
@@ -125,12 +138,13 @@ class FairnessPanel(QWidget):
         bound = tpr_gap_bound(list(bundle.card.section("gates") or []))
         groups_known = bool(bundle.card.raw.get("test_predictions", {}).get("groups"))
         self.note.setText(
-            f"Equal opportunity: the true-positive rate should not differ between groups by more than"
-            f" {bound:.0%} (the card's gate). Groups smaller than"
-            f" {min_group_rows(bundle.card)} rows are shown but left out of the gaps."
-            + ("" if groups_known else " This card stores test slices at its own threshold only.")
+            tr(
+                "Equal opportunity: the true-positive rate should not differ between groups by more than {bound}"
+                " (the card's gate). Groups smaller than {rows} rows are shown but left out of the gaps."
+            ).format(bound=percent(bound, 0), rows=integer(min_group_rows(bundle.card)))
+            + ("" if groups_known else " " + tr("This card stores test slices at its own threshold only."))
             if bound is not None
-            else "The card declares no gate on the TPR gap."
+            else tr("The card declares no gate on the TPR gap.")
         )
         self.card_side.show_slices(with_intervals(card_slices(bundle.card, self.state.threshold)), bound, "")
         file_result = None
@@ -139,5 +153,7 @@ class FairnessPanel(QWidget):
                 self._file_groups = file_groups(table, bundle.card)
             file_result = with_intervals(file_slices(self._file_groups, bundle.card, self.state.threshold))
         self.file_side.show_slices(
-            file_result, bound, f"Open a file with a '{bundle.card.target.column}' column to see its groups."
+            file_result,
+            bound,
+            tr("Open a file with a '{column}' column to see its groups.").format(column=bundle.card.target.column),
         )

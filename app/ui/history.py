@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QGridLayout, QLabel, QListWidget, QVBoxLayout, QWidget
 
+from app.core.i18n import number
 from app.ui.charts import ChartWidget
+from app.ui.i18n import tr
 from app.ui.lazy import WhenVisible
 
 if TYPE_CHECKING:
@@ -34,7 +36,7 @@ class PsiHeatmap(ChartWidget):
         image = axes.imshow(values, aspect="auto", cmap="YlOrRd", vmin=0, vmax=max(PSI_ALERT * 1.6, np.nanmax(values)))
         axes.set_yticks(range(len(history.features)), history.features, fontsize=7)
         axes.set_xticks(range(len(history.runs)), _labels(history), fontsize=7)
-        axes.set_xlabel("run")
+        axes.set_xlabel(tr("run"))
         axes.grid(False)
         assert self.figure is not None  # redraw made it before calling draw_chart
         self.figure.colorbar(image, ax=axes, label="PSI")
@@ -70,18 +72,18 @@ class ScoreTrend(ChartWidget):
                 ecolor="#c0392b",
                 alpha=0.35,
                 elinewidth=6,
-                label="training band",
+                label=tr("training band"),
             )
         axes.plot(
             runs,
             history.positive_rate,  # type: ignore[arg-type]  # None is a gap to matplotlib; its stubs do not list None
             color="#c0392b",
             marker="o",
-            label="positive rate",
+            label=tr("positive rate"),
         )
         axes.set_xticks(list(runs), _labels(history), fontsize=7)
         axes.set_ylim(0, 1)
-        axes.set_xlabel("run (blue: score deciles, median darker)")
+        axes.set_xlabel(tr("run (blue: score deciles, median darker)"))
         axes.legend(fontsize=8, loc="upper left")
 
 
@@ -109,14 +111,26 @@ class EstimateTrend(ChartWidget):
         tests = [e.test for e in shown if e.test is not None]
         gates = [e.gate for e in shown if e.gate is not None]
         if tests:
-            axes.axhline(tests[-1], color="#4a9d5b", linestyle="--", linewidth=1, label=f"test set {tests[-1]:.3f}")
+            axes.axhline(
+                tests[-1],
+                color="#4a9d5b",
+                linestyle="--",
+                linewidth=1,
+                label=tr("test set {auc}").format(auc=number(tests[-1], 3)),
+            )
         if gates:
-            axes.axhline(gates[-1], color="#c0392b", linestyle=":", linewidth=1.2, label=f"gate {gates[-1]:g}")
-        axes.plot([], [], "o", color="#1f6fb2", label="estimated, 95% interval")
+            axes.axhline(
+                gates[-1],
+                color="#c0392b",
+                linestyle=":",
+                linewidth=1.2,
+                label=tr("gate {bound}").format(bound=number(gates[-1], 2)),
+            )
+        axes.plot([], [], "o", color="#1f6fb2", label=tr("estimated, 95% interval"))
         axes.set_xticks(list(runs), _labels(history), fontsize=7)
         axes.set_ylim(0.4, 1)
         axes.set_ylabel("ROC AUC")
-        axes.set_xlabel("run (grey: unreliable, poor calibration)")
+        axes.set_xlabel(tr("run (grey: unreliable, poor calibration)"))
         axes.legend(fontsize=7, loc="lower left")
 
 
@@ -129,9 +143,9 @@ class IssueTrend(ChartWidget):
             if any(rates):
                 axes.plot(runs, rates, marker=".", label=code)
         axes.set_xticks(list(runs), _labels(history), fontsize=7)
-        axes.set_ylabel("share of rows")
+        axes.set_ylabel(tr("share of rows"))
         axes.set_ylim(bottom=0)
-        axes.set_xlabel("run")
+        axes.set_xlabel(tr("run"))
         if axes.get_legend_handles_labels()[0]:
             axes.legend(fontsize=7)
 
@@ -145,10 +159,10 @@ class HistoryPanel(QWidget):
         self.summary = QLabel(objectName="historySummary", wordWrap=True)
         self.alerts = QListWidget(objectName="historyAlerts")
         self.alerts.setMaximumHeight(110)
-        self.heatmap = PsiHeatmap("Drift per feature and run (PSI)")
-        self.scores = ScoreTrend("Scores and positive rate per run")
-        self.issues = IssueTrend("Issue rates per run")
-        self.estimate = EstimateTrend("Estimated ROC AUC per run (no labels)")
+        self.heatmap = PsiHeatmap(tr("Drift per feature and run (PSI)"))
+        self.scores = ScoreTrend(tr("Scores and positive rate per run"))
+        self.issues = IssueTrend(tr("Issue rates per run"))
+        self.estimate = EstimateTrend(tr("Estimated ROC AUC per run (no labels)"))
         grid = QGridLayout()
         grid.addWidget(self.heatmap, 0, 0, 2, 1)
         grid.addWidget(self.scores, 0, 1)
@@ -174,20 +188,29 @@ class HistoryPanel(QWidget):
         self.alerts.clear()
         if not self.history.runs:
             self.summary.setText(
-                f"No scoring runs logged yet. Every file scored here or with `score` is recorded in {log.path}."
+                tr("No scoring runs logged yet. Every file scored here or with `score` is recorded in {path}.").format(
+                    path=log.path
+                )
             )
             return
         count = len(self.history.runs)
-        runs = "the last scoring run" if count == 1 else f"the last {count} scoring runs"
-        self.summary.setText(f"Showing {runs} on this machine (from {log.path}).")
+        self.summary.setText(
+            (
+                tr("Showing the last scoring run on this machine (from {path}).")
+                if count == 1
+                else tr("Showing the last {count} scoring runs on this machine (from {path}).")
+            ).format(count=count, path=log.path)
+        )
         for alert in self.history.alerts:
-            self.alerts.addItem(f"Run {alert.run + 1}: {alert.message}")
+            self.alerts.addItem(tr("Run {run}: {message}").format(run=alert.run + 1, message=alert.message))
         if not self.history.alerts:
             from app.core.drift import PSI_ALERT
 
             self.alerts.addItem(
-                f"No alerts: no feature crossed PSI {PSI_ALERT:g}, the positive rate stayed in its training band and"
-                " no estimated ROC AUC fell below the gate."
+                tr(
+                    "No alerts: no feature crossed PSI {psi}, the positive rate stayed in its training band and no"
+                    " estimated ROC AUC fell below the gate."
+                ).format(psi=number(PSI_ALERT, 2))
             )
         self.heatmap.redraw(self.history)
         self.scores.redraw(self.history)

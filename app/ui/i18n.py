@@ -20,8 +20,9 @@ class _Installed:
 
 
 def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
-    """``text`` in the window's language; ``n`` picks a plural form written with ``%n`` (Qt's own signature, which
-    lupdate reads: ``tr("%n row(s)", None, count)``)."""
+    """``text`` in the window's language (Qt's own signature, which lupdate reads). A count picks between two
+    literal messages, singular and plural, rather than Qt's ``%n`` forms: English and Spanish both have two, and
+    English then needs no translation file of its own."""
     return QCoreApplication.translate("", text, disambiguation, n)
 
 

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from app.ui.i18n import tr
+
 if TYPE_CHECKING:  # the core's reader imports pandas: never at start-up, before the window shows
     from app.core.reading import CancelFn, ProgressFn
 
@@ -51,7 +53,9 @@ class JobFailure:
         """What the error dialog says: the core's own message, or a plain sentence for a bug."""
         if self.expected:
             return self.message
-        return f"Something went wrong ({self.kind}: {self.message}). The details were saved to {self.details}."
+        return tr("Something went wrong ({kind}: {message}). The details were saved to {where}.").format(
+            kind=self.kind, message=self.message, where=self.details
+        )
 
 
 class Job(QObject, Generic[T_co]):

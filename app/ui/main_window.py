@@ -591,7 +591,8 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, tr("Export charts to folder"), self.settings.last_folder)
         if folder:
             saved = self.export_charts(Path(folder))
-            self.message.setText(tr("Saved %n chart(s) to {folder}", None, len(saved)).format(folder=folder))
+            done = tr("Saved {count} chart to {folder}") if len(saved) == 1 else tr("Saved {count} charts to {folder}")
+            self.message.setText(done.format(count=len(saved), folder=folder))
 
     def export_charts(self, folder: Path, suffix: str = ".png") -> list[Path]:
         """Write the current tab's charts; returns the files."""

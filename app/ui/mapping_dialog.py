@@ -23,14 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.bundle import Bundle
+from app.core.i18n import integer
 from app.core.mapping_draft import FileSample, model_columns, preview, suggest_columns, suggest_values
 from app.core.mapping_file import MappingFile, save_mapping
-from app.ui.i18n import tr
+from app.ui.i18n import QT_TR_NOOP, tr
 
 __all__ = ["MappingDialog"]
 
-_NONE = "(none)"
-_AS_IS = "(as written)"
+_NONE = QT_TR_NOOP("(none)")
+_AS_IS = QT_TR_NOOP("(as written)")
 _EXAMPLES = 3
 
 
@@ -64,11 +65,13 @@ class MappingDialog(QDialog):
         self.chosen: MappingFile | None = None
         self._ask_path = ask_path or self._ask_save_path
         self._values: dict[str, dict[str, str]] = {k: dict(v) for k, v in (current.values if current else {}).items()}
-        self.setWindowTitle(f"Map the columns of {sample.path.name}")
+        self.setWindowTitle(tr("Map the columns of {name}").format(name=sample.path.name))
         self.resize(860, 640)
         intro = QLabel(
-            f"Pick the column of <b>{sample.path.name}</b> that feeds each model column. For yes/no and"
-            " category columns, say which of the file's values means which of the model's.",
+            tr(
+                "Pick the column of <b>{name}</b> that feeds each model column. For yes/no and category columns,"
+                " say which of the file's values means which of the model's."
+            ).format(name=sample.path.name),
             wordWrap=True,
         )
         # Annotated: PySide6's stubs lack the objectName keyword, and a call mypy cannot match is typed Any.
@@ -114,10 +117,15 @@ class MappingDialog(QDialog):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.columns_table.setItem(row, column, item)
             picker = QComboBox(objectName=f"pick_{name}")
-            picker.addItem(_NONE, None)
+            picker.addItem(tr(_NONE), None)
             for file_column in self.sample.columns:
                 examples = ", ".join(self.sample.values(file_column, _EXAMPLES))
-                picker.addItem(f"{file_column}   (e.g. {examples})" if examples else file_column, file_column)
+                picker.addItem(
+                    tr("{column}   (e.g. {examples})").format(column=file_column, examples=examples)
+                    if examples
+                    else file_column,
+                    file_column,
+                )
             if name in suggestion:
                 picker.setCurrentIndex(picker.findData(suggestion[name]))
             picker.currentIndexChanged.connect(lambda _=0, r=row: self._column_picked(r))
@@ -144,10 +152,18 @@ class MappingDialog(QDialog):
         spec = self.bundle.card.feature(name)
         source = self.picker(name).currentData()
         if spec.kind == "numeric" or source is None:
-            self.values_label.setText(f"Values of {name}: " + ("numbers, read as written." if source else "no column."))
+            self.values_label.setText(
+                tr("Values of {name}: numbers, read as written.").format(name=name)
+                if source
+                else tr("Values of {name}: no column.").format(name=name)
+            )
             return
         values = self.sample.values(source)
-        self.values_label.setText(f"Values of {source!r} for the model's {name!r} ({spec.kind}):")
+        self.values_label.setText(
+            tr("Values of {source} for the model's {name} ({kind}):").format(
+                source=repr(source), name=repr(name), kind=spec.kind
+            )
+        )
         known = ["1", "0"] if spec.kind == "binary" else [str(c) for c in spec.categories]
         suggestion = suggest_values(spec, values, self._values.get(name))
         self.values_table.setRowCount(len(values))
@@ -156,9 +172,13 @@ class MappingDialog(QDialog):
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.values_table.setItem(index, 0, item)
             choice = QComboBox(objectName=f"value_{index}")
-            choice.addItem(_AS_IS, None)
+            choice.addItem(tr(_AS_IS), None)
             for model_value in known:
-                shown = {"1": "1 (yes)", "0": "0 (no)"}.get(model_value, model_value) if spec.kind == "binary" else None
+                shown = (
+                    {"1": tr("1 (yes)"), "0": tr("0 (no)")}.get(model_value, model_value)
+                    if spec.kind == "binary"
+                    else None
+                )
                 choice.addItem(shown or model_value, model_value)
             if value in suggestion:
                 choice.setCurrentIndex(choice.findData(suggestion[value]))
@@ -200,11 +220,14 @@ class MappingDialog(QDialog):
     def _refresh_preview(self) -> None:
         counts = preview(self.sample, self.bundle, self.mapping())
         if counts["missing"]:
-            text = f"{counts['missing']} model column(s) have no file column yet: no row can be scored."
-        else:
             text = (
-                f"Of the first {counts['rows']:,} rows, {counts['scored']:,} would be scored and"
-                f" {counts['invalid']:,} invalid."
+                tr("{count} model column has no file column yet: no row can be scored.")
+                if counts["missing"] == 1
+                else tr("{count} model columns have no file column yet: no row can be scored.")
+            ).format(count=counts["missing"])
+        else:
+            text = tr("Of the first {rows} rows, {scored} would be scored and {invalid} invalid.").format(
+                rows=integer(counts["rows"]), scored=integer(counts["scored"]), invalid=integer(counts["invalid"])
             )
         self.preview_label.setText(text)
 

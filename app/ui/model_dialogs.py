@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.core.card import ModelCard
 from app.core.champion import FileComparison, compare_cards
+from app.core.i18n import integer, number, percent
 from app.core.model_store import ModelStore
 from app.ui.i18n import tr
 
@@ -42,19 +43,29 @@ class UpdateDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent, objectName="updateDialog")
-        self.setWindowTitle(f"Install {challenger.display_name} {challenger.version}?")
+        self.setWindowTitle(
+            tr("Install {model} {version}?").format(model=challenger.display_name, version=challenger.version)
+        )
         result = compare_cards(champion, challenger)
         intro = QLabel(
-            f"<b>{challenger.display_name} {challenger.version}</b>, signed by trusted key {key}, against the active"
-            f" {champion.version}, on the test sets their model cards carry:",
+            tr(
+                "<b>{model} {version}</b>, signed by trusted key {key}, against the active {active}, on the test"
+                " sets their model cards carry:"
+            ).format(model=challenger.display_name, version=challenger.version, key=key, active=champion.version),
             wordWrap=True,
         )
         self.table = QTableWidget(len(result["metrics"]), 4, objectName="comparisonTable")
         self.table.setHorizontalHeaderLabels(
-            [tr("Metric"), f"Active {champion.version}", challenger.version, tr("Change")]
+            [tr("Metric"), tr("Active {version}").format(version=champion.version), challenger.version, tr("Change")]
         )
         for row, (name, values) in enumerate(result["metrics"].items()):
-            cells = (name, f"{values['champion']:.4f}", f"{values['challenger']:.4f}", f"{values['delta']:+.4f}")
+            delta = number(values["delta"], 4)
+            cells = (
+                name,
+                number(values["champion"], 4),
+                number(values["challenger"], 4),
+                delta if delta.startswith("-") else "+" + delta,
+            )
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
@@ -62,7 +73,9 @@ class UpdateDialog(QDialog):
         self.flips = QLabel(
             result["reason"]
             if flips is None
-            else f"{flips:.2%} of the {result['rows']:,} test rows would get the other decision.",
+            else tr("{share} of the {rows} test rows would get the other decision.").format(
+                share=percent(flips, 2), rows=integer(result["rows"])
+            ),
             objectName="flipLabel",
             wordWrap=True,
         )
@@ -72,10 +85,19 @@ class UpdateDialog(QDialog):
             # compare_on_file fills both with roc_auc(), a float (NaN for one class), never None
             assert champion_auc is not None
             assert challenger_auc is not None
+            change = number(challenger_auc - champion_auc, 4)
             self.on_file.setText(
-                f"On {file_name} ({on_file['rows']:,} labelled rows): ROC AUC {champion_auc:.4f} ->"
-                f" {challenger_auc:.4f} ({challenger_auc - champion_auc:+.4f});"
-                f" {on_file['flip_share']:.2%} of its decisions would flip."
+                tr(
+                    "On {file} ({rows} labelled rows): ROC AUC {before} -> {after} ({change}); {share} of its"
+                    " decisions would flip."
+                ).format(
+                    file=file_name,
+                    rows=integer(on_file["rows"]),
+                    before=number(champion_auc, 4),
+                    after=number(challenger_auc, 4),
+                    change=change if change.startswith("-") else "+" + change,
+                    share=percent(on_file["flip_share"], 2),
+                )
             )
         else:
             self.on_file.hide()
@@ -113,9 +135,9 @@ class VersionsDialog(QDialog):
         """List the shipped model and every installed version, the active one marked."""
         self.list.clear()
         active = self.store.active_version
-        entries = [(None, f"shipped {self.shipped}")] + [(v, v) for v in self.store.versions()]
+        entries = [(None, tr("shipped {model}").format(model=self.shipped))] + [(v, v) for v in self.store.versions()]
         for version, text in entries:
-            item = QListWidgetItem(f"{text}{'   (active)' if version == active else ''}")
+            item = QListWidgetItem(text + ("   " + tr("(active)") if version == active else ""))
             item.setData(256, version)
             self.list.addItem(item)
             if version == active:
@@ -129,11 +151,15 @@ class VersionsDialog(QDialog):
         if version is None:
             self.status.setText(tr("The shipped model is active after a rollback to it; pick an installed version."))
             return
-        self._change(lambda: self.store.use(version), f"{version} is now active.")
+        self._change(lambda: self.store.use(version), tr("{version} is now active.").format(version=version))
 
     def roll_back(self) -> None:
         """Go back to the version active before the last switch."""
-        self._change(lambda: self.status.setText(f"Rolled back to {self.store.rollback() or 'the shipped model'}."))
+        self._change(
+            lambda: self.status.setText(
+                tr("Rolled back to {version}.").format(version=self.store.rollback() or tr("the shipped model"))
+            )
+        )
 
     def _change(self, action: Callable[[], object], done: str = "") -> None:
         from app.core.model_store import InstallRefused

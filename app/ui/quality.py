@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.i18n import integer, number, percent
 from app.ui.charts import CalibrationChart, RocChart
-from app.ui.i18n import tr
+from app.ui.i18n import QT_TR_NOOP, tr
 from app.ui.lazy import WhenVisible
 from app.ui.widgets import ThresholdControl
 
@@ -28,7 +29,12 @@ if TYPE_CHECKING:
 
 __all__ = ["ConfusionMatrixWidget", "QualityPanel"]
 
-_CELL_NAMES = {"tp": "caught (TP)", "fn": "missed (FN)", "fp": "false alarms (FP)", "tn": "correctly left (TN)"}
+_CELL_NAMES = {
+    "tp": QT_TR_NOOP("caught (TP)"),
+    "fn": QT_TR_NOOP("missed (FN)"),
+    "fp": QT_TR_NOOP("false alarms (FP)"),
+    "tn": QT_TR_NOOP("correctly left (TN)"),
+}
 
 
 class ConfusionMatrixWidget(QWidget):
@@ -49,7 +55,11 @@ class ConfusionMatrixWidget(QWidget):
             button = QPushButton(objectName=f"{name}:{cell}")
             button.setMinimumHeight(54)
             button.setEnabled(clickable)
-            button.setToolTip(f"Show the {_CELL_NAMES[cell]} rows in the table" if clickable else _CELL_NAMES[cell])
+            button.setToolTip(
+                tr("Show the {cell} rows in the table").format(cell=tr(_CELL_NAMES[cell]))
+                if clickable
+                else tr(_CELL_NAMES[cell])
+            )
             button.clicked.connect(lambda _=False, c=cell: self.cellClicked.emit(c))
             self.cells[cell] = button
             grid.addWidget(button, row, column)
@@ -62,8 +72,8 @@ class ConfusionMatrixWidget(QWidget):
                 continue
             count = getattr(confusion, cell)
             actual = confusion.tp + confusion.fn if cell in ("tp", "fn") else confusion.fp + confusion.tn
-            rate = f"{count / actual:.1%}" if actual else "n/a"
-            button.setText(f"{count:,}\n{rate} {_CELL_NAMES[cell]}")
+            rate = percent(count / actual) if actual else tr("n/a")
+            button.setText(f"{integer(count)}\n{rate} {tr(_CELL_NAMES[cell])}")
 
     def counts(self) -> dict[str, int]:
         """The numbers shown, for tests and screen readers."""
@@ -78,11 +88,11 @@ class _Side(QGroupBox):
     """One column of the panel: matrix, headline numbers, ROC and calibration."""
 
     def __init__(self, title: str, name: str, clickable: bool) -> None:
-        super().__init__(title)
+        super().__init__(tr(title))
         self.matrix = ConfusionMatrixWidget(name, clickable)
         self.summary = QLabel(objectName=f"{name}:summary", wordWrap=True)
-        self.roc = RocChart(f"ROC curve ({title.lower()})")
-        self.calibration = CalibrationChart(f"Calibration ({title.lower()})")
+        self.roc = RocChart(tr("ROC curve ({side})").format(side=tr(title).lower()))
+        self.calibration = CalibrationChart(tr("Calibration ({side})").format(side=tr(title).lower()))
         layout = QVBoxLayout(self)
         layout.addWidget(self.matrix)
         layout.addWidget(self.summary)
@@ -97,8 +107,8 @@ class QualityPanel(QWidget):
         super().__init__(parent)
         self.state = state
         self.threshold = ThresholdControl(state)
-        self.card_side = _Side("Test set (model card)", "cardMatrix", clickable=False)
-        self.file_side = _Side("This file", "fileMatrix", clickable=True)
+        self.card_side = _Side(QT_TR_NOOP("Test set (model card)"), "cardMatrix", clickable=False)
+        self.file_side = _Side(QT_TR_NOOP("This file"), "fileMatrix", clickable=True)
         sides = QHBoxLayout()
         sides.addWidget(self.card_side)
         sides.addWidget(self.file_side)
@@ -177,10 +187,10 @@ class QualityPanel(QWidget):
         if bundle is None:
             return
         card_curve = bundle.card.section("curves")["calibration"]
-        self.card_side.calibration.redraw([{"name": "test set", "color": "#1f6fb2", **card_curve}])
+        self.card_side.calibration.redraw([{"name": tr("test set"), "color": "#1f6fb2", **card_curve}])
         if self._file_curves:
             self.file_side.calibration.redraw(
-                [{"name": "this file", "color": "#d9822b", **self._file_curves["calibration"]}]
+                [{"name": tr("this file"), "color": "#d9822b", **self._file_curves["calibration"]}]
             )
 
     def _threshold_changed(self, threshold: float) -> None:
@@ -197,7 +207,7 @@ class QualityPanel(QWidget):
         self.card_side.roc.redraw(
             [
                 {
-                    "name": "test set",
+                    "name": tr("test set"),
                     "fpr": curves["roc"]["fpr"],
                     "tpr": curves["roc"]["tpr"],
                     "auc": auc,
@@ -218,12 +228,13 @@ class QualityPanel(QWidget):
         assert self._file_curves is not None
         self.file_side.summary.setText(
             _summary(confusion, self._file_curves["auc"], self._file_curves["auc_ci"])
-            + " Click a cell to see its rows."
+            + " "
+            + tr("Click a cell to see its rows.")
         )
         self.file_side.roc.redraw(
             [
                 {
-                    "name": "this file",
+                    "name": tr("this file"),
                     "fpr": self._file_curves["fpr"],
                     "tpr": self._file_curves["tpr"],
                     "auc": self._file_curves["auc"],
@@ -232,7 +243,7 @@ class QualityPanel(QWidget):
                     "band": self._file_curves["band"],
                 },
                 {
-                    "name": "test set",
+                    "name": tr("test set"),
                     "fpr": curves["roc"]["fpr"],
                     "tpr": curves["roc"]["tpr"],
                     "auc": auc,
@@ -250,8 +261,10 @@ class QualityPanel(QWidget):
             self.file_side.setTitle(tr("This file"))
             self.file_side.setEnabled(False)
             self.file_side.summary.setText(
-                f"Open a file to see the performance expected on it, or one with a '{bundle.card.target.column}'"
-                " column to back-test the model on it."
+                tr(
+                    "Open a file to see the performance expected on it, or one with a '{column}' column to back-test"
+                    " the model on it."
+                ).format(column=bundle.card.target.column)
             )
             return
         from app.core.estimation import estimate_for_probabilities
@@ -261,14 +274,15 @@ class QualityPanel(QWidget):
         self.estimate = estimate
         self.file_side.setTitle(tr("This file: estimated (no labels yet)"))
         self.file_side.matrix.show_confusion(_expected_confusion(estimate.confusion))
-        text = (
-            f"<b>Estimated on this file</b> ({estimate.rows:,} scored rows, no '{bundle.card.target.column}' column):"
-            f" {_estimate_text(estimate)}. What the metrics are expected to be once the labels arrive, from the"
-            " model's probabilities (confidence-based performance estimation)."
-        )
-        text += _wide_lines(wide_metrics(estimate.intervals), estimate, "too wide to tell much.")
+        text = tr(
+            "<b>Estimated on this file</b> ({rows} scored rows, no '{column}' column): {metrics}. What the metrics"
+            " are expected to be once the labels arrive, from the model's probabilities (confidence-based"
+            " performance estimation)."
+        ).format(rows=integer(estimate.rows), column=bundle.card.target.column, metrics=_estimate_text(estimate))
+        text += _wide_lines(wide_metrics(estimate.intervals), estimate, tr("too wide to tell much."))
         if not estimate.reliable:
-            text = f"<span style='color:#888888'>{text}<br><b>Not reliable:</b> {estimate.reason}.</span>"
+            unreliable = tr("<b>Not reliable:</b> {reason}.").format(reason=estimate.shown_reason())
+            text = f"<span style='color:#888888'>{text}<br>{unreliable}</span>"
         self.file_side.summary.setText(text)
         self.file_side.setEnabled(estimate.reliable)  # greyed out when the estimate cannot be trusted
 
@@ -279,7 +293,12 @@ class QualityPanel(QWidget):
         from app.core.decisions import confusion_mask
 
         mask = confusion_mask(table.labels, table.probability, self.state.threshold, cell)
-        self.state.request_rows(mask, f"{_CELL_NAMES[cell]} at threshold {self.state.threshold:.2f}")
+        self.state.request_rows(
+            mask,
+            tr("{cell} at threshold {threshold}").format(
+                cell=tr(_CELL_NAMES[cell]), threshold=number(self.state.threshold, 2)
+            ),
+        )
 
 
 def _point(confusion: Confusion | None) -> tuple[float, float] | None:
@@ -296,12 +315,12 @@ def _summary(confusion: Confusion | None, auc: float | None, auc_ci: tuple[float
 
     found = metrics_with_intervals(confusion, auc, auc_ci)
     parts = [
-        f"{label} {_with_interval(found.values[name], found.intervals[name], name)}"
+        f"{tr(label)} {_with_interval(found.values[name], found.intervals[name], name)}"
         for name, label in _LABELS.items()
         if name != "roc_auc" or auc is not None
     ]
-    text = ", ".join(parts) + f" ({found.level:.0%} intervals)."
-    return text + _wide_lines(found.too_wide(), found, "too wide to tell much from this file.")
+    text = ", ".join(parts) + " " + tr("({level} intervals).").format(level=percent(found.level, 0))
+    return text + _wide_lines(found.too_wide(), found, tr("too wide to tell much from this file."))
 
 
 def _wide_lines(names: list[str], found: MetricsWithIntervals | PerformanceEstimate, verdict: str) -> str:
@@ -309,34 +328,43 @@ def _wide_lines(names: list[str], found: MetricsWithIntervals | PerformanceEstim
     text = ""
     for name in names:
         low, high = found.intervals[name] or (0.0, 0.0)
-        text += (
-            f"<br>{found.rows:,} rows: {_LABELS[name]} {_value(found.values[name], name)},"
-            f" {found.level:.0%} interval {_value(low, name)}–{_value(high, name)}: {verdict}"
+        text += "<br>" + tr("{rows} rows: {metric} {value}, {level} interval {low}–{high}: {verdict}").format(
+            rows=integer(found.rows),
+            metric=tr(_LABELS[name]),
+            value=_value(found.values[name], name),
+            level=percent(found.level, 0),
+            low=_value(low, name),
+            high=_value(high, name),
+            verdict=verdict,
         )
     return text
 
 
-_LABELS = {"roc_auc": "ROC AUC", "accuracy": "accuracy", "precision": "precision", "recall": "recall", "f1": "F1"}
+_LABELS = {
+    "roc_auc": QT_TR_NOOP("ROC AUC"),
+    "accuracy": QT_TR_NOOP("accuracy"),
+    "precision": QT_TR_NOOP("precision"),
+    "recall": QT_TR_NOOP("recall"),
+    "f1": QT_TR_NOOP("F1"),
+}
 
 
 def _value(value: float | None, name: str) -> str:
     if value is None:
-        return "n/a"
-    return f"{value:.3f}" if name in ("roc_auc", "f1") else f"{value:.1%}"
+        return tr("n/a")
+    return number(value, 3) if name in ("roc_auc", "f1") else percent(value)
 
 
 def _with_interval(value: float | None, found: tuple[float, float] | None, name: str) -> str:
     """``ROC AUC 0.843 (0.821–0.866)``; rates as percentages."""
     if found is None or value is None:
         return _value(value, name)
-    if name in ("roc_auc", "f1"):
-        return f"{value:.3f} ({found[0]:.3f}–{found[1]:.3f})"
-    return f"{value:.1%} ({found[0]:.1%}–{found[1]:.1%})"
+    return f"{_value(value, name)} ({_value(found[0], name)}–{_value(found[1], name)})"
 
 
 def _estimate_text(estimate: PerformanceEstimate) -> str:
     return ", ".join(
-        f"{label} {_with_interval(estimate.values[name], estimate.intervals[name], name)}"
+        f"{tr(label)} {_with_interval(estimate.values[name], estimate.intervals[name], name)}"
         for name, label in _LABELS.items()
     )
 

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.i18n import gettext, integer, number
 from app.ui.charts import ExplanationChart, ImportanceChart
-from app.ui.i18n import tr
+from app.ui.i18n import QT_TR_NOOP, tr
 from app.ui.table_model import FIXED_COLUMNS, ProbabilityDelegate, ResultsModel
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ResultsPanel"]
 
-_ALL = "All"
+_ALL = QT_TR_NOOP("All")
 _EXPLAINED_FEATURES = 10
 
 
@@ -46,7 +47,7 @@ class ResultsPanel(QWidget):
         self._requested: np.ndarray | None = None
 
         self.status_filter = QComboBox(objectName="statusFilter")
-        self.status_filter.addItems([_ALL, "ok", "warning", "invalid"])
+        self.status_filter.addItems([tr(_ALL), tr("ok"), tr("warning"), tr("invalid")])
         self.prediction_filter = QComboBox(objectName="predictionFilter")
         self.search = QLineEdit(objectName="search", placeholderText=tr("Search any column…"), clearButtonEnabled=True)
         self.count_label = QLabel(objectName="rowCount")
@@ -56,7 +57,7 @@ class ResultsPanel(QWidget):
         self._search_timer = QTimer(self, singleShot=True, interval=250)
 
         filters = QHBoxLayout()
-        for label, widget in (("Status", self.status_filter), ("Prediction", self.prediction_filter)):
+        for label, widget in ((tr("Status"), self.status_filter), (tr("Prediction"), self.prediction_filter)):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget)
         filters.addWidget(self.search, 1)
@@ -126,7 +127,7 @@ class ResultsPanel(QWidget):
         labels = (card.target.negative_label, card.target.positive_label) if card else ("No", "Yes")
         self.prediction_filter.blockSignals(True)
         self.prediction_filter.clear()
-        self.prediction_filter.addItems([_ALL, labels[1], labels[0]])
+        self.prediction_filter.addItems([tr(_ALL), labels[1], labels[0]])
         self.prediction_filter.blockSignals(False)
         self.model.threshold = self.state.threshold
         self.model.set_table(self.state.table, labels)
@@ -175,7 +176,11 @@ class ResultsPanel(QWidget):
         self.status_filter.setCurrentIndex(0)
         self.prediction_filter.setCurrentIndex(0)
         self.search.clear()
-        self.requested_label.setText(f"Showing {int(self._requested.sum()):,} rows: {description}")
+        self.requested_label.setText(
+            tr("Showing {count} rows: {description}").format(
+                count=integer(int(self._requested.sum())), description=description
+            )
+        )
         self.clear_requested.show()
         self.apply_filters()
         if self.model.rowCount():
@@ -193,7 +198,9 @@ class ResultsPanel(QWidget):
 
     def _update_count(self) -> None:
         total = len(self.state.table) if self.state.table is not None else 0
-        self.count_label.setText(f"{self.model.rowCount():,} of {total:,} rows")
+        self.count_label.setText(
+            tr("{shown} of {total} rows").format(shown=integer(self.model.rowCount()), total=integer(total))
+        )
 
     def _current_changed(self, current, _previous) -> None:
         row = self.model.table_row(current.row()) if current.isValid() else -1
@@ -203,34 +210,36 @@ class ResultsPanel(QWidget):
     def _show_detail(self, row: int) -> None:
         table, bundle = self.state.table, self.state.bundle
         if table is None or bundle is None or row < 0:
-            self.detail.setHtml("<p>Select a row to see its issues and why it got its score.</p>")
+            self.detail.setHtml(tr("<p>Select a row to see its issues and why it got its score.</p>"))
             return
         from app.core.catalogue import CATALOGUE
 
         probability = table.probability[row]
-        lines = [f"<h3>Row {row + 1}</h3>"]
+        lines = [tr("<h3>Row {row}</h3>").format(row=integer(row + 1))]
         if np.isnan(probability):
-            lines.append("<p><b>Not scored</b>: the row is invalid.</p>")
+            lines.append(tr("<p><b>Not scored</b>: the row is invalid.</p>"))
         else:
-            decision = f"{self.model.prediction(row)} at threshold {self.state.threshold:.2f}"
-            lines.append(f"<p>Probability <b>{probability:.3f}</b>: {decision}</p>")
+            decision = tr("{prediction} at threshold {threshold}").format(
+                prediction=self.model.prediction(row), threshold=number(self.state.threshold, 2)
+            )
+            lines.append(
+                tr("<p>Probability <b>{probability}</b>: {decision}</p>").format(
+                    probability=number(probability, 3), decision=decision
+                )
+            )
         issues = [tag for tag in str(table.issues[row]).split(";") if tag]
         if issues:
             lines.append("<ul>")
             for tag in issues:
                 code, _, column = tag.partition(":")
-                meaning = CATALOGUE[code].meaning if code in CATALOGUE else ""
-                where = (
-                    f" in <b>{column}</b> (value '{table.cell(row, column) if column in table.columns else ''}')"
-                    if column
-                    else ""
-                )
-                lines.append(
-                    f"<li><b>{CATALOGUE[code].title if code in CATALOGUE else code}</b>{where}: {meaning}</li>"
-                )
+                meaning = gettext(CATALOGUE[code].meaning) if code in CATALOGUE else ""
+                value = table.cell(row, column) if column in table.columns else ""
+                where = tr(" in <b>{column}</b> (value '{value}')").format(column=column, value=value) if column else ""
+                title = gettext(CATALOGUE[code].title) if code in CATALOGUE else code
+                lines.append(f"<li><b>{title}</b>{where}: {meaning}</li>")
             lines.append("</ul>")
         else:
-            lines.append("<p>No issues.</p>")
+            lines.append(tr("<p>No issues.</p>"))
         self.detail.setHtml("".join(lines))
         self._explain(row)
 

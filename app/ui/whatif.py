@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.i18n import language, number
 from app.ui.charts import ExplanationChart, ImportanceChart
 from app.ui.i18n import tr
 from app.ui.lazy import WhenVisible
@@ -98,7 +99,7 @@ class WhatIfPanel(QWidget):
         spin = QDoubleSpinBox(objectName=f"whatIf:{spec.name}", minimum=-1e9, maximum=1e9)
         spin.setDecimals(0 if spec.stats.get("integer") else 2)
         spin.setSingleStep(1.0 if spec.stats.get("integer") else max(span / 100, 0.01))
-        spin.setToolTip(f"training range {low:g} to {high:g}")
+        spin.setToolTip(tr("training range {low} to {high}").format(low=_decimal(low), high=_decimal(high)))
         spin.valueChanged.connect(self._update)
         return spin
 
@@ -165,7 +166,11 @@ class WhatIfPanel(QWidget):
             if probability >= self.state.threshold
             else bundle.card.target.negative_label
         )
-        self.result.setText(f"Probability <b>{probability:.3f}</b>: {label} at threshold {self.state.threshold:.2f}")
+        self.result.setText(
+            tr("Probability <b>{probability}</b>: {label} at threshold {threshold}").format(
+                probability=number(probability, 3), label=label, threshold=number(self.state.threshold, 2)
+            )
+        )
         outside = []
         for spec in bundle.card.features:
             editor = self.editors[spec.name]
@@ -174,9 +179,16 @@ class WhatIfPanel(QWidget):
                 editor.setStyleSheet(_OUT_OF_RANGE if out else "")
                 if out:
                     outside.append(
-                        f"{spec.name} {editor.value():g} (training {spec.stats['min']:g}–{spec.stats['max']:g})"
+                        tr("{feature} {value} (training {low}–{high})").format(
+                            feature=spec.name,
+                            value=_decimal(editor.value()),
+                            low=_decimal(spec.stats["min"]),
+                            high=_decimal(spec.stats["max"]),
+                        )
                     )
-        self.flags.setText("Outside the training range: " + "; ".join(outside) if outside else "")
+        self.flags.setText(
+            tr("Outside the training range: {values}").format(values="; ".join(outside)) if outside else ""
+        )
         self.last_probability = probability
         self._explain(values)
 
@@ -196,3 +208,9 @@ class WhatIfPanel(QWidget):
         if self._importance_stale:  # it changes with the bundle only, not with each edit of the form
             self.importance.redraw(bundle.card.section("importances") or [])
             self._importance_stale = False
+
+
+def _decimal(value: float) -> str:
+    """A value with the digits it has (Python's ``g``), in the language's form."""
+    text = f"{value:g}"
+    return text if language() == "en" else text.replace(".", ",")

@@ -28,6 +28,66 @@
         <translation>Valor de actuar según el umbral</translation>
     </message>
     <message>
+        <source>test set, realised</source>
+        <translation>conjunto de prueba, real</translation>
+    </message>
+    <message>
+        <source>this file, realised</source>
+        <translation>este archivo, real</translation>
+    </message>
+    <message>
+        <source>this file, expected</source>
+        <translation>este archivo, esperado</translation>
+    </message>
+    <message>
+        <source>At threshold {threshold} the model says to act on &lt;b&gt;{acted}&lt;/b&gt; of {scored} scored rows ({share}).</source>
+        <translation>Con el umbral {threshold}, el modelo indica actuar sobre &lt;b&gt;{acted}&lt;/b&gt; de {scored} filas puntuadas ({share}).</translation>
+    </message>
+    <message>
+        <source>No row could be scored.</source>
+        <translation>No se ha podido puntuar ninguna fila.</translation>
+    </message>
+    <message>
+        <source>Expected value: &lt;b&gt;{value}&lt;/b&gt; (each probability taken as the chance that acting pays).</source>
+        <translation>Valor esperado: &lt;b&gt;{value}&lt;/b&gt; (cada probabilidad se toma como la posibilidad de que actuar compense).</translation>
+    </message>
+    <message>
+        <source>Best threshold for this file: &lt;b&gt;{threshold}&lt;/b&gt;, expected value {value}.</source>
+        <translation>Mejor umbral para este archivo: &lt;b&gt;{threshold}&lt;/b&gt;, valor esperado {value}.</translation>
+    </message>
+    <message>
+        <source>On the model card&apos;s test set, acting at {threshold} means {acted} actions and a realised value of &lt;b&gt;{value}&lt;/b&gt;; the best threshold there is {best}. Open a file to see what acting means for it.</source>
+        <translation>En el conjunto de prueba de la ficha del modelo, actuar con {threshold} supone {acted} acciones y un valor real de &lt;b&gt;{value}&lt;/b&gt;; allí el mejor umbral es {best}. Abra un archivo para ver qué supone actuar en él.</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>bien</translation>
+    </message>
+    <message>
+        <source>warn</source>
+        <translation>aviso</translation>
+    </message>
+    <message>
+        <source>alert</source>
+        <translation>alerta</translation>
+    </message>
+    <message>
+        <source>Drifted: {features}.</source>
+        <translation>Con deriva: {features}.</translation>
+    </message>
+    <message>
+        <source>No feature drifted (PSI below {psi}, or no significant change).</source>
+        <translation>Ninguna variable tiene deriva (PSI por debajo de {psi} o sin cambio significativo).</translation>
+    </message>
+    <message>
+        <source>and {count} more</source>
+        <translation>y {count} más</translation>
+    </message>
+    <message>
+        <source>Too few rows to tell ({rows} rows) for {features}: score more rows to know.</source>
+        <translation>Muy pocas filas para saberlo ({rows} filas) en {features}: puntúe más filas para saberlo.</translation>
+    </message>
+    <message>
         <source>Drift per feature (PSI)</source>
         <translation>Deriva por variable (PSI)</translation>
     </message>
@@ -42,6 +102,10 @@
     <message>
         <source>Open a file to compare its features with the training data.</source>
         <translation>Abra un archivo para comparar sus variables con los datos de entrenamiento.</translation>
+    </message>
+    <message>
+        <source>{feature}: training and current distribution</source>
+        <translation>{feature}: distribución del entrenamiento y actual</translation>
     </message>
     <message>
         <source>Results</source>
@@ -82,6 +146,154 @@
     <message>
         <source>Tables (*.csv *.txt *.tsv *.gz *.bz2 *.xz *.zip *.xlsx *.xlsm *.xlsb *.xls *.ods);;CSV files (*.csv *.txt *.tsv);;Workbooks (*.xlsx *.xlsm *.xlsb *.xls *.ods);;All files (*)</source>
         <translation>Tablas (*.csv *.txt *.tsv *.gz *.bz2 *.xz *.zip *.xlsx *.xlsm *.xlsb *.xls *.ods);;Archivos CSV (*.csv *.txt *.tsv);;Libros (*.xlsx *.xlsm *.xlsb *.xls *.ods);;Todos los archivos (*)</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>n/d</translation>
+    </message>
+    <message>
+        <source>Not compared: {reason}.</source>
+        <translation>Sin comparar: {reason}.</translation>
+    </message>
+    <message>
+        <source>Not compared.</source>
+        <translation>Sin comparar.</translation>
+    </message>
+    <message>
+        <source>Challenger (this model) minus champion (version {version}) on the same {rows} test rows{level}; decisions that flip: {flips}.</source>
+        <translation>Aspirante (este modelo) menos campeón (versión {version}) en las mismas {rows} filas de prueba{level}; decisiones que cambian: {flips}.</translation>
+    </message>
+    <message>
+        <source>{level} intervals</source>
+        <translation>intervalos del {level}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>ninguna</translation>
+    </message>
+    <message>
+        <source>metric</source>
+        <translation>métrica</translation>
+    </message>
+    <message>
+        <source>difference</source>
+        <translation>diferencia</translation>
+    </message>
+    <message>
+        <source>interval</source>
+        <translation>intervalo</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>prueba</translation>
+    </message>
+    <message>
+        <source>good enough to estimate performance on files without labels</source>
+        <translation>suficiente para estimar el rendimiento en archivos sin etiquetas</translation>
+    </message>
+    <message>
+        <source>above {limit}: performance is not estimated on files without labels</source>
+        <translation>por encima de {limit}: no se estima el rendimiento en archivos sin etiquetas</translation>
+    </message>
+    <message>
+        <source>Expected calibration error on the test set: {ece} ({verdict}).</source>
+        <translation>Error de calibración esperado en el conjunto de prueba: {ece} ({verdict}).</translation>
+    </message>
+    <message>
+        <source>Recalibration: {method}. {reason}</source>
+        <translation>Recalibración: {method}. {reason}</translation>
+    </message>
+    <message>
+        <source>Algorithm</source>
+        <translation>Algoritmo</translation>
+    </message>
+    <message>
+        <source>Built</source>
+        <translation>Construido</translation>
+    </message>
+    <message>
+        <source>Predicts</source>
+        <translation>Predice</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>Umbral</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>Datos</translation>
+    </message>
+    <message>
+        <source>Model sha256</source>
+        <translation>sha256 del modelo</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Código</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>valor</translation>
+    </message>
+    <message>
+        <source>{level} interval</source>
+        <translation>intervalo del {level}</translation>
+    </message>
+    <message>
+        <source>Intervals: {method}.</source>
+        <translation>Intervalos: {method}.</translation>
+    </message>
+    <message>
+        <source>gate</source>
+        <translation>control</translation>
+    </message>
+    <message>
+        <source>bound</source>
+        <translation>límite</translation>
+    </message>
+    <message>
+        <source>value checked</source>
+        <translation>valor comprobado</translation>
+    </message>
+    <message>
+        <source>outcome</source>
+        <translation>resultado</translation>
+    </message>
+    <message>
+        <source>Slices: {attribute}</source>
+        <translation>Segmentos: {attribute}</translation>
+    </message>
+    <message>
+        <source>group</source>
+        <translation>grupo</translation>
+    </message>
+    <message>
+        <source>rows</source>
+        <translation>filas</translation>
+    </message>
+    <message>
+        <source>precision</source>
+        <translation>precisión</translation>
+    </message>
+    <message>
+        <source>selection rate</source>
+        <translation>tasa de selección</translation>
+    </message>
+    <message>
+        <source>Largest gaps:</source>
+        <translation>Mayores diferencias:</translation>
+    </message>
+    <message>
+        <source>feature</source>
+        <translation>variable</translation>
+    </message>
+    <message>
+        <source>mean</source>
+        <translation>media</translation>
+    </message>
+    <message>
+        <source>std</source>
+        <translation>desv. típ.</translation>
     </message>
     <message>
         <source>Loading the model…</source>
@@ -287,12 +499,13 @@
         <source>Export charts to folder</source>
         <translation>Exportar los gráficos a una carpeta</translation>
     </message>
-    <message numerus="yes">
-        <source>Saved %n chart(s) to {folder}</source>
-        <translation>
-            <numerusform>Guardado %n gráfico en {folder}</numerusform>
-            <numerusform>Guardados %n gráficos en {folder}</numerusform>
-        </translation>
+    <message>
+        <source>Saved {count} chart to {folder}</source>
+        <translation>Guardado {count} gráfico en {folder}</translation>
+    </message>
+    <message>
+        <source>Saved {count} charts to {folder}</source>
+        <translation>Guardados {count} gráficos en {folder}</translation>
     </message>
     <message>
         <source>Language</source>
@@ -319,6 +532,22 @@ Modelo: {model}
 sha256 del modelo: {sha}…</translation>
     </message>
     <message>
+        <source>(none)</source>
+        <translation>(ninguna)</translation>
+    </message>
+    <message>
+        <source>(as written)</source>
+        <translation>(tal como está escrito)</translation>
+    </message>
+    <message>
+        <source>Map the columns of {name}</source>
+        <translation>Asignar las columnas de {name}</translation>
+    </message>
+    <message>
+        <source>Pick the column of &lt;b&gt;{name}&lt;/b&gt; that feeds each model column. For yes/no and category columns, say which of the file&apos;s values means which of the model&apos;s.</source>
+        <translation>Elija la columna de &lt;b&gt;{name}&lt;/b&gt; que alimenta cada columna del modelo. En las columnas sí/no y de categorías, indique qué valor del archivo corresponde a cada valor del modelo.</translation>
+    </message>
+    <message>
         <source>Model column</source>
         <translation>Columna del modelo</translation>
     </message>
@@ -339,12 +568,56 @@ sha256 del modelo: {sha}…</translation>
         <translation>Significa, para el modelo</translation>
     </message>
     <message>
+        <source>{column}   (e.g. {examples})</source>
+        <translation>{column}   (p. ej., {examples})</translation>
+    </message>
+    <message>
         <source>Values: the selected column takes any value.</source>
         <translation>Valores: la columna seleccionada admite cualquier valor.</translation>
     </message>
     <message>
+        <source>Values of {name}: numbers, read as written.</source>
+        <translation>Valores de {name}: números, leídos tal como están escritos.</translation>
+    </message>
+    <message>
+        <source>Values of {name}: no column.</source>
+        <translation>Valores de {name}: ninguna columna.</translation>
+    </message>
+    <message>
+        <source>Values of {source} for the model&apos;s {name} ({kind}):</source>
+        <translation>Valores de {source} para {name} del modelo ({kind}):</translation>
+    </message>
+    <message>
+        <source>1 (yes)</source>
+        <translation>1 (sí)</translation>
+    </message>
+    <message>
+        <source>0 (no)</source>
+        <translation>0 (no)</translation>
+    </message>
+    <message>
+        <source>{count} model column has no file column yet: no row can be scored.</source>
+        <translation>{count} columna del modelo aún no tiene columna del archivo: no se puede puntuar ninguna fila.</translation>
+    </message>
+    <message>
+        <source>{count} model columns have no file column yet: no row can be scored.</source>
+        <translation>{count} columnas del modelo aún no tienen columna del archivo: no se puede puntuar ninguna fila.</translation>
+    </message>
+    <message>
+        <source>Of the first {rows} rows, {scored} would be scored and {invalid} invalid.</source>
+        <translation>De las primeras {rows} filas, {scored} se puntuarían y {invalid} no serían válidas.</translation>
+    </message>
+    <message>
         <source>Save the mapping</source>
         <translation>Guardar la asignación</translation>
+    </message>
+    <message>
+        <source>Install {model} {version}?</source>
+        <translation>¿Instalar {model} {version}?</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{model} {version}&lt;/b&gt;, signed by trusted key {key}, against the active {active}, on the test sets their model cards carry:</source>
+        <translation>&lt;b&gt;{model} {version}&lt;/b&gt;, firmado con la clave de confianza {key}, frente al activo {active}, en los conjuntos de prueba que traen sus fichas:</translation>
     </message>
     <message>
         <source>Metric</source>
@@ -353,6 +626,18 @@ sha256 del modelo: {sha}…</translation>
     <message>
         <source>Change</source>
         <translation>Cambio</translation>
+    </message>
+    <message>
+        <source>Active {version}</source>
+        <translation>Activo {version}</translation>
+    </message>
+    <message>
+        <source>{share} of the {rows} test rows would get the other decision.</source>
+        <translation>El {share} de las {rows} filas de prueba recibiría la otra decisión.</translation>
+    </message>
+    <message>
+        <source>On {file} ({rows} labelled rows): ROC AUC {before} -&gt; {after} ({change}); {share} of its decisions would flip.</source>
+        <translation>En {file} ({rows} filas etiquetadas): ROC AUC {before} -&gt; {after} ({change}); cambiaría el {share} de sus decisiones.</translation>
     </message>
     <message>
         <source>Model versions</source>
@@ -367,8 +652,44 @@ sha256 del modelo: {sha}…</translation>
         <translation>&amp;Volver a la anterior</translation>
     </message>
     <message>
+        <source>shipped {model}</source>
+        <translation>incluido {model}</translation>
+    </message>
+    <message>
+        <source>(active)</source>
+        <translation>(activo)</translation>
+    </message>
+    <message>
         <source>The shipped model is active after a rollback to it; pick an installed version.</source>
         <translation>El modelo incluido queda activo tras volver a él; elija una versión instalada.</translation>
+    </message>
+    <message>
+        <source>{version} is now active.</source>
+        <translation>{version} está ahora activo.</translation>
+    </message>
+    <message>
+        <source>Rolled back to {version}.</source>
+        <translation>Se ha vuelto a {version}.</translation>
+    </message>
+    <message>
+        <source>the shipped model</source>
+        <translation>el modelo incluido</translation>
+    </message>
+    <message>
+        <source>caught (TP)</source>
+        <translation>detectados (VP)</translation>
+    </message>
+    <message>
+        <source>missed (FN)</source>
+        <translation>perdidos (FN)</translation>
+    </message>
+    <message>
+        <source>false alarms (FP)</source>
+        <translation>falsas alarmas (FP)</translation>
+    </message>
+    <message>
+        <source>correctly left (TN)</source>
+        <translation>bien descartados (VN)</translation>
     </message>
     <message>
         <source>&lt;b&gt;actual positive&lt;/b&gt;</source>
@@ -387,12 +708,144 @@ sha256 del modelo: {sha}…</translation>
         <translation>&lt;b&gt;negativo previsto&lt;/b&gt;</translation>
     </message>
     <message>
+        <source>Show the {cell} rows in the table</source>
+        <translation>Mostrar en la tabla las filas: {cell}</translation>
+    </message>
+    <message>
+        <source>ROC curve ({side})</source>
+        <translation>Curva ROC ({side})</translation>
+    </message>
+    <message>
+        <source>Calibration ({side})</source>
+        <translation>Calibración ({side})</translation>
+    </message>
+    <message>
+        <source>test set</source>
+        <translation>conjunto de prueba</translation>
+    </message>
+    <message>
+        <source>this file</source>
+        <translation>este archivo</translation>
+    </message>
+    <message>
+        <source>Click a cell to see its rows.</source>
+        <translation>Haga clic en una celda para ver sus filas.</translation>
+    </message>
+    <message>
+        <source>Open a file to see the performance expected on it, or one with a &apos;{column}&apos; column to back-test the model on it.</source>
+        <translation>Abra un archivo para ver el rendimiento esperado en él, o uno con la columna &apos;{column}&apos; para contrastar el modelo con él.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Estimated on this file&lt;/b&gt; ({rows} scored rows, no &apos;{column}&apos; column): {metrics}. What the metrics are expected to be once the labels arrive, from the model&apos;s probabilities (confidence-based performance estimation).</source>
+        <translation>&lt;b&gt;Estimado en este archivo&lt;/b&gt; ({rows} filas puntuadas, sin columna &apos;{column}&apos;): {metrics}. Lo que se espera de las métricas cuando lleguen las etiquetas, a partir de las probabilidades del modelo (estimación del rendimiento basada en la confianza).</translation>
+    </message>
+    <message>
+        <source>too wide to tell much.</source>
+        <translation>demasiado amplio para concluir mucho.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Not reliable:&lt;/b&gt; {reason}.</source>
+        <translation>&lt;b&gt;No fiable:&lt;/b&gt; {reason}.</translation>
+    </message>
+    <message>
+        <source>{cell} at threshold {threshold}</source>
+        <translation>{cell} con el umbral {threshold}</translation>
+    </message>
+    <message>
+        <source>({level} intervals).</source>
+        <translation>(intervalos del {level}).</translation>
+    </message>
+    <message>
+        <source>too wide to tell much from this file.</source>
+        <translation>demasiado amplio para concluir mucho de este archivo.</translation>
+    </message>
+    <message>
+        <source>{rows} rows: {metric} {value}, {level} interval {low}–{high}: {verdict}</source>
+        <translation>{rows} filas: {metric} {value}, intervalo del {level} {low}–{high}: {verdict}</translation>
+    </message>
+    <message>
+        <source>ROC AUC</source>
+        <translation>ROC AUC</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>exactitud</translation>
+    </message>
+    <message>
+        <source>recall</source>
+        <translation>sensibilidad</translation>
+    </message>
+    <message>
+        <source>F1</source>
+        <translation>F1</translation>
+    </message>
+    <message>
+        <source>attribute</source>
+        <translation>atributo</translation>
+    </message>
+    <message>
+        <source>TPR</source>
+        <translation>TVP</translation>
+    </message>
+    <message>
+        <source>FPR</source>
+        <translation>TFP</translation>
+    </message>
+    <message>
+        <source>TPR and FPR per group, 95% intervals ({side})</source>
+        <translation>TVP y TFP por grupo, intervalos del 95 % ({side})</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{attribute}&lt;/b&gt; gaps: {gaps}</source>
+        <translation>Diferencias de &lt;b&gt;{attribute}&lt;/b&gt;: {gaps}</translation>
+    </message>
+    <message>
+        <source>the TPR gap is above the gate&apos;s {bound}</source>
+        <translation>la diferencia de TVP supera el {bound} del control</translation>
+    </message>
+    <message>
+        <source>Each rate with its 95% interval (stratified bootstrap).</source>
+        <translation>Cada tasa con su intervalo del 95 % (bootstrap estratificado).</translation>
+    </message>
+    <message>
+        <source>Test set (model card)</source>
+        <translation>Conjunto de prueba (ficha del modelo)</translation>
+    </message>
+    <message>
         <source>This file</source>
         <translation>Este archivo</translation>
     </message>
     <message>
+        <source>Equal opportunity: the true-positive rate should not differ between groups by more than {bound} (the card&apos;s gate). Groups smaller than {rows} rows are shown but left out of the gaps.</source>
+        <translation>Igualdad de oportunidades: la tasa de verdaderos positivos no debería diferir entre grupos en más del {bound} (el control de la ficha). Los grupos de menos de {rows} filas se muestran, pero no cuentan en las diferencias.</translation>
+    </message>
+    <message>
+        <source>This card stores test slices at its own threshold only.</source>
+        <translation>Esta ficha guarda los segmentos de prueba solo con su propio umbral.</translation>
+    </message>
+    <message>
+        <source>The card declares no gate on the TPR gap.</source>
+        <translation>La ficha no declara ningún control sobre la diferencia de TVP.</translation>
+    </message>
+    <message>
+        <source>Open a file with a &apos;{column}&apos; column to see its groups.</source>
+        <translation>Abra un archivo con la columna &apos;{column}&apos; para ver sus grupos.</translation>
+    </message>
+    <message>
         <source>This file: estimated (no labels yet)</source>
         <translation>Este archivo: estimado (aún sin etiquetas)</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Todas</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>aviso</translation>
+    </message>
+    <message>
+        <source>invalid</source>
+        <translation>no válida</translation>
     </message>
     <message>
         <source>Search any column…</source>
@@ -401,6 +854,14 @@ sha256 del modelo: {sha}…</translation>
     <message>
         <source>Show all rows</source>
         <translation>Mostrar todas las filas</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Prediction</source>
+        <translation>Predicción</translation>
     </message>
     <message>
         <source>Why this score</source>
@@ -421,6 +882,42 @@ sha256 del modelo: {sha}…</translation>
     <message>
         <source>&lt;h2&gt;No file open yet&lt;/h2&gt;&lt;p&gt;Open a CSV file or a workbook with &lt;b&gt;File ▸ Open…&lt;/b&gt; (Ctrl+O), drop one on this window, or try &lt;b&gt;File ▸ Open Sample&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;Every row is checked against what the model learnt from, scored, and explained.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;Aún no hay ningún archivo abierto&lt;/h2&gt;&lt;p&gt;Abra un archivo CSV o un libro con &lt;b&gt;Archivo ▸ Abrir…&lt;/b&gt; (Ctrl+O), arrastre uno a esta ventana o pruebe &lt;b&gt;Archivo ▸ Abrir ejemplo&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;Cada fila se comprueba frente a lo que el modelo aprendió, se puntúa y se explica.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Showing {count} rows: {description}</source>
+        <translation>Mostrando {count} filas: {description}</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} rows</source>
+        <translation>{shown} de {total} filas</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Select a row to see its issues and why it got its score.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Seleccione una fila para ver sus problemas y por qué obtuvo su puntuación.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Row {row}&lt;/h3&gt;</source>
+        <translation>&lt;h3&gt;Fila {row}&lt;/h3&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Not scored&lt;/b&gt;: the row is invalid.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;Sin puntuar&lt;/b&gt;: la fila no es válida.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>{prediction} at threshold {threshold}</source>
+        <translation>{prediction} con el umbral {threshold}</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Probability &lt;b&gt;{probability}&lt;/b&gt;: {decision}&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Probabilidad &lt;b&gt;{probability}&lt;/b&gt;: {decision}&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source> in &lt;b&gt;{column}&lt;/b&gt; (value &apos;{value}&apos;)</source>
+        <translation> en &lt;b&gt;{column}&lt;/b&gt; (valor &apos;{value}&apos;)</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;No issues.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Sin problemas.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Errors</source>
@@ -515,8 +1012,112 @@ sha256 del modelo: {sha}…</translation>
         <translation>Qué mueve esta predicción</translation>
     </message>
     <message>
+        <source>training range {low} to {high}</source>
+        <translation>rango del entrenamiento de {low} a {high}</translation>
+    </message>
+    <message>
+        <source>Probability &lt;b&gt;{probability}&lt;/b&gt;: {label} at threshold {threshold}</source>
+        <translation>Probabilidad &lt;b&gt;{probability}&lt;/b&gt;: {label} con el umbral {threshold}</translation>
+    </message>
+    <message>
+        <source>{feature} {value} (training {low}–{high})</source>
+        <translation>{feature} {value} (entrenamiento {low}–{high})</translation>
+    </message>
+    <message>
+        <source>Outside the training range: {values}</source>
+        <translation>Fuera del rango del entrenamiento: {values}</translation>
+    </message>
+    <message>
         <source>Decision threshold</source>
         <translation>Umbral de decisión</translation>
+    </message>
+    <message>
+        <source>Unexpected error</source>
+        <translation>Error inesperado</translation>
+    </message>
+    <message>
+        <source>Something went wrong: {error}
+
+The app is still usable. The details were saved to {where}.</source>
+        <translation>Algo ha fallado: {error}
+
+La aplicación sigue siendo utilizable. Los detalles se han guardado en {where}.</translation>
+    </message>
+    <message>
+        <source>run</source>
+        <translation>ejecución</translation>
+    </message>
+    <message>
+        <source>training band</source>
+        <translation>banda del entrenamiento</translation>
+    </message>
+    <message>
+        <source>positive rate</source>
+        <translation>tasa de positivos</translation>
+    </message>
+    <message>
+        <source>run (blue: score deciles, median darker)</source>
+        <translation>ejecución (azul: deciles de puntuación, la mediana más oscura)</translation>
+    </message>
+    <message>
+        <source>test set {auc}</source>
+        <translation>conjunto de prueba {auc}</translation>
+    </message>
+    <message>
+        <source>gate {bound}</source>
+        <translation>control {bound}</translation>
+    </message>
+    <message>
+        <source>estimated, 95% interval</source>
+        <translation>estimado, intervalo del 95 %</translation>
+    </message>
+    <message>
+        <source>run (grey: unreliable, poor calibration)</source>
+        <translation>ejecución (gris: no fiable, mala calibración)</translation>
+    </message>
+    <message>
+        <source>share of rows</source>
+        <translation>proporción de filas</translation>
+    </message>
+    <message>
+        <source>Drift per feature and run (PSI)</source>
+        <translation>Deriva por variable y ejecución (PSI)</translation>
+    </message>
+    <message>
+        <source>Scores and positive rate per run</source>
+        <translation>Puntuaciones y tasa de positivos por ejecución</translation>
+    </message>
+    <message>
+        <source>Issue rates per run</source>
+        <translation>Tasas de problemas por ejecución</translation>
+    </message>
+    <message>
+        <source>Estimated ROC AUC per run (no labels)</source>
+        <translation>ROC AUC estimado por ejecución (sin etiquetas)</translation>
+    </message>
+    <message>
+        <source>No scoring runs logged yet. Every file scored here or with `score` is recorded in {path}.</source>
+        <translation>Aún no hay ejecuciones registradas. Cada archivo puntuado aquí o con `score` se anota en {path}.</translation>
+    </message>
+    <message>
+        <source>Showing the last scoring run on this machine (from {path}).</source>
+        <translation>Se muestra la última ejecución de este equipo (de {path}).</translation>
+    </message>
+    <message>
+        <source>Showing the last {count} scoring runs on this machine (from {path}).</source>
+        <translation>Se muestran las últimas {count} ejecuciones de este equipo (de {path}).</translation>
+    </message>
+    <message>
+        <source>Run {run}: {message}</source>
+        <translation>Ejecución {run}: {message}</translation>
+    </message>
+    <message>
+        <source>No alerts: no feature crossed PSI {psi}, the positive rate stayed in its training band and no estimated ROC AUC fell below the gate.</source>
+        <translation>Sin alertas: ninguna variable superó un PSI de {psi}, la tasa de positivos se mantuvo en su banda del entrenamiento y ningún ROC AUC estimado cayó por debajo del control.</translation>
+    </message>
+    <message>
+        <source>Something went wrong ({kind}: {message}). The details were saved to {where}.</source>
+        <translation>Algo ha fallado ({kind}: {message}). Los detalles se han guardado en {where}.</translation>
     </message>
 </context>
 </TS>

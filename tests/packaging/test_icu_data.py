@@ -1,4 +1,4 @@
-"""The English-only ICU data library of the frozen build, and the ELF reader the build uses."""
+"""The English and Spanish ICU data library of the frozen build, and the ELF reader the build uses."""
 
 from __future__ import annotations
 
@@ -35,15 +35,16 @@ def _icu_data_library() -> Path:
 PROBE = """
 import functools, json
 from PySide6.QtCore import QCollator, QLocale, QStringDecoder, QTimeZone
-words = ["b", "A", "é", "e", "Z", "ä", "a", "file10", "file9", "Æble", "ångström", "ß"]
+words = ["b", "A", "é", "e", "Z", "ä", "a", "file10", "file9", "Æble", "ångström", "ß", "ña", "nz", "o"]
 def order(name):
     collator = QCollator(QLocale(name))
     collator.setNumericMode(True)
     return sorted(words, key=functools.cmp_to_key(collator.compare))
 print(json.dumps({
-    "en_US": order("en_US"), "de_DE": order("de_DE"),
+    "en_US": order("en_US"), "de_DE": order("de_DE"), "es_ES": order("es_ES"),
     "upper_tr": QLocale("tr_TR").toUpper("i"), "upper_en": QLocale("en_US").toUpper("straße"),
     "zone": QTimeZone(b"Europe/Berlin").displayName(QTimeZone.StandardTime, QTimeZone.LongName, QLocale("en_US")),
+    "zone_es": QTimeZone(b"Europe/Berlin").displayName(QTimeZone.StandardTime, QTimeZone.LongName, QLocale("es_ES")),
     "codecs": {name: QStringDecoder(name).isValid() for name in ("UTF-16LE", "ISO-8859-1", "US-ASCII", "windows-1252")},
 }))
 """
@@ -151,7 +152,7 @@ def test_items_rejects_what_is_not_icu_common_data() -> None:
 
 
 @pytest.mark.skipif(shutil.which("as") is None or shutil.which("ld") is None, reason="needs binutils")
-def test_shrunk_library_serves_qt_like_the_full_one_in_english(tmp_path: Path) -> None:
+def test_shrunk_library_serves_qt_like_the_full_one_in_english_and_spanish(tmp_path: Path) -> None:
     library = tmp_path / _icu_data_library().name
     shutil.copyfile(_icu_data_library(), library)
     before, after = icu_data.shrink(library)
@@ -164,8 +165,11 @@ def test_shrunk_library_serves_qt_like_the_full_one_in_english(tmp_path: Path) -
     assert (
         small["en_US"]
         == full["en_US"]
-        == ["a", "A", "ä", "Æble", "ångström", "b", "e", "é", "file9", "file10", "ß", "Z"]
+        == ["a", "A", "ä", "Æble", "ångström", "b", "e", "é", "file9", "file10", "ña", "nz", "o", "ß", "Z"]
     )
+    assert small["es_ES"] == full["es_ES"]
+    assert small["es_ES"].index("nz") < small["es_ES"].index("ña") < small["es_ES"].index("o")  # ñ: a letter after n
+    assert small["zone_es"] == full["zone_es"] != full["zone"]
     assert small["de_DE"] == full["de_DE"]
     assert (small["upper_tr"], small["upper_en"]) == ("İ", "STRASSE")
     assert small["zone"] == full["zone"] == "Central European Standard Time"

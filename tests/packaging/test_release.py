@@ -92,6 +92,20 @@ def test_frozen_cli_reports_errors_like_the_source(released: dict[str, Path], tm
     assert "ScoreDesk: argument command: invalid choice: 'frobnicate'" in usage.stderr  # its own name, not python's
 
 
+def test_the_frozen_program_speaks_spanish(released: dict[str, Path]) -> None:
+    """The compiled catalogues and Babel's Spanish number data are in the build."""
+    result = subprocess.run(
+        [str(released["build"] / "ScoreDesk"), "check", str(SAMPLE), "--lang", "es"],
+        env=OFFSCREEN | {"SCOREDESK_DATA_DIR": os.environ["SCOREDESK_DATA_DIR"]},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "filas (UTF-8, separado por comas, LF); veredicto" in result.stdout
+    assert "deriva: las 19 variables bien (PSI mayor 0," in result.stdout
+
+
 def test_build_leaves_out_what_the_app_does_not_run(released: dict[str, Path]) -> None:
     internal = released["build"] / "_internal"
     top = {p.name for p in internal.iterdir()}
@@ -114,14 +128,19 @@ def test_build_leaves_out_what_the_app_does_not_run(released: dict[str, Path]) -
     ):
         assert forbidden not in top, forbidden
     files = [p.relative_to(internal).as_posix() for p in internal.rglob("*")]
-    assert not [f for f in files if "/translations/" in f]
+    assert {f.rsplit("/", 1)[-1] for f in files if "/translations/" in f} == {"qtbase_es.qm"}  # Qt's dialogs
+    assert {f.rsplit("/", 1)[-1] for f in files if "/locale-data/" in f} == {"root.dat", "en.dat", "es.dat"}
+    assert {f for f in files if f.startswith("resources/locale/") and "." in f.rsplit("/", 1)[-1]} == {
+        "resources/locale/scoredesk_es.qm",
+        "resources/locale/es/LC_MESSAGES/scoredesk.mo",
+    }
     assert not [f for f in files if re.search(r"Qt6(Network|Qml|Quick|Pdf|WaylandClient)", f)]
     plugins = internal / "PySide6" / "Qt" / "plugins"
     assert {p.name for p in (plugins / "platforms").iterdir()} <= {"libqxcb.so", "libqoffscreen.so", "libqminimal.so"}
     assert {p.name for p in (plugins / "platformthemes").iterdir()} == {"libqxdgdesktopportal.so"}
     assert not (plugins / "xcbglintegrations").exists()
     icu_data = next((internal / "PySide6" / "Qt" / "lib").glob("libicudata.so.*"))
-    assert icu_data.stat().st_size < 5 * 2**20  # the English-only subset, not ICU's 30 MB
+    assert icu_data.stat().st_size < 5 * 2**20  # the English and Spanish subset, not ICU's 30 MB
     assert (internal / "resources" / "model" / "model.onnx").is_file()
     assert (internal / "resources" / "samples" / "telco_churn_labelled.csv").is_file()
     assert (internal / "resources" / "icons" / "scoredesk.png").is_file()

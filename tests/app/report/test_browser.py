@@ -1,5 +1,6 @@
 """The report in a real browser: Debian's headless Chromium opens it offline, shows every section, logs no
-error, makes no request but for the file itself, runs nothing injected from the file, and prints to PDF.
+error, makes no request but for the file itself, runs nothing injected from the file, and prints to PDF; and the
+Spanish report opens just as well.
 
 Chromium is a test requirement (.ci/run installs Debian's ``chromium``): without it these tests fail, they do
 not skip, so a machine that cannot check the page never passes as one that did.
@@ -122,3 +123,32 @@ def test_markup_from_the_file_stays_text_in_the_browser(page: Chromium, bundle: 
     assert HOSTILE[0] in body
     assert HOSTILE[1] in body
     assert [e for e in page.events[before:] if e.get("method") == "Page.javascriptDialogOpening"] == []
+
+
+def test_the_spanish_report_opens_with_its_spanish_headings_and_no_error(
+    page: Chromium, labelled: ScoredTable, bundle: Bundle, tmp_path: Path
+) -> None:
+    from app.core import i18n
+    from tests.app.report.test_spanish import SPANISH_SECTIONS
+
+    i18n.set_language("es")
+    try:
+        report = write_report(ReportRequest.at_card_costs(labelled, bundle), tmp_path / "informe.html", NOW)
+    finally:
+        i18n.set_language("en")
+    url = _open(page, report)
+    assert page.evaluate("document.documentElement.lang") == "es"
+    assert page.evaluate("[...document.querySelectorAll('section h2')].map(h => h.textContent)") == SPANISH_SECTIONS
+    assert page.evaluate("document.title") == "Informe de puntuación: telco_churn_labelled.csv"
+    assert "Umbral0,19 (el de la ficha: 0,19)" in page.evaluate("document.querySelector('table.facts').textContent")
+    sizes = page.evaluate("[...document.querySelectorAll('svg.chart')].map(s => s.getBoundingClientRect().width)")
+    assert len(sizes) >= 12
+    assert min(sizes) > 200
+    errors = [
+        *(e for e in page.page_events("Runtime.consoleAPICalled") if e["type"] in ("error", "assert")),
+        *page.page_events("Runtime.exceptionThrown"),
+        *(e["entry"] for e in page.page_events("Log.entryAdded") if e["entry"]["level"] == "error"),
+    ]
+    assert errors == []
+    requested = [e["request"]["url"] for e in page.page_events("Network.requestWillBeSent")]
+    assert requested == [url], requested
