@@ -49,7 +49,7 @@ def keeps(selection: Selection, destination: str) -> bool:
     """Whether the file bound for ``destination`` stays in the build."""
     parts, name = Path(destination).parts, Path(destination).name
     if "translations" in parts:  # Qt's own: its dialogs' buttons in each language the program speaks
-        return name in {f"qtbase_{language}.qm" for language in selection.languages}
+        return name in {f"qtbase_{language}.qm" for language in selection.languages if language != "en"}  # Qt's source
     if "locale-data" in parts:  # Babel's CLDR data: root and our languages (1,100 locales, 30 MB, otherwise)
         return name in {f"{language}.dat" for language in ("root", *selection.languages)}
     if parts[:2] == ("resources", "locale") and not name.endswith((".mo", ".qm")):

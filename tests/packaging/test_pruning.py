@@ -39,6 +39,7 @@ def test_qt_plugin_kind_is_the_folder_under_plugins() -> None:
     [
         (f"{QT}/translations/qt_de.qm", False),  # a language the program does not speak
         (f"{QT}/translations/qtbase_es.qm", True),  # Qt's dialogs in Spanish
+        (f"{QT}/translations/qtbase_en.qm", False),  # English is Qt's own source language
         (f"{QT}/translations/qtdeclarative_es.qm", False),  # QML, which the program does not use
         ("babel/locale-data/es.dat", True),
         ("babel/locale-data/root.dat", True),
