@@ -23,7 +23,7 @@ from app.core.bundle import Bundle, BundleError, load_bundle
 from app.core.drift import drifted_and_unsure
 from app.core.estimation import PerformanceEstimate
 from app.core.fileio import OutputError
-from app.core.i18n import LANGUAGES, Figure, choose_language, ngettext
+from app.core.i18n import LANGUAGES, Figure, choose_language, ngettext, shown
 from app.core.i18n import gettext as _
 from app.core.reading import InputError, InputOptions
 from app.core.report import FileReport
@@ -907,7 +907,7 @@ def _run(command: Callable[[], int]) -> int:
             sys.stdout.flush()  # a closed pipe shows here, not at exit as "Exception ignored"
             return code
     except (InputError, OutputError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {shown(error)}", file=sys.stderr)  # "error:" stays: scripts look for it
         return EXIT_INPUT
     except BrokenPipeError:
         _silence_stdout()  # the job itself finished; a reader that stopped early is no failure

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 
-from app.core.i18n import N_, Figure, Message, Nn_
+from app.core.i18n import N_, Figure, LocalizedError, Message, Nn_
 
 __all__ = [
     "SAMPLE_BYTES",
@@ -52,7 +52,7 @@ class Opened:
     position: Callable[[], int]
 
 
-class InputError(ValueError):
+class InputError(LocalizedError, ValueError):
     """The input cannot be used; the message names the file and the problem."""
 
 

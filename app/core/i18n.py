@@ -26,6 +26,7 @@ __all__ = [
     "DOMAIN",
     "Figure",
     "LANGUAGES",
+    "LocalizedError",
     "N_",
     "Nn_",
     "Message",
@@ -40,6 +41,7 @@ __all__ = [
     "remember_language",
     "remembered_language",
     "set_language",
+    "shown",
     "system_language",
 ]
 
@@ -238,3 +240,22 @@ def _shown(value: object, english: bool) -> object:
     if isinstance(value, Message):
         return value.english() if english else value.text()
     return value
+
+
+class LocalizedError(Exception):
+    """An error whose message can be shown in any language: ``str()`` is the English (logs, the run log, other
+    processes), ``shown()`` the current language. Raise it with a ``Message`` or, for text not yet translated, a
+    plain string."""
+
+    def __init__(self, message: str | Message = "") -> None:
+        self.note = message if isinstance(message, Message) else None
+        super().__init__(message.english() if isinstance(message, Message) else message)
+
+    def shown(self) -> str:
+        """The message in the current language."""
+        return self.note.text() if self.note is not None else str(self)
+
+
+def shown(error: BaseException) -> str:
+    """Any error's message in the current language (its own text when it has no translation)."""
+    return error.shown() if isinstance(error, LocalizedError) else str(error)

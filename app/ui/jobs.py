@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from app.core.i18n import shown
 from app.ui.i18n import tr
 
 if TYPE_CHECKING:  # the core's reader imports pandas: never at start-up, before the window shows
@@ -41,7 +42,7 @@ class JobFailure:
         from app.core.reading import InputError
 
         if isinstance(error, InputError | BundleError | OutputError):
-            return cls(type(error).__name__, str(error), expected=True)
+            return cls(type(error).__name__, shown(error), expected=True)
         if isinstance(error, OSError):
             return cls(type(error).__name__, f"{error.filename or 'file'}: {error.strerror or error}", expected=True)
         from app.crashlog import log_exception
