@@ -57,6 +57,21 @@ def _png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
+def _assert_drawn_and_offline(page: Chromium, url: str) -> None:
+    """Every chart laid out with a size; no console error; no request but the file itself."""
+    sizes = page.evaluate("[...document.querySelectorAll('svg.chart')].map(s => s.getBoundingClientRect().width)")
+    assert len(sizes) >= 12
+    assert min(sizes) > 200
+    errors = [
+        *(e for e in page.page_events("Runtime.consoleAPICalled") if e["type"] in ("error", "assert")),
+        *page.page_events("Runtime.exceptionThrown"),
+        *(e["entry"] for e in page.page_events("Log.entryAdded") if e["entry"]["level"] == "error"),
+    ]
+    assert errors == []
+    requested = [e["request"]["url"] for e in page.page_events("Network.requestWillBeSent")]
+    assert requested == [url], requested  # the file itself and nothing else: no font, script, image or frame
+
+
 def test_the_labelled_sample_opens_offline_with_every_section(
     page: Chromium, labelled: ScoredTable, bundle: Bundle, tmp_path: Path
 ) -> None:
@@ -83,17 +98,7 @@ def test_the_labelled_sample_opens_offline_with_every_section(
     assert charts["decisions"] == 1
     assert charts["fairness"] == 2
     # every chart is drawn: laid out with a size, its paths inside
-    sizes = page.evaluate("[...document.querySelectorAll('svg.chart')].map(s => s.getBoundingClientRect().width)")
-    assert len(sizes) >= 12
-    assert min(sizes) > 200
-    errors = [
-        *(e for e in page.page_events("Runtime.consoleAPICalled") if e["type"] in ("error", "assert")),
-        *page.page_events("Runtime.exceptionThrown"),
-        *(e["entry"] for e in page.page_events("Log.entryAdded") if e["entry"]["level"] == "error"),
-    ]
-    assert errors == []
-    requested = [e["request"]["url"] for e in page.page_events("Network.requestWillBeSent")]
-    assert requested == [url], requested  # the file itself and nothing else: no font, script, image or frame
+    _assert_drawn_and_offline(page, url)
     assert page.page_events("Page.javascriptDialogOpening") == []
     shot = page.screenshot(tmp_path / "report.png")
     width, height = _png_size(shot)
@@ -141,14 +146,4 @@ def test_the_spanish_report_opens_with_its_spanish_headings_and_no_error(
     assert page.evaluate("[...document.querySelectorAll('section h2')].map(h => h.textContent)") == SPANISH_SECTIONS
     assert page.evaluate("document.title") == "Informe de puntuación: telco_churn_labelled.csv"
     assert "Umbral0,19 (el de la ficha: 0,19)" in page.evaluate("document.querySelector('table.facts').textContent")
-    sizes = page.evaluate("[...document.querySelectorAll('svg.chart')].map(s => s.getBoundingClientRect().width)")
-    assert len(sizes) >= 12
-    assert min(sizes) > 200
-    errors = [
-        *(e for e in page.page_events("Runtime.consoleAPICalled") if e["type"] in ("error", "assert")),
-        *page.page_events("Runtime.exceptionThrown"),
-        *(e["entry"] for e in page.page_events("Log.entryAdded") if e["entry"]["level"] == "error"),
-    ]
-    assert errors == []
-    requested = [e["request"]["url"] for e in page.page_events("Network.requestWillBeSent")]
-    assert requested == [url], requested
+    _assert_drawn_and_offline(page, url)

@@ -18,18 +18,29 @@ def bundle() -> Bundle:
     return load_bundle()
 
 
-@pytest.fixture
-def window(qtbot, bundle: Bundle) -> MainWindow:
+def shown_window(qtbot, bundle: Bundle) -> MainWindow:
+    """A main window on ``bundle``, shown at a fixed size (in whatever language is installed)."""
     main = MainWindow(AppState(), Settings())
     qtbot.addWidget(main)
     main.resize(1300, 850)
     main.use_bundle(bundle)
     main.show()
-    yield main
+    return main
+
+
+def close_window(main: MainWindow) -> None:
+    """Stop the window's jobs and close it."""
     main.jobs.cancel()
     main.jobs.wait()
     main.close()
     gc.collect()  # in the GUI thread, so no worker thread of a later test finalises this window's Qt objects
+
+
+@pytest.fixture
+def window(qtbot, bundle: Bundle) -> MainWindow:
+    main = shown_window(qtbot, bundle)
+    yield main
+    close_window(main)
 
 
 def open_and_wait(qtbot, window: MainWindow, path: Path, timeout: int = 60_000):

@@ -3,7 +3,6 @@ in the Spanish form; and the language menu remembers a choice for the next start
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 from collections.abc import Iterator
@@ -27,10 +26,8 @@ from app.core import i18n
 from app.core.bundle import Bundle
 from app.ui.i18n import install_language
 from app.ui.main_window import MainWindow
-from app.ui.settings import Settings
-from app.ui.state import AppState
 from tests.app.inputs import LABELLED
-from tests.app.ui.conftest import open_and_wait
+from tests.app.ui.conftest import close_window, open_and_wait, shown_window
 
 SPANISH_TABS = [
     "Resultados",
@@ -48,17 +45,10 @@ SPANISH_TABS = [
 @pytest.fixture
 def spanish_window(qtbot, bundle: Bundle) -> Iterator[MainWindow]:
     install_language("es")
-    main = MainWindow(AppState(), Settings())
-    qtbot.addWidget(main)
-    main.resize(1300, 850)
-    main.use_bundle(bundle)
-    main.show()
+    main = shown_window(qtbot, bundle)
     yield main
-    main.jobs.cancel()
-    main.jobs.wait()
-    main.close()
+    close_window(main)
     install_language("en")
-    gc.collect()
 
 
 def test_every_tab_renders_in_spanish(qtbot, spanish_window: MainWindow, tmp_path: Path) -> None:
