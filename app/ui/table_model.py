@@ -9,6 +9,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QPainter
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
+from app.core.i18n import Figure
+
 if TYPE_CHECKING:
     from app.core.table import ScoredTable
 
@@ -98,7 +100,7 @@ class ResultsModel(QAbstractTableModel):
             return str(row + 1)
         if name == "probability":
             p = self.table.probability[row]
-            return "" if np.isnan(p) else f"{p:.3f}"
+            return "" if np.isnan(p) else Figure(float(p), 3).local()  # 0.312 / 0,312
         if name == "prediction":
             return self.prediction(row)
         if name == "status":

@@ -26,6 +26,7 @@ from app.core import i18n
 from app.core.bundle import Bundle
 from app.ui.i18n import install_language
 from app.ui.main_window import MainWindow
+from app.ui.table_model import FIXED_COLUMNS
 from tests.app.inputs import LABELLED
 from tests.app.ui.conftest import close_window, open_and_wait, shown_window
 
@@ -60,6 +61,9 @@ def test_every_tab_renders_in_spanish(qtbot, spanish_window: MainWindow, tmp_pat
     # The status line: Qt's string, the core's Spanish dialect description, Spanish numbers.
     assert window.message.text().startswith("telco_churn_labelled.csv: 500 filas (498 bien, 2 con aviso, 0 no válidas)")
     assert "separado por comas" in window.message.text()
+    results = window.panels["Results"]
+    probability = results.model.index(0, FIXED_COLUMNS.index("probability")).data()
+    assert re.fullmatch(r"0,\d{3}", probability), probability  # the output keeps 0.312; the window shows 0,312
     sanity = window.panels["Sanity"]
     tree = sanity.findChild(QTreeWidget)
     assert tree is not None
