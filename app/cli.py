@@ -23,7 +23,7 @@ from app.core.bundle import Bundle, BundleError, load_bundle
 from app.core.drift import drifted_and_unsure
 from app.core.estimation import PerformanceEstimate
 from app.core.fileio import OutputError
-from app.core.i18n import LANGUAGES, Figure, choose_language, ngettext, shown
+from app.core.i18n import LANGUAGES, N_, Figure, Message, choose_language, general, ngettext, set_language, shown
 from app.core.i18n import gettext as _
 from app.core.reading import InputError, InputOptions
 from app.core.report import FileReport
@@ -40,27 +40,38 @@ class _UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise _UsageError(f"{self.prog}: {message} (see --help)")
+        raise _UsageError(_("{program}: {message} (see --help)").format(program=self.prog, message=message))
 
 
 def _bounded(convert: type[float] | type[int], low: float, high: float, what: str) -> Callable[[str], float | int]:
-    """An argparse type: a number of the given kind within [low, high], with a one-line error otherwise."""
+    """An argparse type: a number of the given kind within [low, high], with a one-line error otherwise. The
+    numbers in the message are written as they are typed (``0.5``), whatever the language."""
 
     def parse(text: str) -> float | int:
         try:
             value = convert(text)
         except ValueError:
-            kind = "a whole number" if convert is int else "a number"
-            raise argparse.ArgumentTypeError(f"{what} {text!r} is not {kind}") from None
+            if convert is int:
+                message = _("{what} {text} is not a whole number")
+            else:
+                message = _("{what} {text} is not a number")
+            raise argparse.ArgumentTypeError(message.format(what=_(what), text=repr(text))) from None
         if not low <= value <= high:
-            limits = f"at least {low:g}" if high == float("inf") else f"within {low:g}..{high:g}"
-            raise argparse.ArgumentTypeError(f"{what} {value:g} is outside the allowed range: {limits}")
+            if high == float("inf"):
+                limits = _("at least {low}").format(low=f"{low:g}")
+            else:
+                limits = _("within {low}..{high}").format(low=f"{low:g}", high=f"{high:g}")
+            raise argparse.ArgumentTypeError(
+                _("{what} {value} is outside the allowed range: {limits}").format(
+                    what=_(what), value=f"{value:g}", limits=limits
+                )
+            )
         return value + 0  # -0.0 becomes 0.0, so it prints as 0.00
 
     return parse
 
 
-_threshold = _bounded(float, 0.0, 1.0, "threshold")
+_threshold = _bounded(float, 0.0, 1.0, N_("threshold"))
 _reasons = _bounded(int, 1, 10, "--explain")
 _limit = _bounded(int, 1, float("inf"), "--limit")
 _workers = _bounded(int, 1, 1024, "--workers")
@@ -282,6 +293,11 @@ def _drift_status(status: str) -> str:
     return {"ok": _("ok"), "warn": _("warn"), "alert": _("alert")}.get(status, status)
 
 
+def _share(value: float, digits: int = 1) -> str:
+    """A share as a percentage: ``21%`` / ``21 %``."""
+    return Figure(value, digits, share=True).local()
+
+
 def _count(value: int) -> str:
     """A count as the English output always wrote it (3049), or in the language's own form (3.049)."""
     return Figure(value).local()
@@ -310,11 +326,16 @@ def _score(args: argparse.Namespace, bundle: Bundle) -> int:
         return _score_distributed(args, bundle)
     for option, given in (("--scheduler", args.scheduler), ("--workers", args.workers)):
         if given:
-            raise InputError(f"{option} applies to --engine dask")
+            raise InputError(Message.of(N_("{option} applies to --engine dask"), option=option))
     if len(args.input) > 1:
-        raise InputError(f"{len(args.input)} inputs given: the local engine scores one file; use --engine dask")
+        raise InputError(
+            Message.of(
+                N_("{count} inputs given: the local engine scores one file; use --engine dask"),
+                count=Figure(len(args.input)),
+            )
+        )
     if args.format != "csv":
-        raise InputError("--format parquet writes a folder of parts: use it with --engine dask")
+        raise InputError(Message.of(N_("--format parquet writes a folder of parts: use it with --engine dask")))
     args.input = Path(args.input[0])
     recorder = None if args.no_log else RunRecorder(RunLog.default(), bundle, "cli", log_rows=args.log_rows)
     to_stdout = str(args.output) == "-"  # the rows go to standard output, the summary to stderr
@@ -380,13 +401,18 @@ def _score_distributed(args: argparse.Namespace, bundle: Bundle) -> int:
     try:
         from app.distributed.job import progress_printer, run_job
     except ImportError:
-        raise InputError(INSTALL_HINT) from None
+        raise InputError(Message.of(INSTALL_HINT)) from None
     from app.core.runlog import RunLog, RunRecorder
 
     if str(args.output) == "-":
-        raise InputError("--engine dask writes a folder of parts; give -o a new folder, not -")
+        raise InputError(Message.of(N_("--engine dask writes a folder of parts; give -o a new folder, not -")))
     if args.explain or args.log_rows:
-        raise InputError(f"{'--explain' if args.explain else '--log-rows'} is not available with --engine dask")
+        raise InputError(
+            Message.of(
+                N_("{option} is not available with --engine dask"),
+                option="--explain" if args.explain else "--log-rows",
+            )
+        )
     recorder = None if args.no_log else RunRecorder(RunLog.default(), bundle, "cli")
     with (
         recorder.recording(Path(args.input[0])) if recorder else contextlib.nullcontext(),
@@ -583,14 +609,16 @@ def _with_interval(value: float | None, interval: Sequence[float] | None) -> str
 def _ci_level(text: str) -> float:
     value = float(text)
     if not 0.5 <= value < 1:
-        raise argparse.ArgumentTypeError(f"{text}: a confidence level is between 0.5 and 1, for example 0.95")
+        raise argparse.ArgumentTypeError(
+            _("{text}: a confidence level is between 0.5 and 1, for example 0.95").format(text=text)
+        )
     return value
 
 
 def _resamples(text: str) -> int:
     value = int(text)
     if not 0 <= value <= 100_000:
-        raise argparse.ArgumentTypeError(f"{text}: give 0 to 100000 resamples")
+        raise argparse.ArgumentTypeError(_("{text}: give 0 to 100000 resamples").format(text=text))
     return value
 
 
@@ -600,9 +628,11 @@ def _report(args: argparse.Namespace, bundle: Bundle) -> int:
     from app.report import ReportRequest, write_report
 
     if str(args.output) == "-":
-        raise InputError("report: -o - is not supported; give a file name such as report.html")
+        raise InputError(Message.of(N_("report: -o - is not supported; give a file name such as report.html")))
     if args.output.exists() and args.input.exists() and args.output.resolve() == args.input.resolve():
-        raise InputError(f"{args.output}: the report would overwrite the input file; choose another -o")
+        raise InputError(
+            Message.of(N_("{path}: the report would overwrite the input file; choose another -o"), path=args.output)
+        )
     table = load_table(args.input, bundle, options=_options(args, bundle))
     request = ReportRequest.at_card_costs(table, bundle, args.threshold, args.title)
     out = write_report(request, args.output)
@@ -657,26 +687,61 @@ def _info(args: argparse.Namespace, bundle: Bundle) -> int:
         print(json.dumps(summary, indent=1))
         return EXIT_OK
     metrics = summary["test_metrics"]
-    print(f"{summary['display_name']} {summary['version']} ({summary['algorithm']}), built {summary['created_at']}")
     print(
-        f"predicts {summary['target']['column']} = {summary['target']['positive_label']!r}"
-        f" at threshold {summary['threshold']:.2f}"
+        _("{name} {version} ({algorithm}), built {created}").format(
+            name=summary["display_name"],
+            version=summary["version"],
+            algorithm=summary["algorithm"],
+            created=summary["created_at"],
+        )
     )
-    print(f"bundle {summary['bundle']}")
-    print(f"trusted model-package keys: {', '.join(summary['trusted_keys']) or 'none'}")
-    print(f"data sha256 {summary['data_sha256']}")
-    print(f"model sha256 {summary['onnx_sha256']}")
     print(
-        "test: "
-        + ", ".join(
-            f"{k} {_fmt(metrics.get(k))}"
-            for k in ("roc_auc", "pr_auc", "brier", "accuracy", "precision", "recall", "f1")
+        _("predicts {column} = {label} at threshold {threshold}").format(
+            column=summary["target"]["column"],
+            label=repr(summary["target"]["positive_label"]),
+            threshold=Figure(summary["threshold"], 2).local(),
+        )
+    )
+    print(_("bundle {folder}").format(folder=summary["bundle"]))
+    print(_("trusted model-package keys: {keys}").format(keys=", ".join(summary["trusted_keys"]) or _("none")))
+    print(_("data sha256 {digest}").format(digest=summary["data_sha256"]))
+    print(_("model sha256 {digest}").format(digest=summary["onnx_sha256"]))
+    print(
+        _("test: {metrics}").format(
+            metrics=", ".join(
+                f"{k} {_fmt(metrics.get(k))}"
+                for k in ("roc_auc", "pr_auc", "brier", "accuracy", "precision", "recall", "f1")
+            )
         )
     )
     for gate in summary["gates"]:
-        value = "n/a" if gate["value"] is None else f"{gate['value']:.6g}"
-        print(f"gate {gate['status']:<14} {gate['name']} ({gate['metric']} = {value})")
+        value = _("n/a") if gate["value"] is None else _general(gate["value"])
+        status = _gate_status(str(gate["status"]))
+        print(
+            _("gate {status} {name} ({metric} = {value})").format(
+                status=f"{status:<14}", name=gate["name"], metric=gate["metric"], value=value
+            )
+        )
     return EXIT_OK
+
+
+_GATE_STATUSES = {
+    "passed": N_("passed"),
+    "failed": N_("failed"),
+    "not_applicable": N_("not applicable"),
+    "waived": N_("waived"),
+}
+
+
+def _gate_status(status: str) -> str:
+    """A gate's status in the current language (the card's own word when it is not one we know)."""
+    return _(_GATE_STATUSES[status]) if status in _GATE_STATUSES else status
+
+
+def _general(value: float) -> str:
+    """A number as ``:g`` writes it (``0.843194``, ``1e-05``), with the language's decimal mark."""
+    shown_value = general(value)
+    return shown_value if isinstance(shown_value, str) else shown_value.local()
 
 
 def _self_test(args: argparse.Namespace, bundle: Bundle) -> int:
@@ -687,12 +752,16 @@ def _self_test(args: argparse.Namespace, bundle: Bundle) -> int:
         try:
             from app.ui.selfcheck import check_main_window
 
-            result.add("desktop window", *check_main_window(bundle))
+            result.add(Message.of(N_("desktop window")), *check_main_window(bundle))
         except ImportError as error:  # a headless install without Qt
-            result.add("desktop window", False, f"Qt is not available: {error}")
+            result.add(
+                Message.of(N_("desktop window")),
+                False,
+                Message.of(N_("Qt is not available: {error}"), error=str(error)),
+            )
     for name, ok, detail in result.checks:
-        print(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}")
-    print("self-test passed" if result.passed else "self-test FAILED")
+        print(f"{'ok  ' if ok else 'FAIL'} {name.text()}: {detail.text()}")
+    print(_("self-test passed") if result.passed else _("self-test FAILED"))
     return EXIT_OK if result.passed else EXIT_BUNDLE
 
 
@@ -706,40 +775,66 @@ def _history(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(history.to_dict(), indent=1))
         return EXIT_OK
-    skipped_note = (
-        f"({history.skipped} record{'s' if history.skipped != 1 else ''} of {log.path} skipped: damaged, or not"
-        " from a scoring run)"
-    )
-    unfinished = (
-        f"({history.unfinished} run{' that' if history.unfinished == 1 else 's that'} did not finish: failed or"
-        " cancelled)"
-    )
+    skipped_note = ngettext(
+        "({count} record of {log} skipped: damaged, or not from a scoring run)",
+        "({count} records of {log} skipped: damaged, or not from a scoring run)",
+        history.skipped,
+    ).format(count=_count(history.skipped), log=log.path)
+    unfinished = ngettext(
+        "({count} run that did not finish: failed or cancelled)",
+        "({count} runs that did not finish: failed or cancelled)",
+        history.unfinished,
+    ).format(count=_count(history.unfinished))
     if not history.runs:
-        print(f"No scoring runs logged yet (the log is {log.path}).")
+        print(_("No scoring runs logged yet (the log is {log}).").format(log=log.path))
         for count, line in ((history.unfinished, unfinished), (history.skipped, skipped_note)):
             if count:
                 print(line)
         return EXIT_OK
-    print(
-        f"{'when (UTC)':<20} {'file':<28} {'rows':>9} {'verdict':<8} {'positive':>8} {'band':>9}"
-        f" {'est. ROC AUC':>19}  largest drift"
+    # Each column as wide as its heading in the current language, and at least as wide as in English.
+    headings = (
+        (_("when (UTC)"), 20, "<"),
+        (_("file"), 28, "<"),
+        (_("rows"), 9, ">"),
+        (_("verdict"), 8, "<"),
+        (_("positive"), 8, ">"),
+        (_("band"), 9, ">"),
+        (_("est. ROC AUC"), 19, ">"),
     )
+    widths = [(max(width, len(heading)), align) for heading, width, align in headings]
+
+    def row(cells: Sequence[str], last: str) -> str:
+        return " ".join(f"{cell:{align}{width}}" for cell, (width, align) in zip(cells, widths, strict=True)) + (
+            f"  {last}"
+        )
+
+    print(row([heading for heading, _width, _align in headings], _("largest drift")))
     series = zip(history.runs, history.positive_rate, history.band, history.psi, history.estimated_auc, strict=True)
     for run, rate, band, psi, estimate in series:
         data = run["scoredesk"]
         drifts = [(value, name) for value, name in zip(psi, history.features, strict=True) if value is not None]
-        worst = f"{max(drifts)[1]} {max(drifts)[0]:.3f}" if drifts else "-"
-        band_text = f"{band['low']:.0%}–{band['high']:.0%}" if band else "-"
+        worst = f"{max(drifts)[1]} {Figure(max(drifts)[0], 3).local()}" if drifts else "-"
+        band_text = f"{_share(band['low'], 0)}–{_share(band['high'], 0)}" if band else "-"
         when, name = str(run.get("@timestamp", "?"))[:19], str(run.get("file", {}).get("name", "?"))[:28]
-        estimated = "-" if estimate is None else f"{estimate.value:.3f} ({estimate.low:.2f}-{estimate.high:.2f})"
+        estimated = "-"
+        if estimate is not None:
+            low, high = Figure(estimate.low, 2).local(), Figure(estimate.high, 2).local()
+            estimated = f"{Figure(estimate.value, 3).local()} ({low}-{high})"
         if estimate is not None and not estimate.reliable:
             estimated += "?"
-        print(
-            f"{when:<20} {name:<28} {data['rows']['total']:>9,}"
-            f" {str(data.get('verdict', '?')):<8} {_fmt(rate, 3):>8} {band_text:>9} {estimated:>19}  {worst}"
-        )
+        verdict = str(data.get("verdict", "?"))
+        cells = [
+            when,
+            name,
+            Figure(data["rows"]["total"], grouped=True).local(),
+            _verdict(verdict).lower() if verdict in ("ok", "warning", "error") else verdict,
+            _fmt(rate, 3),
+            band_text,
+            estimated,
+        ]
+        print(row(cells, worst))
     for alert in history.alerts:
-        print(f"ALERT {alert.kind}: {alert.message}")
+        print(_("ALERT {kind}: {message}").format(kind=alert.kind, message=alert.shown()))
     for count, line in ((history.unfinished, unfinished), (history.skipped, skipped_note)):
         if count:
             print(line)
@@ -760,33 +855,48 @@ def _model(args: argparse.Namespace, bundle: Bundle) -> int:
                 allow_other_model=args.allow_other_model,
                 before_switch=lambda challenger: print("\n".join(comparison_lines(bundle.card, challenger.card))),
             )
-            print(f"installed {package.name} {package.version} (signed by key {package.key}); it is now active")
+            print(
+                _("installed {name} {version} (signed by key {key}); it is now active").format(
+                    name=package.name, version=package.version, key=package.key
+                )
+            )
         elif args.model_command == "list":
             active, shipped = store.active_version, _shipped_version()
             rows = [{"version": v, "active": v == active} for v in store.versions()]
             if args.json:
                 print(json.dumps({"shipped": shipped, "active": active, "installed": rows}, indent=1))
             else:
-                print(f"  shipped {shipped}{'   (active)' if active is None else ''}")
+                print(_("  shipped {model}").format(model=shipped) + (_("   (active)") if active is None else ""))
                 for row in rows:
                     print(f"{'*' if row['active'] else ' '} {row['version']}")
         elif args.model_command == "use":
             store.use(args.version)
-            print(f"version {args.version} is now active")
+            print(_("version {version} is now active").format(version=args.version))
         elif args.model_command == "rollback":
             previous = store.rollback()
-            print(f"rolled back to {previous or 'the shipped model ' + _shipped_version()}")
+            if previous:
+                print(_("rolled back to {version}").format(version=previous))
+            else:
+                print(_("rolled back to the shipped model {model}").format(model=_shipped_version()))
         else:
             if args.package is not None:
                 package = read_package(args.package, store.trusted)
             elif store.active_version is not None:
                 package = store.verify(store.active_version)
             else:
-                print(f"the shipped model {_shipped_version()} is active; it is verified by its hashes")
+                print(
+                    _("the shipped model {model} is active; it is verified by its hashes").format(
+                        model=_shipped_version()
+                    )
+                )
                 return EXIT_OK
-            print(f"ok: {package.name} {package.version}, signed by trusted key {package.key}, every file intact")
+            print(
+                _("ok: {name} {version}, signed by trusted key {key}, every file intact").format(
+                    name=package.name, version=package.version, key=package.key
+                )
+            )
     except (SignatureError, InstallRefused) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {shown(error)}", file=sys.stderr)
         return EXIT_BUNDLE if isinstance(error, SignatureError) else EXIT_INPUT
     return EXIT_OK
 
@@ -821,13 +931,21 @@ def _bundle(directory: Path | None) -> Bundle:
 
         if require_signed():
             raise BundleError(
-                f"{directory}: this machine accepts only signed models (require_signed in settings.ini);"
-                " install a signed .sdmodel package with `model install` instead"
+                Message.of(
+                    N_(
+                        "{folder}: this machine accepts only signed models (require_signed in settings.ini); install a"
+                        " signed .sdmodel package with `model install` instead"
+                    ),
+                    folder=directory,
+                )
             )
         bundle = dataclasses.replace(load_bundle(directory), origin="unsigned")
         print(
-            f"note: model bundle {directory} is unsigned: its hashes catch accidents (truncation, a stray edit),"
-            " not deliberate changes; use it only if you trust where it came from",
+            "note: "
+            + _(
+                "model bundle {folder} is unsigned: its hashes catch accidents (truncation, a stray edit), not"
+                " deliberate changes; use it only if you trust where it came from"
+            ).format(folder=directory),
             file=sys.stderr,
         )
         return bundle
@@ -835,7 +953,7 @@ def _bundle(directory: Path | None) -> Bundle:
 
     active = ModelStore().active()
     if active.problem:
-        print(f"warning: {active.problem}", file=sys.stderr)
+        print(f"warning: {active.shown_problem()}", file=sys.stderr)
     return active.bundle
 
 
@@ -872,8 +990,24 @@ def _silence_stdout() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+def _language_for_arguments(argv: Sequence[str]) -> None:
+    """The language of the argument errors: the one ``--lang`` asks for, else the remembered or the system's (it
+    is remembered only once the arguments parse)."""
+    arguments, asked = list(argv), None
+    for index, argument in enumerate(arguments):  # the last one counts, as argparse has it
+        if argument.startswith("--lang="):
+            asked = argument.partition("=")[2]
+        elif argument == "--lang" and index + 1 < len(arguments):
+            asked = arguments[index + 1]
+    if asked in LANGUAGES:
+        set_language(asked)
+    else:
+        choose_language(None)
+
+
 def main(argv: Sequence[str]) -> int:
     """Run one command; never lets a traceback reach the user."""
+    _language_for_arguments(argv)
     try:
         args = _parser().parse_args(list(argv))
     except _UsageError as error:
@@ -885,14 +1019,17 @@ def main(argv: Sequence[str]) -> int:
     try:
         bundle = _bundle(getattr(args, "model", None))
     except BundleError as error:
-        print(f"error: model bundle: {error}", file=sys.stderr)
+        print("error: " + _("model bundle: {error}").format(error=shown(error)), file=sys.stderr)
         return EXIT_BUNDLE
     except Exception as error:  # a bundle no check foresaw is still a bundle that cannot be used
         from app.crashlog import log_exception
 
         where = log_exception(error)
         print(
-            f"error: model bundle: cannot be loaded ({type(error).__name__}: {error}; details in {where})",
+            "error: "
+            + _("model bundle: cannot be loaded ({error}; details in {where})").format(
+                error=f"{type(error).__name__}: {error}", where=where
+            ),
             file=sys.stderr,
         )
         return EXIT_BUNDLE
@@ -913,18 +1050,27 @@ def _run(command: Callable[[], int]) -> int:
         _silence_stdout()  # the job itself finished; a reader that stopped early is no failure
         return EXIT_OK
     except OSError as error:
-        where = error.filename or "input"
+        where = error.filename or _("input")
         print(f"error: {where}: {error.strerror or error}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
-        print("error: interrupted; no output was written", file=sys.stderr)
+        print("error: " + _("interrupted; no output was written"), file=sys.stderr)
         return 130
     except _Terminated as stop:
-        print(f"error: stopped by signal {stop.signum}; no output was written", file=sys.stderr)
+        print(
+            "error: " + _("stopped by signal {signal}; no output was written").format(signal=stop.signum),
+            file=sys.stderr,
+        )
         return 128 + stop.signum
     except Exception as error:  # the last line of defence: log the details, show one line
         from app.crashlog import log_exception
 
         where = log_exception(error)
-        print(f"error: unexpected {type(error).__name__}: {error} (details in {where})", file=sys.stderr)
+        print(
+            "error: "
+            + _("unexpected {error} (details in {where})").format(
+                error=f"{type(error).__name__}: {error}", where=where
+            ),
+            file=sys.stderr,
+        )
         return 1

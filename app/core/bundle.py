@@ -10,6 +10,7 @@ from pathlib import Path
 
 from app.core.card import CardError, ModelCard, card_digest
 from app.core.fileio import file_kind, sha256_file
+from app.core.i18n import N_, LocalizedError, Message
 from app.core.paths import bundle_dir
 from app.core.predictor import OnnxPredictor, PredictorError
 
@@ -22,7 +23,7 @@ CARD_FILE = "model_card.json"
 _METADATA_KEYS = {"model_name": "name", "model_version": "version"}
 
 
-class BundleError(RuntimeError):
+class BundleError(LocalizedError, RuntimeError):
     """The bundle is missing, tampered with or of an unsupported version."""
 
 
@@ -52,11 +53,27 @@ def _require_file(path: Path, directory: Path) -> None:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise BundleError(f"model bundle {directory}: {path.name} is missing") from None
+        raise BundleError(
+            Message.of(N_("model bundle {folder}: {name} is missing"), folder=directory, name=path.name)
+        ) from None
     except OSError as error:
-        raise BundleError(f"model bundle {directory}: {path.name} cannot be read ({error.strerror})") from None
+        raise BundleError(
+            Message.of(
+                N_("model bundle {folder}: {name} cannot be read ({reason})"),
+                folder=directory,
+                name=path.name,
+                reason=error.strerror,
+            )
+        ) from None
     if not stat.S_ISREG(mode):
-        raise BundleError(f"model bundle {directory}: {path.name} is {file_kind(mode)}, not a regular file")
+        raise BundleError(
+            Message.of(
+                N_("model bundle {folder}: {name} is {kind}, not a regular file"),
+                folder=directory,
+                name=path.name,
+                kind=file_kind(mode),
+            )
+        )
 
 
 def read_card(directory: Path) -> ModelCard:
@@ -66,31 +83,43 @@ def read_card(directory: Path) -> ModelCard:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant, parse_float=_finite)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise BundleError(f"model card {path} is not valid JSON ({error}); it may be truncated") from None
+        raise BundleError(
+            Message.of(
+                N_("model card {path} is not valid JSON ({error}); it may be truncated"), path=path, error=str(error)
+            )
+        ) from None
     except RecursionError:
-        raise BundleError(f"model card {path} is nested too deeply to be a model card") from None
-    except ValueError as error:
-        raise BundleError(f"model card {path}: {error}") from None
+        raise BundleError(
+            Message.of(N_("model card {path} is nested too deeply to be a model card"), path=path)
+        ) from None
+    except ValueError as error:  # a CardError from _no_constant or _finite
+        raise BundleError(Message.of(N_("model card {path}: {error}"), path=path, error=error)) from None
     try:
         card = ModelCard.from_dict(raw)
     except CardError as error:
-        raise BundleError(f"{path}: {error}") from None
+        raise BundleError(Message.of("{path}: {error}", path=path, error=error)) from None
     except (TypeError, ValueError, KeyError, AttributeError, IndexError) as error:  # a shape no check foresaw
-        raise BundleError(f"{path}: malformed model card ({type(error).__name__}: {error})") from None
+        raise BundleError(
+            Message.of(
+                N_("{path}: malformed model card ({error})"), path=path, error=f"{type(error).__name__}: {error}"
+            )
+        ) from None
     recorded = raw["integrity"].get("card_sha256") if "integrity" in raw else None
     if recorded != card_digest(raw):
-        raise BundleError(f"model card {path} was modified after the build (its digest does not match)")
+        raise BundleError(
+            Message.of(N_("model card {path} was modified after the build (its digest does not match)"), path=path)
+        )
     return card
 
 
 def _no_constant(name: str) -> float:
-    raise ValueError(f"holds {name}, which is not a number a model card may carry")
+    raise CardError(Message.of(N_("holds {name}, which is not a number a model card may carry"), name=name))
 
 
 def _finite(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise ValueError(f"holds the number {text}, too large to be finite")
+        raise CardError(Message.of(N_("holds the number {text}, too large to be finite"), text=text))
     return value
 
 
@@ -99,25 +128,37 @@ def load_bundle(directory: Path | None = None, *, threads: int | None = None) ->
     ``OnnxPredictor``)."""
     directory = Path(directory) if directory is not None else bundle_dir()
     if not directory.is_dir():
-        raise BundleError(f"model bundle folder {directory} does not exist")
+        raise BundleError(Message.of(N_("model bundle folder {folder} does not exist"), folder=directory))
     card = read_card(directory)
     model_path = directory / MODEL_FILE
     _require_file(model_path, directory)
     actual = sha256_file(model_path)
     if actual != card.onnx_sha256:
         raise BundleError(
-            f"{model_path} does not match its model card (sha256 {actual[:12]}…, card expects"
-            f" {card.onnx_sha256[:12]}…): the file was modified or truncated"
+            Message.of(
+                N_(
+                    "{path} does not match its model card (sha256 {actual}…, card expects {expected}…): the file was"
+                    " modified or truncated"
+                ),
+                path=model_path,
+                actual=actual[:12],
+                expected=card.onnx_sha256[:12],
+            )
         )
     try:
         predictor = OnnxPredictor(model_path, card.features, card.probability_output, threads=threads)
     except PredictorError as error:
-        raise BundleError(f"{model_path}: {error}") from None
+        raise BundleError(Message.of("{path}: {error}", path=model_path, error=error)) from None
     metadata = predictor.metadata
     for key, attribute in _METADATA_KEYS.items():
         if metadata.get(key) != getattr(card, attribute):
             raise BundleError(
-                f"{model_path} metadata {key}={metadata.get(key)!r} disagrees with the card"
-                f" ({getattr(card, attribute)!r})"
+                Message.of(
+                    N_("{path} metadata {key}={value} disagrees with the card ({expected})"),
+                    path=model_path,
+                    key=key,
+                    value=repr(metadata.get(key)),
+                    expected=repr(getattr(card, attribute)),
+                )
             )
     return Bundle(directory=directory, card=card, predictor=predictor)

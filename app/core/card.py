@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.core.i18n import N_, Figure, LocalizedError, Message
 from app.core.rules import Rule, RuleError, parse_rule
 
 __all__ = [
@@ -31,7 +32,7 @@ SCHEMA_VERSION = 1
 FEATURE_KINDS = ("numeric", "categorical", "binary")
 
 
-class CardError(ValueError):
+class CardError(LocalizedError, ValueError):
     """The card is missing a field or holds a value of the wrong kind."""
 
 
@@ -89,7 +90,7 @@ def card_digest(raw: Mapping[str, Any]) -> str:
 
 def _get(section: Mapping[str, Any], key: str, where: str) -> Any:  # noqa: ANN401 - a JSON value, checked by the caller
     if not isinstance(section, Mapping) or key not in section:
-        raise CardError(f"model card lacks '{where}.{key}'" if where else f"model card lacks '{key}'")
+        raise CardError(Message.of(N_("model card lacks '{field}'"), field=f"{where}.{key}" if where else key))
     return section[key]
 
 
@@ -127,12 +128,20 @@ _FEATURE_TYPES: dict[str, type | tuple[type, ...]] = {
     "category_shares": Mapping,
     "rules": list,
 }
-_JSON_NAMES = {Mapping: "an object", list: "a list", str: "text", (int, float): "a number"}
+_JSON_NAMES = {Mapping: N_("an object"), list: N_("a list"), str: N_("text"), (int, float): N_("a number")}
 
 
 def _expect(value: object, kinds: type | tuple[type, ...], where: str) -> None:
     if not isinstance(value, kinds) or isinstance(value, bool) and kinds == (int, float):
-        raise CardError(f"model card '{where}' should be {_JSON_NAMES.get(kinds, kinds)}, not {type(value).__name__}")
+        name = _JSON_NAMES.get(kinds)
+        raise CardError(
+            Message.of(
+                N_("model card '{field}' should be {kind}, not {actual}"),
+                field=where,
+                kind=Message.of(name) if name else str(kinds),
+                actual=type(value).__name__,
+            )
+        )
 
 
 def _check_shape(raw: Mapping[str, Any]) -> None:
@@ -154,7 +163,9 @@ def _check_shape(raw: Mapping[str, Any]) -> None:
             if key in feature.get("reference", {}):
                 _expect(feature["reference"][key], list, f"features[{index}].reference.{key}")
         if not 0.0 <= feature.get("missing_share", 0.0) <= 1.0:
-            raise CardError(f"model card 'features[{index}].missing_share' is outside 0..1")
+            raise CardError(
+                Message.of(N_("model card '{field}' is outside 0..1"), field=f"features[{index}].missing_share")
+            )
     for index, gate in enumerate(raw.get("gates", ())):
         _expect(gate, Mapping, f"gates[{index}]")
         if gate.get("value") is not None:
@@ -165,7 +176,11 @@ def _check_shape(raw: Mapping[str, Any]) -> None:
 
 def _share(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
-        raise CardError(f"model card '{where}' should be a number within 0..1, not {value!r}")
+        raise CardError(
+            Message.of(
+                N_("model card '{field}' should be a number within 0..1, not {value}"), field=where, value=repr(value)
+            )
+        )
     return float(value)
 
 
@@ -173,7 +188,14 @@ def _feature(raw: Mapping[str, Any]) -> FeatureSpec:
     name = _get(raw, "name", "features[]")
     kind = _get(raw, "kind", f"features[{name}]")
     if kind not in FEATURE_KINDS:
-        raise CardError(f"feature {name!r} has kind {kind!r}; expected one of {', '.join(FEATURE_KINDS)}")
+        raise CardError(
+            Message.of(
+                N_("feature {name} has kind {kind}; expected one of {kinds}"),
+                name=repr(name),
+                kind=repr(kind),
+                kinds=", ".join(FEATURE_KINDS),
+            )
+        )
     return FeatureSpec(
         name=str(name),
         kind=kind,
@@ -190,7 +212,14 @@ def slice_spec(raw: Mapping[str, Any], where: str = "sensitive_attributes[]") ->
     bins = tuple(float(b) for b in raw.get("bins", ()))
     labels = tuple(str(label) for label in raw.get("labels", ()))
     if bins and len(labels) != len(bins) - 1:
-        raise CardError(f"sensitive attribute {raw.get('column')!r}: {len(bins)} bin edges need {len(bins) - 1} labels")
+        raise CardError(
+            Message.of(
+                N_("sensitive attribute {column}: {edges} bin edges need {labels} labels"),
+                column=repr(raw.get("column")),
+                edges=Figure(len(bins)),
+                labels=Figure(len(bins) - 1),
+            )
+        )
     return SliceSpec(column=str(_get(raw, "column", where)), bins=bins, labels=labels)
 
 
@@ -217,10 +246,16 @@ class ModelCard:
     def from_dict(cls, raw: Mapping[str, Any]) -> ModelCard:
         """Validate a parsed card; raise CardError naming the first problem."""
         if not isinstance(raw, Mapping):
-            raise CardError("model card is not a JSON object")
+            raise CardError(Message.of(N_("model card is not a JSON object")))
         version = raw.get("schema_version")
         if version != SCHEMA_VERSION:
-            raise CardError(f"model card schema version is {version!r}; this app reads version {SCHEMA_VERSION}")
+            raise CardError(
+                Message.of(
+                    N_("model card schema version is {version}; this app reads version {supported}"),
+                    version=repr(version),
+                    supported=SCHEMA_VERSION,
+                )
+            )
         _check_shape(raw)
         model = _get(raw, "model", "")
         target = _get(raw, "target", "")
@@ -228,13 +263,13 @@ class ModelCard:
         try:
             rules = tuple(parse_rule(text) for text in raw.get("rules", ()))
         except RuleError as error:
-            raise CardError(f"model card: {error}") from None
+            raise CardError(Message.of(N_("model card: {error}"), error=str(error))) from None
         features = tuple(_feature(f) for f in _get(raw, "features", ""))
         if not features:
-            raise CardError("model card declares no features")
+            raise CardError(Message.of(N_("model card declares no features")))
         value = float(_get(threshold, "value", "threshold"))
         if not 0.0 <= value <= 1.0:
-            raise CardError(f"model card threshold {value} is outside 0..1")
+            raise CardError(Message.of(N_("model card threshold {value} is outside 0..1"), value=str(value)))
         return cls(
             raw=raw,
             name=str(_get(model, "name", "model")),

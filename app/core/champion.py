@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 import numpy as np
 
 from app.core.card import ModelCard
+from app.core.i18n import N_, Figure, gettext
 
 if TYPE_CHECKING:
     from app.core.bundle import Bundle
@@ -43,7 +44,8 @@ def compare_cards(champion: ModelCard, challenger: ModelCard) -> dict[str, Any]:
     result: dict[str, Any] = {"metrics": metrics, "flip_share": None, "rows": None, "reason": ""}
     before, after = champion.section("test_predictions"), challenger.section("test_predictions")
     if not _same_rows(before, after):
-        result["reason"] = "the two cards' test sets differ, so decisions cannot be compared row by row"
+        # In English; gettext(result["reason"]) in the current language.
+        result["reason"] = N_("the two cards' test sets differ, so decisions cannot be compared row by row")
         return result
     p_old, p_new = np.asarray(before["probability"], float), np.asarray(after["probability"], float)
     flips = (p_old >= champion.threshold) != (p_new >= challenger.threshold)
@@ -57,16 +59,26 @@ def _same_rows(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
 
 
 def comparison_lines(champion: ModelCard, challenger: ModelCard) -> list[str]:
-    """The comparison as `model install` prints it."""
+    """The comparison as `model install` prints it, in the current language."""
     result = compare_cards(champion, challenger)
-    lines = [f"challenger {challenger.version} against the active {champion.version}, on the cards' test sets:"]
+    lines = [
+        gettext("challenger {challenger} against the active {champion}, on the cards' test sets:").format(
+            challenger=challenger.version, champion=champion.version
+        )
+    ]
     for name, values in result["metrics"].items():
-        lines.append(f"  {name:<10} {values['champion']:.4f} -> {values['challenger']:.4f} ({values['delta']:+.4f})")
+        delta = Figure(values["delta"], 4).local()
+        delta = delta if delta.startswith("-") else "+" + delta
+        before, after = Figure(values["champion"], 4).local(), Figure(values["challenger"], 4).local()
+        lines.append(f"  {name:<10} {before} -> {after} ({delta})")
     if result["flip_share"] is None:
-        lines.append(f"  decisions: {result['reason']}")
+        lines.append(gettext("  decisions: {reason}").format(reason=gettext(result["reason"])))
     else:
         lines.append(
-            f"  decisions that flip at each model's threshold: {result['flip_share']:.2%} of {result['rows']:,}"
+            gettext("  decisions that flip at each model's threshold: {share} of {rows}").format(
+                share=Figure(result["flip_share"], 2, share=True).local(),
+                rows=Figure(result["rows"], grouped=True).local(),
+            )
         )
     return lines
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.dialects import InputError
+from app.core.i18n import N_, Message
 
 __all__ = ["ColumnMapping", "header_names", "map_columns", "normalised_name"]
 
@@ -84,12 +85,16 @@ def header_names(text: str, separator: str, path: Path) -> tuple[list[str], list
     try:
         header = next(csv.reader(io.StringIO(text, newline=""), delimiter=separator), None)
     except csv.Error as error:
-        raise InputError(f"{path}: the header line cannot be read ({error})") from None
+        raise InputError(
+            Message.of(N_("{path}: the header line cannot be read ({error})"), path=path, error=str(error))
+        ) from None
     if not header or not any(h.strip() for h in header):
         first = text.lstrip("\ufeff")[:1]
         if first in ("\r", "\n") and text.strip():
-            raise InputError(f"{path}: the first line is blank; the header must be the first line")
-        raise InputError(f"{path}: the file is empty (no header line)")
+            raise InputError(
+                Message.of(N_("{path}: the first line is blank; the header must be the first line"), path=path)
+            )
+        raise InputError(Message.of(N_("{path}: the file is empty (no header line)"), path=path))
     while len(header) > 1 and not header[-1].strip():
         header = header[:-1]  # trailing separators after the last name name no column (rows may end with them too)
     names = [h.strip() or f"column_{index + 1}" for index, h in enumerate(header)]

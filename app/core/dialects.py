@@ -10,7 +10,7 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO
 
 from app.core.i18n import N_, Figure, LocalizedError, Message, Nn_
@@ -71,6 +71,8 @@ class Dialect:
     decimal: str = "."
     replaced: int = 0  # bytes that are not valid in the encoding, read as U+FFFD (reported per row)
     container: str = ""  # what held the text: "gzip-compressed", "sheet 'Data' of a workbook"; "" for plain
+    # The same, to show in any language (None: ``container`` as it is).
+    container_note: Message | None = field(default=None, compare=False, repr=False)
 
     def describe(self) -> str:
         """e.g. ``UTF-8 with BOM, semicolon-separated, decimal comma, CRLF`` (in English: JSON and logs keep it)."""
@@ -78,9 +80,10 @@ class Dialect:
 
     def note(self) -> Message:
         """The description, to show in any language."""
+        container = self.container_note or self.container
         if self.container.startswith("sheet"):
-            return Message.of("{sheet}", sheet=self.container)
-        parts: list[object] = [self.container] if self.container else []
+            return Message.of("{sheet}", sheet=container)
+        parts: list[object] = [container] if self.container else []
         encoding = self.encoding.upper()
         parts.append(Message.of(N_("{encoding} with BOM"), encoding=encoding) if self.bom else encoding)
         parts.append(Message.of(_SEPARATED[self.separator]))
@@ -161,7 +164,7 @@ def detect_encoding(where: object, head: bytes, scan: Callable[[], ByteCounts]) 
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", True, 0
     if head.startswith(b"%PDF"):
-        raise InputError(f"{where}: is a PDF document, not CSV")
+        raise InputError(Message.of(N_("{where}: is a PDF document, not CSV"), where=where))
     if head.count(0):
         # UTF-16 without a byte-order mark puts a NUL beside every ASCII character.
         even, odd = head[0::2].count(0), head[1::2].count(0)
@@ -171,7 +174,7 @@ def detect_encoding(where: object, head: bytes, scan: Callable[[], ByteCounts]) 
             return "utf-16-be", False, 0
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if controls > max(1, len(head) // 50):  # a stray NUL from a database export is kept as text
-        raise InputError(f"{where}: binary content, not a CSV text file")
+        raise InputError(Message.of(N_("{where}: binary content, not a CSV text file"), where=where))
     counts = scan()
     if not counts.invalid or counts.valid >= counts.invalid:
         return "utf-8", False, counts.invalid  # UTF-8, perhaps with a few stray bytes: reported per row

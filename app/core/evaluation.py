@@ -10,6 +10,7 @@ import pandas as pd
 
 from app.core.bundle import Bundle
 from app.core.card import ModelCard
+from app.core.i18n import N_, Message
 from app.core.intervals import BOOTSTRAP_RESAMPLES, CI_LEVEL, METRICS, SEED, bootstrap, delong_interval
 from app.core.metrics import classification_summary, roc_curve, thin_curve
 from app.core.reading import InputError, InputOptions
@@ -54,7 +55,13 @@ class LabelCollector:
     def __call__(self, chunk: ScoredChunk) -> None:
         column = chunk.mapping.source_for.get(self.label)  # scan maps it, like any column the card names
         if column is None:
-            raise InputError(f"{chunk.source.path}: no label column {self.label!r}; name it with --label")
+            raise InputError(
+                Message.of(
+                    N_("{path}: no label column {column}; name it with --label"),
+                    path=chunk.source.path,
+                    column=repr(self.label),
+                )
+            )
         labels = label_values(chunk.text[column], self.card)
         self.probability.append(chunk.probability)
         self.labels.append(labels)
@@ -136,17 +143,31 @@ def evaluate_file(
         options=options,
     )
     if collector.unknown:
-        shown = "; ".join(
-            f"{value!r} (rows {', '.join(map(str, rows))})" for value, rows in list(collector.unknown.items())[:5]
+        found = [
+            Message.of(N_("{value} (rows {rows})"), value=repr(value), rows=", ".join(map(str, rows)))
+            for value, rows in list(collector.unknown.items())[:5]
+        ]
+        shown = Message.of(
+            "; ".join(f"{{v{i}}}" for i in range(len(found))), **{f"v{i}": m for i, m in enumerate(found)}
         )
         raise InputError(
-            f"{path}: column {label!r} holds labels other than {card.target.positive_label!r} and"
-            f" {card.target.negative_label!r}: {shown}"
+            Message.of(
+                N_("{path}: column {column} holds labels other than {positive} and {negative}: {values}"),
+                path=path,
+                column=repr(label),
+                positive=repr(card.target.positive_label),
+                negative=repr(card.target.negative_label),
+                values=shown,
+            )
         )
     probability, labels, groups = collector.arrays()
     result = labelled_metrics(probability, labels, groups, card, threshold, resamples=resamples, level=level)
     if result["rows"] == 0:
-        raise InputError(f"{path}: no row has both a usable label in {label!r} and a score")
+        raise InputError(
+            Message.of(
+                N_("{path}: no row has both a usable label in {column} and a score"), path=path, column=repr(label)
+            )
+        )
     result["rows_in_file"] = report.rows
     result["rows_excluded"] = {
         "invalid": int(np.sum(np.isnan(probability))),

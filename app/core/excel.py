@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.core.dialects import InputError, Opened
+from app.core.i18n import N_, Message
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -33,7 +34,13 @@ def _workbook(path: Path) -> CalamineWorkbook:
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises its own error types for every damaged or foreign file
-        raise InputError(f"{path}: the workbook cannot be read ({type(error).__name__}: {error})") from None
+        raise InputError(
+            Message.of(
+                N_("{path}: the workbook cannot be read ({error})"),
+                path=path,
+                error=f"{type(error).__name__}: {error}",
+            )
+        ) from None
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -100,7 +107,11 @@ def open_sheet(path: Path, sheet: str, size: int) -> Iterator[Opened]:
         try:
             data = workbook.get_sheet_by_name(sheet)
         except Exception as error:
-            raise InputError(f"{path}: sheet {sheet!r} cannot be read ({error})") from None
+            raise InputError(
+                Message.of(
+                    N_("{path}: sheet {sheet} cannot be read ({error})"), path=path, sheet=repr(sheet), error=str(error)
+                )
+            ) from None
         total = max(int(data.height), 1)
         stream = _SheetStream(iter(data.iter_rows()))
         with io.BufferedReader(stream, buffer_size=1 << 16) as buffered:

@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Protocol
 
 from app.core.dialects import InputError, Opened
 from app.core.fileio import file_kind
+from app.core.i18n import N_, Figure, Message
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -63,12 +64,17 @@ class Source:
         return self.kind == "excel"
 
     def describe(self) -> str:
-        """How the file was read, for the dialect line: ``gzip-compressed``, ``sheet 'Data' of a workbook``."""
+        """How the file was read, for the dialect line: ``gzip-compressed``, ``sheet 'Data' of a workbook`` (in
+        English: JSON and logs keep it)."""
+        return self.note().english()
+
+    def note(self) -> Message:
+        """The same, to show in any language."""
         if self.kind == "excel":
-            return f"sheet {self.sheet!r} of a workbook"
+            return Message.of(N_("sheet {sheet} of a workbook"), sheet=repr(self.sheet))
         if self.kind == "zip":
-            return f"{self.member} in a zip archive"
-        return "" if self.kind == "csv" else f"{self.kind}-compressed"
+            return Message.of(N_("{member} in a zip archive"), member=self.member)
+        return Message.of("") if self.kind == "csv" else Message.of(N_("{kind}-compressed"), kind=self.kind)
 
     def open_bytes(self) -> IO[bytes]:
         """The file's bytes as stored (compressed or not), seekable."""
@@ -101,7 +107,14 @@ class Source:
                     }
                     stream, position = _Checked(decompressor[self.kind](raw), self), raw.tell
             except _DAMAGED as error:
-                raise InputError(f"{self.path}: the {self.describe()} file cannot be read ({error})") from None
+                raise InputError(
+                    Message.of(
+                        N_("{path}: the {container} file cannot be read ({error})"),
+                        path=self.path,
+                        container=self.note(),
+                        error=str(error),
+                    )
+                ) from None
             with io.BufferedReader(stream, buffer_size=1 << 20) as buffered:
                 yield Opened(buffered, position)
 
@@ -133,7 +146,12 @@ class _Checked(io.RawIOBase):
             data = self._stream.read(len(view))
         except _DAMAGED as error:
             raise InputError(
-                f"{self._source.path}: the {self._source.describe()} data is damaged or cut short ({error})"
+                Message.of(
+                    N_("{path}: the {container} data is damaged or cut short ({error})"),
+                    path=self._source.path,
+                    container=self._source.note(),
+                    error=str(error),
+                )
             ) from None
         view[: len(data)] = data
         return len(data)
@@ -163,12 +181,21 @@ def _zip_source(path: Path, size: int) -> Source:
                 if not info.is_dir() and not info.filename.startswith("__MACOSX/") and "/." not in "/" + info.filename
             ]
     except zipfile.BadZipFile as error:
-        raise InputError(f"{path}: is a damaged zip archive ({error})") from None
+        raise InputError(
+            Message.of(N_("{path}: is a damaged zip archive ({error})"), path=path, error=str(error))
+        ) from None
     if not files:
-        raise InputError(f"{path}: is a zip archive with no file in it")
+        raise InputError(Message.of(N_("{path}: is a zip archive with no file in it"), path=path))
     if len(files) > 1:
         shown = ", ".join(files[:3]) + (", …" if len(files) > 3 else "")
-        raise InputError(f"{path}: is a zip archive of {len(files)} files ({shown}); unzip it and score one of them")
+        raise InputError(
+            Message.of(
+                N_("{path}: is a zip archive of {count} files ({files}); unzip it and score one of them"),
+                path=path,
+                count=Figure(len(files)),
+                files=shown,
+            )
+        )
     return Source(path, "zip", size, member=files[0])
 
 
@@ -179,18 +206,32 @@ def detect_source(path: Path, sheet: str | None = None) -> Source:
         info = path.stat()
     except FileNotFoundError:
         if path.is_symlink():
-            raise InputError(f"{path}: is a symbolic link to {path.readlink()}, which does not exist") from None
-        raise InputError(f"{path}: no such file") from None
+            raise InputError(
+                Message.of(
+                    N_("{path}: is a symbolic link to {target}, which does not exist"),
+                    path=path,
+                    target=path.readlink(),
+                )
+            ) from None
+        raise InputError(Message.of(N_("{path}: no such file"), path=path)) from None
     except OSError as error:
         if error.errno == errno.ELOOP:
-            raise InputError(f"{path}: is a loop of symbolic links, not a file") from None
-        raise InputError(f"{path}: cannot be opened ({error.strerror})") from None
+            raise InputError(Message.of(N_("{path}: is a loop of symbolic links, not a file"), path=path)) from None
+        raise InputError(
+            Message.of(N_("{path}: cannot be opened ({reason})"), path=path, reason=error.strerror)
+        ) from None
     if stat.S_ISDIR(info.st_mode):
-        raise InputError(f"{path}: is a folder, not a CSV file")
+        raise InputError(Message.of(N_("{path}: is a folder, not a CSV file"), path=path))
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"{path}: is {file_kind(info.st_mode)}, not a file; save the data to a file and score that")
+        raise InputError(
+            Message.of(
+                N_("{path}: is {kind}, not a file; save the data to a file and score that"),
+                path=path,
+                kind=file_kind(info.st_mode),
+            )
+        )
     if info.st_size == 0:
-        raise InputError(f"{path}: the file is empty")
+        raise InputError(Message.of(N_("{path}: the file is empty"), path=path))
     with open(path, "rb") as handle:
         kind = _kind_from(handle.read(8))
     source = _zip_source(path, info.st_size) if kind == "zip" else Source(path, kind, info.st_size)
@@ -199,12 +240,21 @@ def detect_source(path: Path, sheet: str | None = None) -> Source:
 
         names = tuple(sheet_names(path))
         if not names:
-            raise InputError(f"{path}: the workbook has no sheets")
+            raise InputError(Message.of(N_("{path}: the workbook has no sheets"), path=path))
         if sheet is not None and sheet not in names:
-            raise InputError(f"{path}: has no sheet {sheet!r}; its sheets are {', '.join(map(repr, names))}")
+            raise InputError(
+                Message.of(
+                    N_("{path}: has no sheet {sheet}; its sheets are {sheets}"),
+                    path=path,
+                    sheet=repr(sheet),
+                    sheets=", ".join(map(repr, names)),
+                )
+            )
         return Source(path, "excel", info.st_size, sheet=sheet or names[0], sheets=names)
     if sheet is not None:
-        raise InputError(f"{path}: --sheet applies to workbooks (xlsx, xls, ods); this file is not one")
+        raise InputError(
+            Message.of(N_("{path}: --sheet applies to workbooks (xlsx, xls, ods); this file is not one"), path=path)
+        )
     return source
 
 
@@ -212,9 +262,13 @@ def detect_stream_source(path: Path, size: int, opener: Callable[[], IO[bytes]])
     """What a file that is not a local path is, from its first bytes: CSV, or CSV compressed as a stream.
     Zip archives and workbooks are read from local paths only."""
     if size == 0:
-        raise InputError(f"{path}: the file is empty")
+        raise InputError(Message.of(N_("{path}: the file is empty"), path=path))
     with opener() as handle:
         kind = _kind_from(handle.read(8))
     if kind in ("zip", "excel"):
-        raise InputError(f"{path}: zip archives and workbooks are read from local paths only; copy it here first")
+        raise InputError(
+            Message.of(
+                N_("{path}: zip archives and workbooks are read from local paths only; copy it here first"), path=path
+            )
+        )
     return Source(path, kind, size, opener=opener)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.drift import PSI_ALERT
+from app.core.i18n import N_, Figure, Message, general
 
 __all__ = ["Alert", "EstimatedAuc", "RunHistory", "summarise_runs", "well_formed"]
 
@@ -60,7 +61,17 @@ class Alert:
 
     run: int  # index into RunHistory.runs
     kind: str  # drift | positive_rate | estimated_performance
-    message: str
+    message: str  # in English, as ``history --json`` has it
+    note: Message | None = field(default=None, compare=False)  # the same message, to show in any language
+
+    @classmethod
+    def of(cls, run: int, kind: str, note: Message) -> Alert:
+        """An alert whose message can be shown in any language."""
+        return cls(run, kind, note.english(), note)
+
+    def shown(self) -> str:
+        """The message in the current language."""
+        return self.note.text() if self.note is not None else self.message
 
 
 @dataclass
@@ -186,11 +197,20 @@ def summarise_runs(records: Sequence[Any], limit: int | None = None, skipped: in
         history.estimated_auc.append(estimate)
         if estimate and estimate.reliable and estimate.gate is not None and estimate.high < estimate.gate:
             history.alerts.append(
-                Alert(
+                Alert.of(
                     index,
                     "estimated_performance",
-                    f"{where}: estimated ROC AUC {estimate.value:.3f} ({estimate.low:.3f}–{estimate.high:.3f})"
-                    f" is below the model's gate of {estimate.gate:g} even at its upper bound",
+                    Message.of(
+                        N_(
+                            "{run}: estimated ROC AUC {value} ({low}–{high}) is below the model's gate of {gate} even"
+                            " at its upper bound"
+                        ),
+                        run=where,
+                        value=Figure(estimate.value, 3),
+                        low=Figure(estimate.low, 3),
+                        high=Figure(estimate.high, 3),
+                        gate=general(estimate.gate),
+                    ),
                 )
             )
         statuses = data.get("drift_status", {}) if isinstance(data.get("drift_status"), dict) else {}
@@ -198,15 +218,31 @@ def summarise_runs(records: Sequence[Any], limit: int | None = None, skipped: in
             # A run logged with the significance test says whether its PSI was more than sampling noise.
             if value is not None and value >= PSI_ALERT and statuses.get(name, "alert") == "alert":
                 history.alerts.append(
-                    Alert(index, "drift", f"{where}: {name} drifted, PSI {value:.2f} (alert from {PSI_ALERT})")
+                    Alert.of(
+                        index,
+                        "drift",
+                        Message.of(
+                            N_("{run}: {name} drifted, PSI {psi} (alert from {limit})"),
+                            run=where,
+                            name=name,
+                            psi=Figure(value, 2),
+                            limit=general(PSI_ALERT),
+                        ),
+                    )
                 )
         if rate is not None and band and not band["low"] <= rate <= band["high"]:
             history.alerts.append(
-                Alert(
+                Alert.of(
                     index,
                     "positive_rate",
-                    f"{where}: positive rate {rate:.1%} outside the training band"
-                    f" {band['low']:.1%}–{band['high']:.1%} (test set: {band['expected']:.1%})",
+                    Message.of(
+                        N_("{run}: positive rate {rate} outside the training band {low}–{high} (test set: {expected})"),
+                        run=where,
+                        rate=Figure(rate, 1, share=True),
+                        low=Figure(band["low"], 1, share=True),
+                        high=Figure(band["high"], 1, share=True),
+                        expected=Figure(band["expected"], 1, share=True),
+                    ),
                 )
             )
     return history

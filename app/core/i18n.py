@@ -12,6 +12,7 @@ from __future__ import annotations
 import gettext as _gettext
 import json
 import locale
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ __all__ = [
     "Nn_",
     "Message",
     "choose_language",
+    "general",
     "gettext",
     "integer",
     "language",
@@ -72,8 +74,8 @@ def Nn_(singular: str, plural: str) -> tuple[str, str]:  # the plural form of N_
 
 
 def gettext(message: str) -> str:
-    """``message`` in the current language."""
-    return _State.translations.gettext(message)
+    """``message`` in the current language ("" stays "": gettext would give the catalogue's header for it)."""
+    return _State.translations.gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
@@ -196,6 +198,15 @@ class Figure:
         return integer(int(self.value)) if self.digits is None else number(self.value, self.digits)
 
 
+def general(value: float) -> Figure | str:
+    """A number as Python's ``:g`` writes it (``0.8``, ``1e-06``): a Figure with as many decimals when it has
+    a plain form, so English keeps the bytes and another language gets its decimal mark; else the text."""
+    text = f"{value:g}"
+    if "e" in text or not math.isfinite(value):
+        return text
+    return Figure(value, len(text.partition(".")[2]))
+
+
 @dataclass(frozen=True)
 class Message:
     """A message kept as its English template and values, so it can be shown in any language later (the JSON
@@ -231,21 +242,26 @@ class Message:
 
 
 def _shown(value: object, english: bool) -> object:
-    """A message's value as text: a Figure or a Message in English or the current language, a tuple of them
-    joined by commas, anything else (a column name, an id) as it is."""
+    """A message's value as text: a Figure, a Message or a LocalizedError in English or the current language, a
+    tuple of them joined by commas, anything else (a column name, an id) as it is."""
     if isinstance(value, tuple):
         return ", ".join(str(_shown(v, english)) for v in value)
     if isinstance(value, Figure):
         return value.english() if english else value.local()
     if isinstance(value, Message):
         return value.english() if english else value.text()
+    if isinstance(value, LocalizedError):
+        return str(value) if english else value.shown()
     return value
 
 
 class LocalizedError(Exception):
     """An error whose message can be shown in any language: ``str()`` is the English (logs, the run log, other
     processes), ``shown()`` the current language. Raise it with a ``Message`` or, for text not yet translated, a
-    plain string."""
+    plain string. It pickles with its Message (to and from a cluster's workers), whatever its subclass's
+    ``__init__`` takes."""
+
+    note: Message | None = None
 
     def __init__(self, message: str | Message = "") -> None:
         self.note = message if isinstance(message, Message) else None
@@ -254,6 +270,18 @@ class LocalizedError(Exception):
     def shown(self) -> str:
         """The message in the current language."""
         return self.note.text() if self.note is not None else str(self)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Exception pickles as ``type(*args)``, which a subclass taking other arguments than its message cannot
+        # take; rebuilt without calling __init__, its attributes (the note among them) come back as they were.
+        return _rebuilt, (type(self), self.args), self.__dict__
+
+
+def _rebuilt(kind: type[LocalizedError], args: tuple[object, ...]) -> LocalizedError:
+    """A LocalizedError unpickled: its class and ``args`` as they were, its attributes set by pickle after."""
+    error = kind.__new__(kind, *args)
+    error.args = args
+    return error
 
 
 def shown(error: BaseException) -> str:

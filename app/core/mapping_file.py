@@ -28,6 +28,7 @@ import pandas as pd
 from app.core.card import ModelCard
 from app.core.dialects import InputError
 from app.core.fileio import atomic_write_text, sha256_bytes
+from app.core.i18n import N_, Message
 from app.core.prepare import BINARY_WORDS
 from app.core.text import TEXT
 
@@ -60,8 +61,16 @@ class MappingFile:
             if file_column not in file_columns:
                 shown = ", ".join(repr(c) for c in list(file_columns)[:8]) + (", …" if len(file_columns) > 8 else "")
                 raise InputError(
-                    f"{self.path or self.name}: [columns] {model_column} = {file_column!r}: the file has no column"
-                    f" {file_column!r} (it has {shown})"
+                    Message.of(
+                        N_(
+                            "{mapping}: [columns] {model_column} = {column}: the file has no column {column}"
+                            " (it has {columns})"
+                        ),
+                        mapping=self.path or self.name,
+                        model_column=model_column,
+                        column=repr(file_column),
+                        columns=shown,
+                    )
                 )
 
 
@@ -74,11 +83,27 @@ def _model_value(mapping: Path, model_column: str, value: object, card: ModelCar
     if spec.kind == "binary":
         text = _BINARY_VALUES.get(str(value).strip().casefold())
         if text is None:
-            raise InputError(f"{mapping}: {key}: {value!r} is not a value of a binary column (use 1 or 0)")
+            raise InputError(
+                Message.of(
+                    N_("{mapping}: {key}: {value} is not a value of a binary column (use 1 or 0)"),
+                    mapping=mapping,
+                    key=key,
+                    value=repr(value),
+                )
+            )
         return text
     if not isinstance(value, str) or value not in spec.categories:
         known = ", ".join(repr(c) for c in spec.categories)
-        raise InputError(f"{mapping}: {key}: the model never saw {value!r} in {model_column!r} (it knows {known})")
+        raise InputError(
+            Message.of(
+                N_("{mapping}: {key}: the model never saw {value} in {column} (it knows {known})"),
+                mapping=mapping,
+                key=key,
+                value=repr(value),
+                column=repr(model_column),
+                known=known,
+            )
+        )
     return value
 
 
@@ -86,37 +111,86 @@ def _parse(path: Path, data: dict[str, object], card: ModelCard) -> MappingFile:
     known = {*card.feature_names, *card.id_columns, card.target.column, *card.passthrough}
     unknown_tables = sorted(set(data) - {"columns", "values"})
     if unknown_tables:
-        raise InputError(f"{path}: [{unknown_tables[0]}]: a mapping has only [columns] and [values.COLUMN] tables")
+        raise InputError(
+            Message.of(
+                N_("{path}: [{table}]: a mapping has only [columns] and [values.COLUMN] tables"),
+                path=path,
+                table=unknown_tables[0],
+            )
+        )
     columns = data.get("columns", {})
     if not isinstance(columns, dict):
-        raise InputError(f'{path}: columns: should be a table of model column = "file column"')
+        raise InputError(
+            Message.of(N_('{path}: columns: should be a table of model column = "file column"'), path=path)
+        )
     sources: dict[str, str] = {}
     for model_column, file_column in columns.items():
         if model_column not in known:
-            raise InputError(f"{path}: [columns] {model_column}: the model has no column {model_column!r}")
+            raise InputError(
+                Message.of(
+                    N_("{path}: [columns] {model_column}: the model has no column {column}"),
+                    path=path,
+                    model_column=model_column,
+                    column=repr(model_column),
+                )
+            )
         if not isinstance(file_column, str) or not file_column:
-            raise InputError(f"{path}: [columns] {model_column}: the file column should be a name in quotes")
+            raise InputError(
+                Message.of(
+                    N_("{path}: [columns] {model_column}: the file column should be a name in quotes"),
+                    path=path,
+                    model_column=model_column,
+                )
+            )
         if file_column in sources.values():
             other = next(m for m, f in sources.items() if f == file_column)
             raise InputError(
-                f"{path}: [columns] {model_column}: {file_column!r} already feeds {other!r}; one file column can"
-                " feed one model column"
+                Message.of(
+                    N_(
+                        "{path}: [columns] {model_column}: {column} already feeds {other}; one file column can feed"
+                        " one model column"
+                    ),
+                    path=path,
+                    model_column=model_column,
+                    column=repr(file_column),
+                    other=repr(other),
+                )
             )
         sources[model_column] = file_column
     tables = data.get("values", {})
     if not isinstance(tables, dict):
-        raise InputError(f"{path}: values: should be tables such as [values.contract]")
+        raise InputError(Message.of(N_("{path}: values: should be tables such as [values.contract]"), path=path))
     values: dict[str, dict[str, str]] = {}
     for model_column, table in tables.items():
         if model_column not in card.feature_names:
-            raise InputError(f"{path}: [values.{model_column}]: the model has no feature {model_column!r}")
+            raise InputError(
+                Message.of(
+                    N_("{path}: [values.{model_column}]: the model has no feature {column}"),
+                    path=path,
+                    model_column=model_column,
+                    column=repr(model_column),
+                )
+            )
         if card.feature(model_column).kind == "numeric":
             raise InputError(
-                f"{path}: [values.{model_column}]: values are mapped for binary and categorical columns;"
-                f" {model_column!r} is numeric"
+                Message.of(
+                    N_(
+                        "{path}: [values.{model_column}]: values are mapped for binary and categorical columns;"
+                        " {column} is numeric"
+                    ),
+                    path=path,
+                    model_column=model_column,
+                    column=repr(model_column),
+                )
             )
         if not isinstance(table, dict):
-            raise InputError(f'{path}: [values.{model_column}]: should be a table of "file value" = model value')
+            raise InputError(
+                Message.of(
+                    N_('{path}: [values.{model_column}]: should be a table of "file value" = model value'),
+                    path=path,
+                    model_column=model_column,
+                )
+            )
         values[model_column] = {str(k): _model_value(path, model_column, v, card) for k, v in table.items()}
     return MappingFile(columns=sources, values=values, path=path, sha256=sha256_bytes(path.read_bytes()))
 
@@ -127,13 +201,15 @@ def load_mapping(path: Path, card: ModelCard) -> MappingFile:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM from a Windows editor is no error
     except FileNotFoundError:
-        raise InputError(f"{path}: no such mapping file") from None
+        raise InputError(Message.of(N_("{path}: no such mapping file"), path=path)) from None
     except UnicodeDecodeError:
-        raise InputError(f"{path}: a mapping file must be UTF-8 text") from None
+        raise InputError(Message.of(N_("{path}: a mapping file must be UTF-8 text"), path=path)) from None
     except tomllib.TOMLDecodeError as error:
-        raise InputError(f"{path}: not valid TOML: {error}") from None
+        raise InputError(Message.of(N_("{path}: not valid TOML: {error}"), path=path, error=str(error))) from None
     except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+        raise InputError(
+            Message.of(N_("{path}: cannot be read ({reason})"), path=path, reason=error.strerror)
+        ) from None
     return _parse(path, data, card)
 
 

@@ -23,6 +23,7 @@ from app import __version__
 from app.core.bundle import Bundle, BundleError, load_bundle, read_card
 from app.core.card import SCHEMA_VERSION
 from app.core.fileio import atomic_write_text
+from app.core.i18n import N_, LocalizedError, Message
 from app.core.paths import bundle_dir, keys_dir, user_data_dir
 from app.core.signing import (
     MANIFEST,
@@ -40,8 +41,12 @@ __all__ = ["ActiveModel", "InstallRefused", "ModelStore", "version_key"]
 POINTER = "active.json"
 
 
-class InstallRefused(ValueError):
+class InstallRefused(LocalizedError, ValueError):
     """A package that is genuine but may not be installed (version, app, schema or model name)."""
+
+
+class UnreadableInstall(LocalizedError, SignatureError):
+    """An installed version's files cannot be read, so its signature cannot be checked."""
 
 
 def version_key(version: str) -> tuple[Any, ...]:
@@ -56,7 +61,12 @@ class ActiveModel:
     bundle: Bundle
     installed: str | None = None  # the installed version, None for the shipped bundle
     key: str | None = None  # the id of the key that signed it
-    problem: str = ""  # why an installed model could not be used (the shipped one is used instead)
+    problem: str = ""  # why an installed model could not be used (the shipped one is used instead), in English
+    problem_note: Message | None = None  # the same, to show in any language
+
+    def shown_problem(self) -> str:
+        """Why an installed model could not be used, in the current language ("" when it could)."""
+        return self.problem_note.text() if self.problem_note is not None else self.problem
 
 
 @dataclass
@@ -105,7 +115,11 @@ class ModelStore:
                 p.name: p.read_bytes() for p in folder.iterdir() if p.is_file() and p.name not in (MANIFEST, SIGNATURE)
             }
         except OSError as error:
-            raise SignatureError(f"installed model {version}: cannot be read ({error.strerror})") from None
+            raise UnreadableInstall(
+                Message.of(
+                    N_("installed model {version}: cannot be read ({reason})"), version=version, reason=error.strerror
+                )
+            ) from None
         where = f"installed model {version} ({folder})"
         manifest = verify_manifest(manifest_bytes, signature, self.trusted, where)
         check_files(manifest, files, where)
@@ -121,8 +135,8 @@ class ModelStore:
             bundle = dataclasses.replace(load_bundle(self.root / version), origin="installed", signed_by=package.key)
             return ActiveModel(bundle, installed=version, key=package.key)
         except (SignatureError, BundleError) as error:
-            problem = f"{error}; using the shipped model instead"
-            return ActiveModel(load_bundle(bundle_dir()), problem=problem)
+            note = Message.of(N_("{error}; using the shipped model instead"), error=error)
+            return ActiveModel(load_bundle(bundle_dir()), problem=note.english(), problem_note=note)
 
     # ---- changing what is active -------------------------------------------------------------
     def _record(self, action: str, model: dict[str, Any], outcome: str = "success", reason: str = "") -> None:
@@ -174,32 +188,59 @@ class ModelStore:
         manifest = package.manifest
         if manifest.get("card_schema") != SCHEMA_VERSION:
             raise InstallRefused(
-                f"{package.name} {package.version}: card schema {manifest.get('card_schema')!r};"
-                f" this app reads schema {SCHEMA_VERSION}"
+                Message.of(
+                    N_("{name} {version}: card schema {schema}; this app reads schema {supported}"),
+                    name=package.name,
+                    version=package.version,
+                    schema=repr(manifest.get("card_schema")),
+                    supported=SCHEMA_VERSION,
+                )
             )
         needed = str(manifest.get("min_app_version", "0"))
         if version_key(needed) > version_key(__version__):
             raise InstallRefused(
-                f"{package.name} {package.version} needs ScoreDesk {needed} or newer; this is {__version__}"
+                Message.of(
+                    N_("{name} {version} needs ScoreDesk {needed} or newer; this is {current}"),
+                    name=package.name,
+                    version=package.version,
+                    needed=needed,
+                    current=__version__,
+                )
             )
         shipped = read_card(bundle_dir())  # its name and version: no need to start the model
         if package.name != shipped.name and not allow_other_model:
             raise InstallRefused(
-                f"{package.name} {package.version} is another model than this app's {shipped.name!r};"
-                " --allow-other-model installs it anyway"
+                Message.of(
+                    N_(
+                        "{name} {version} is another model than this app's {shipped}; --allow-other-model installs"
+                        " it anyway"
+                    ),
+                    name=package.name,
+                    version=package.version,
+                    shipped=repr(shipped.name),
+                )
             )
         current = self.active_version or shipped.version
         if version_key(package.version) <= version_key(current) and not allow_downgrade:
             raise InstallRefused(
-                f"{package.name} {package.version} is not newer than the active {current};"
-                " --allow-downgrade installs it anyway"
+                Message.of(
+                    N_("{name} {version} is not newer than the active {current}; --allow-downgrade installs it anyway"),
+                    name=package.name,
+                    version=package.version,
+                    current=current,
+                )
             )
 
     def use(self, version: str) -> None:
         """Make an installed version active (after verifying it)."""
         if version not in self.versions():
+            installed = ", ".join(self.versions())
             raise InstallRefused(
-                f"version {version} is not installed (installed: {', '.join(self.versions()) or 'none'})"
+                Message.of(
+                    N_("version {version} is not installed (installed: {installed})"),
+                    version=version,
+                    installed=installed or Message.of(N_("none")),
+                )
             )
         package = self.verify(version)
         self._switch_to(version)
@@ -209,7 +250,7 @@ class ModelStore:
         """Go back to the version active before the last switch (None: the shipped bundle)."""
         history = list(self._pointer().get("previous", []))
         if self.active_version is None:
-            raise InstallRefused("the shipped model is active; there is nothing to roll back to")
+            raise InstallRefused(Message.of(N_("the shipped model is active; there is nothing to roll back to")))
         previous = history.pop() if history else None
         if previous is not None:
             self.verify(previous)

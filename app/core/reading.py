@@ -34,6 +34,7 @@ from app.core.dialects import (
     detect_separator,
 )
 from app.core.formats import Source, detect_source
+from app.core.i18n import N_, Figure, Message
 from app.core.mapping_file import MappingFile
 from app.core.records import (
     EXTRA_FIELDS,
@@ -106,8 +107,14 @@ def _through_header(stream: IO[str], separator: str, where: Path) -> str:
     while header_end(text, separator) == len(text):
         if len(text) >= HEADER_LIMIT:
             raise InputError(
-                f"{where}: the header line is longer than {HEADER_LIMIT // 2**20} MiB of text; a header"
-                " that long is not a table's column names (is the file one line, or not CSV?)"
+                Message.of(
+                    N_(
+                        "{path}: the header line is longer than {limit} MiB of text; a header that long is not a"
+                        " table's column names (is the file one line, or not CSV?)"
+                    ),
+                    path=where,
+                    limit=Figure(HEADER_LIMIT // 2**20),
+                )
             )
         more = stream.read(len(text))
         if not more:
@@ -149,7 +156,8 @@ class InputFile:
     header: list[str] = field(default_factory=list)  # as written, for writing the file back
     source: Source | None = None  # how to read it (plain, compressed, a workbook's sheet); None: plain CSV
     _position: int = 0
-    _where: str = ""  # ", bytes A to B" while a byte range is read, for messages; set by each chunks()
+    # ", bytes A to B" while a byte range is read, for messages; set by each chunks()
+    _where: Message = field(default_factory=lambda: Message.of(""))
 
     def __post_init__(self) -> None:
         if self.source is None:
@@ -170,11 +178,15 @@ class InputFile:
         with self.source.open() as opened:
             errors = "replace" if self.dialect.replaced else "strict"
             raw: IO[bytes] = opened.stream
-            self._where = ""
+            self._where = Message.of("")
             if span is not None:
                 raw = _window(raw, span, self)
-                counted = " (lines and rows counted from there)" if span[0] else ""
-                self._where = f", bytes {span[0]:,} to {span[1]:,}{counted}"
+                where = (
+                    N_(", bytes {start} to {end} (lines and rows counted from there)")
+                    if span[0]
+                    else N_(", bytes {start} to {end}")
+                )
+                self._where = Message.of(where, start=Figure(span[0], grouped=True), end=Figure(span[1], grouped=True))
             stream = io.TextIOWrapper(raw, encoding=self.dialect.encoding, errors=errors, newline="")
             try:
                 if span is None or span[0] == 0:
@@ -205,7 +217,13 @@ class InputFile:
                         yield chunk
             except UnicodeDecodeError as error:
                 raise InputError(
-                    f"{self.path}{self._where}: text is not valid {self.dialect.encoding} ({error.reason})"
+                    Message.of(
+                        N_("{path}{where}: text is not valid {encoding} ({reason})"),
+                        path=self.path,
+                        where=self._where,
+                        encoding=self.dialect.encoding,
+                        reason=error.reason,
+                    )
                 ) from None
         self._position = self.size
 
@@ -242,7 +260,14 @@ class InputFile:
                 frame = None
             if frame is None or len(frame) != len(tails):
                 message = offset_message(parser_message(error), line, row)
-                raise InputError(f"{self.path}{self._where}: cannot be read as CSV ({message})") from None
+                raise InputError(
+                    Message.of(
+                        N_("{path}{where}: cannot be read as CSV ({reason})"),
+                        path=self.path,
+                        where=self._where,
+                        reason=message,
+                    )
+                ) from None
             widths = _harmless_tails(record_widths(trimmed, separator, len(frame)), tails, width)
             return TextChunk(frame, tails, widths=widths)
         names = list(frame.columns)
@@ -461,10 +486,11 @@ def open_input(
     try:
         sample = head.decode(encoding, errors="ignore")
     except LookupError:
-        raise InputError(f"{path}: unknown encoding {encoding}") from None
+        raise InputError(Message.of(N_("{path}: unknown encoding {encoding}"), path=path, encoding=encoding)) from None
     sample = sample.lstrip("\ufeff")
     if not sample.strip():
-        raise InputError(f"{path}: the file is empty" if not source.is_workbook else f"{path}: the sheet is empty")
+        empty = N_("{path}: the file is empty") if not source.is_workbook else N_("{path}: the sheet is empty")
+        raise InputError(Message.of(empty, path=path))
     if header_end(sample, ",") == len(sample) and len(head) == SAMPLE_BYTES:  # the header goes on past the sample
         sample = _sample(source, encoding)
     if source.is_workbook:
@@ -475,5 +501,5 @@ def open_input(
     numeric_keys = {normalised_name(n) for n in numeric_columns}
     numeric_in_file = [c for c in columns if normalised_name(c) in numeric_keys]
     decimal = _detect_decimal(source, dialect, columns, numeric_in_file)
-    dialect = dataclasses.replace(dialect, decimal=decimal, container=source.describe())
+    dialect = dataclasses.replace(dialect, decimal=decimal, container=source.describe(), container_note=source.note())
     return InputFile(path=path, dialect=dialect, columns=columns, size=source.size, header=header, source=source)

@@ -19,6 +19,7 @@ from app.core.bundle import Bundle
 from app.core.checks import STATUS_INVALID, ChunkAssessment, assess_chunk
 from app.core.dialects import SEPARATORS
 from app.core.formats import Source
+from app.core.i18n import N_, Figure, Message, Nn_
 from app.core.mapping_file import apply_values
 from app.core.reading import (
     CHUNK_ROWS,
@@ -58,7 +59,7 @@ REPEATED_HEADER_SHARE = 0.8
 class MissingColumnsError(InputError):
     """The file lacks columns the model needs; ``report`` still says what it has."""
 
-    def __init__(self, message: str, report: FileReport) -> None:
+    def __init__(self, message: str | Message, report: FileReport) -> None:
         super().__init__(message)
         self.report = report
 
@@ -115,19 +116,39 @@ def _malformed(extras: np.ndarray) -> np.ndarray:
 
 def missing_columns_message(
     path: Path, bundle: Bundle, mapping: ColumnMapping, columns: Sequence[str], options: InputOptions
-) -> str:
+) -> Message:
     """One line naming the file, the model columns it lacks with their kinds, and how to map them."""
     card = bundle.card
     kinds = {f.name: f.kind for f in card.features}
     names = ", ".join(f"{m!r} ({kinds.get(m, 'column')})" for m in mapping.missing)
-    plural = "s" if len(mapping.missing) > 1 else ""
+    count = Figure(len(mapping.missing))
+    hint: Message
     if len(columns) == 1:
-        hint = "; it has a single column, so it may not be a CSV file"
+        hint = Message.of(N_("; it has a single column, so it may not be a CSV file"))
     elif options.mapping is not None:
-        hint = f"; map a file column to {'each' if plural else 'it'} in [columns] of {options.mapping.name}"
+        hint = Message.of(
+            Nn_(
+                "; map a file column to it in [columns] of {mapping}",
+                "; map a file column to each in [columns] of {mapping}",
+            ),
+            count=count,
+            mapping=options.mapping.name,
+        )
     else:
-        hint = f": map one of the file's columns to {'each' if plural else 'it'} with --mapping"
-    return f"{path}: missing column{plural} {names}{hint}"
+        hint = Message.of(
+            Nn_(
+                ": map one of the file's columns to it with --mapping",
+                ": map one of the file's columns to each with --mapping",
+            ),
+            count=count,
+        )
+    return Message.of(
+        Nn_("{path}: missing column {names}{hint}", "{path}: missing columns {names}{hint}"),
+        path=path,
+        names=names,
+        hint=hint,
+        count=count,
+    )
 
 
 def map_file_columns(
@@ -151,8 +172,16 @@ def map_file_columns(
         name, candidates = next(iter(mapping.ambiguous.items()))
         positions = ", ".join(f"{list(columns).index(c) + 1} ({c!r})" for c in candidates)
         raise AmbiguousColumnsError(
-            f"{path}: columns {positions} could each feed the model's {name!r}; say which with --mapping"
-            f' ([columns] {name} = "{candidates[0]}"; a repeated name is told apart as NAME.1, NAME.2 by position)'
+            Message.of(
+                N_(
+                    "{path}: columns {positions} could each feed the model's {column}; say which with --mapping"
+                    " ({example}; a repeated name is told apart as NAME.1, NAME.2 by position)"
+                ),
+                path=path,
+                positions=positions,
+                column=repr(name),
+                example=f'[columns] {name} = "{candidates[0]}"',
+            )
         )
     return mapping
 
@@ -278,7 +307,7 @@ def scan(
         cancelled=cancelled,
     )
     if builder.rows == 0:
-        raise InputError(f"{path}: the file has a header but no data rows")
+        raise InputError(Message.of(N_("{path}: the file has a header but no data rows"), path=path))
     return builder.finish()
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from app.core.bundle import Bundle
+from app.core.i18n import N_, Figure, Message, Nn_, general
 from app.core.paths import samples_dir
 from app.core.scoring import scan
 
@@ -17,55 +18,87 @@ __all__ = ["GOLDEN_TOLERANCE", "SelfTestResult", "run_self_test"]
 GOLDEN_TOLERANCE = 1e-6
 
 
+_INTEGRITY, _SIGNATURE, _GOLDEN, _SAMPLE = (
+    N_("bundle integrity"),
+    N_("bundle signature"),
+    N_("golden rows"),
+    N_("sample file"),
+)
+
+
 @dataclass
 class SelfTestResult:
-    """Each check with its outcome."""
+    """Each check with its outcome: its name and detail as Messages, ``english()`` or ``text()`` in the current
+    language."""
 
-    checks: list[tuple[str, bool, str]] = field(default_factory=list)
+    checks: list[tuple[Message, bool, Message]] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
         """True when every check passed."""
         return all(ok for _, ok, _ in self.checks)
 
-    def add(self, name: str, ok: bool, detail: str) -> None:
-        """Record one check."""
-        self.checks.append((name, ok, detail))
+    def add(self, name: str | Message, ok: bool, detail: str | Message) -> None:
+        """Record one check (text is kept as it is, in no language)."""
+        self.checks.append((_message(name), ok, _message(detail)))
 
 
-def _signature_check(bundle: Bundle) -> tuple[str, bool, str]:
+def _message(text: str | Message) -> Message:
+    return text if isinstance(text, Message) else Message.of("{text}", text=text)
+
+
+def _signature_check(bundle: Bundle) -> tuple[Message, bool, Message]:
     """An installed bundle's signature and files, checked again; the shipped one is part of the program."""
+    name = Message.of(_SIGNATURE)
     if bundle.origin != "installed":
-        origin = "inside the program" if bundle.origin == "shipped" else "an unsigned folder (--model)"
-        return "bundle signature", True, f"not signed: {origin}, verified by its hashes"
+        origin = N_("inside the program") if bundle.origin == "shipped" else N_("an unsigned folder (--model)")
+        return name, True, Message.of(N_("not signed: {origin}, verified by its hashes"), origin=Message.of(origin))
     from app.core.model_store import ModelStore
     from app.core.signing import SignatureError
 
     try:
         package = ModelStore().verify(bundle.directory.name)
     except SignatureError as error:
-        return "bundle signature", False, str(error)
-    return "bundle signature", True, f"installed {package.version}, signed by trusted key {package.key}"
+        return name, False, _message(str(error))
+    return (
+        name,
+        True,
+        Message.of(N_("installed {version}, signed by trusted key {key}"), version=package.version, key=package.key),
+    )
 
 
 def run_self_test(bundle: Bundle, samples: Path | None = None) -> SelfTestResult:
     """Golden rows within 1e-6 of the card, then the bundled sample through reading, checks and scoring."""
     result = SelfTestResult()
     card = bundle.card
-    result.add("bundle integrity", True, f"{bundle.model_path.name} sha256 {card.onnx_sha256[:16]}… matches the card")
+    result.add(
+        Message.of(_INTEGRITY),
+        True,
+        Message.of(
+            N_("{name} sha256 {digest}… matches the card"), name=bundle.model_path.name, digest=card.onnx_sha256[:16]
+        ),
+    )
     result.add(*_signature_check(bundle))
     golden = card.raw.get("golden_rows", [])
     if not golden:
-        result.add("golden rows", False, "the card has no golden rows")
+        result.add(Message.of(_GOLDEN), False, Message.of(N_("the card has no golden rows")))
     else:
         frame = pd.DataFrame([row["inputs"] for row in golden], dtype=object)
         expected = np.array([row["probability"] for row in golden], dtype=np.float64)
         actual = bundle.predictor.predict(frame)
         worst = float(np.max(np.abs(actual - expected)))
         result.add(
-            "golden rows",
+            Message.of(_GOLDEN),
             worst <= GOLDEN_TOLERANCE,
-            f"{len(golden)} rows, max |difference| {worst:.2e} (limit {GOLDEN_TOLERANCE:g})",
+            Message.of(
+                Nn_(
+                    "{count} row, max |difference| {worst} (limit {limit})",
+                    "{count} rows, max |difference| {worst} (limit {limit})",
+                ),
+                count=Figure(len(golden)),
+                worst=f"{worst:.2e}",
+                limit=general(GOLDEN_TOLERANCE),
+            ),
         )
     folder = samples if samples is not None else samples_dir()
     sample = folder / f"{card.name}_to_score.csv"
@@ -73,8 +106,13 @@ def run_self_test(bundle: Bundle, samples: Path | None = None) -> SelfTestResult
         report = scan(sample, bundle)
         invalid = report.status_counts["invalid"]
         result.add(
-            "sample file",
+            Message.of(_SAMPLE),
             invalid == 0 and report.rows > 0,
-            f"{sample.name}: {report.rows} rows scored, {invalid} invalid",
+            Message.of(
+                Nn_("{name}: {count} row scored, {invalid} invalid", "{name}: {count} rows scored, {invalid} invalid"),
+                name=sample.name,
+                count=Figure(report.rows),
+                invalid=Figure(invalid),
+            ),
         )
     return result

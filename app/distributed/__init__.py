@@ -9,9 +9,11 @@ the scoring logic.
 
 from __future__ import annotations
 
+from app.core.i18n import N_
+
 __all__ = ["INSTALL_HINT"]
 
-INSTALL_HINT = (
+INSTALL_HINT = N_(
     "--engine dask needs the dask extra, which this installation does not have: install it with"
     " `uv sync --extra dask` (or `pip install 'scoredesk[dask]'`); the desktop program does not include it"
 )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from app.core.dialects import InputError
+from app.core.i18n import N_, Message
 from app.distributed.remote import RemoteOpener, expand_url, is_url
 
 __all__ = ["PARQUET_SUFFIXES", "expand_inputs", "is_parquet"]
@@ -46,11 +47,11 @@ def expand_inputs(inputs: Sequence[str]) -> list[Path | str]:
         if path.is_dir():
             files = _folder_files(path)
             if not files:
-                raise InputError(f"{argument}: the folder holds no file to score")
+                raise InputError(Message.of(N_("{path}: the folder holds no file to score"), path=argument))
         elif _GLOB_CHARACTERS & set(argument) and not path.exists():
             files = sorted(Path(p) for p in glob.glob(argument, recursive=True) if Path(p).is_file())
             if not files:
-                raise InputError(f"{argument}: matches no file")
+                raise InputError(Message.of(N_("{path}: matches no file"), path=argument))
         else:
             files = [path]  # the core's reader says what is wrong with a path that is not a readable file
         found.extend(files)

@@ -26,6 +26,7 @@ from app.core.bundle import CARD_FILE, Bundle
 from app.core.checks import STATUS_NAMES
 from app.core.columns import ColumnMapping
 from app.core.dialects import Cancelled, InputError
+from app.core.i18n import N_, Message
 from app.core.metrics import ScoreAccumulator
 from app.core.reading import CHUNK_ROWS, InputOptions
 from app.core.report import FileReport, ReportBuilder
@@ -73,7 +74,13 @@ def _client(scheduler: str | None, workers: int | None) -> Iterator[tuple[Client
         try:
             client = Client(scheduler, timeout="30s")
         except (OSError, ValueError) as error:  # unreachable, timed out, or not an address
-            raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({error})") from None
+            raise InputError(
+                Message.of(
+                    N_("cannot reach the Dask scheduler at {scheduler} ({error})"),
+                    scheduler=scheduler,
+                    error=str(error),
+                )
+            ) from None
         with client:
             yield client, len(client.scheduler_info(n_workers=-1)["workers"])
         return
@@ -100,13 +107,24 @@ def _check_workers(client: Client, bundle: Bundle) -> None:
     for address, seen in sorted(client.run(worker_identity, bundle.card.onnx_sha256).items()):
         if seen["version"] != __version__:
             raise VersionMismatch(
-                f"worker {address} runs scoredesk {seen['version']}, this client {__version__}:"
-                " install the same version on every worker"
+                Message.of(
+                    N_(
+                        "worker {address} runs scoredesk {version}, this client {client}: install the same version"
+                        " on every worker"
+                    ),
+                    address=address,
+                    version=seen["version"],
+                    client=__version__,
+                )
             )
         if seen["sha256"] != bundle.card.onnx_sha256:
             raise VersionMismatch(
-                f"worker {address} holds model sha256 {str(seen['sha256'])[:12]}…, this client"
-                f" {bundle.card.onnx_sha256[:12]}…"
+                Message.of(
+                    N_("worker {address} holds model sha256 {theirs}…, this client {ours}…"),
+                    address=address,
+                    theirs=str(seen["sha256"])[:12],
+                    ours=bundle.card.onnx_sha256[:12],
+                )
             )
 
 
@@ -154,7 +172,7 @@ def _reports(
         job.absorb(part.partial if common is not None else dataclasses.replace(part.partial, widths={}, separators={}))
     for builder, path in zip(per_input, inputs, strict=True):
         if builder.rows == 0:
-            raise InputError(f"{path}: the file has a header but no data rows")
+            raise InputError(Message.of(N_("{path}: the file has a header but no data rows"), path=path))
     return job.finish(), [b.finish() for b in per_input]
 
 
@@ -216,7 +234,7 @@ def run_job(
     folder = local_path(out)
     local = [f.resolve() for f in files if isinstance(f, Path)]
     if folder is not None and any(folder.resolve() == f or folder.resolve() in f.parents for f in local):
-        raise InputError(f"{out}: the output folder would hold an input; choose another -o")
+        raise InputError(Message.of(N_("{path}: the output folder would hold an input; choose another -o"), path=out))
     partitions = plan_partitions(files, bundle, options, partition_bytes)
     output = open_output(out)
     try:

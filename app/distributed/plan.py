@@ -18,6 +18,7 @@ from app.core.bundle import Bundle
 from app.core.columns import ColumnMapping
 from app.core.dialects import Dialect, InputError
 from app.core.formats import Source
+from app.core.i18n import N_, Figure, Message
 from app.core.mapping_file import MappingFile
 from app.core.reading import InputFile, InputOptions, byte_ranges
 from app.core.scoring import map_file_columns, missing_columns_message, open_for_scoring
@@ -53,12 +54,22 @@ class Partition:
         return self.mapping_file.values if self.mapping_file is not None else None
 
     def describe(self) -> str:
-        """Where the partition is, for messages: ``data.csv, bytes 0 to 67,108,864``."""
+        """Where the partition is, for messages: ``data.csv, bytes 0 to 67,108,864`` (in English: the manifest
+        keeps it)."""
+        return self.note().english()
+
+    def note(self) -> Message:
+        """The same, to show in any language."""
         if self.row_group is not None:
-            return f"{self.source.path}, row group {self.row_group}"
+            return Message.of(N_("{path}, row group {group}"), path=self.source.path, group=self.row_group)
         if self.span is not None:
-            return f"{self.source.path}, bytes {self.span[0]:,} to {self.span[1]:,}"
-        return str(self.source.path)
+            return Message.of(
+                N_("{path}, bytes {start} to {end}"),
+                path=self.source.path,
+                start=Figure(self.span[0], grouped=True),
+                end=Figure(self.span[1], grouped=True),
+            )
+        return Message.of("{path}", path=self.source.path)
 
 
 def _parquet_input(path: Path | str, bundle: Bundle, options: InputOptions) -> tuple[InputFile, ColumnMapping, int]:
@@ -73,7 +84,9 @@ def _parquet_input(path: Path | str, bundle: Bundle, options: InputOptions) -> t
         with file.open_bytes() as handle:
             metadata = pq.ParquetFile(handle).metadata
     except Exception as error:  # pyarrow raises its own untyped errors for a damaged file
-        raise InputError(f"{path}: cannot be read as Parquet ({error})") from None
+        raise InputError(
+            Message.of(N_("{path}: cannot be read as Parquet ({error})"), path=path, error=str(error))
+        ) from None
     columns = list(metadata.schema.to_arrow_schema().names)
     mapping = map_file_columns(Path(path), columns, columns, bundle, options)
     if mapping.missing:

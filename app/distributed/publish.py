@@ -23,11 +23,16 @@ from fsspec.implementations.local import LocalFileSystem
 
 from app.core.dialects import InputError
 from app.core.fileio import OutputError, atomic_write_text, describe_output_error, make_folders
+from app.core.i18n import N_, LocalizedError, Message
 from app.distributed.remote import is_url
 
-__all__ = ["MANIFEST", "Output", "PartFolder", "local_path", "open_output"]
+__all__ = ["MANIFEST", "Output", "PartFolder", "PublishError", "local_path", "open_output"]
 
 MANIFEST = "_manifest.json"
+
+
+class PublishError(LocalizedError, OutputError):
+    """A job's output cannot be checked or published; the message names it."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,11 @@ class Output:
             try:
                 fs.pipe_file(f"{root.rstrip('/')}/{MANIFEST}", manifest.encode())
             except OSError as error:
-                raise OutputError(f"{self.shown}: the manifest could not be written ({error})") from None
+                raise PublishError(
+                    Message.of(
+                        N_("{path}: the manifest could not be written ({error})"), path=self.shown, error=str(error)
+                    )
+                ) from None
             return
         staging = Path(self.parts.location)
         atomic_write_text(staging / MANIFEST, manifest)
@@ -92,7 +101,10 @@ def _remove_empty(folders: Sequence[Path]) -> None:
 
 def _refuse_existing(shown: str) -> None:
     raise InputError(
-        f"{shown}: already exists; a job publishes a new folder and never overwrites one: choose another -o"
+        Message.of(
+            N_("{path}: already exists; a job publishes a new folder and never overwrites one: choose another -o"),
+            path=shown,
+        )
     )
 
 
@@ -108,7 +120,11 @@ def _filesystem(url: str) -> tuple[fsspec.AbstractFileSystem, str]:
     try:
         return fsspec.core.url_to_fs(url)
     except (ImportError, ValueError) as error:  # no backend for the protocol, or not a URL it knows
-        raise InputError(f"{url}: cannot be written ({error}); install the fsspec backend for it") from None
+        raise InputError(
+            Message.of(
+                N_("{path}: cannot be written ({error}); install the fsspec backend for it"), path=url, error=str(error)
+            )
+        ) from None
 
 
 def open_output(out: str | Path) -> Output:
@@ -121,7 +137,9 @@ def open_output(out: str | Path) -> Output:
             if fs.exists(root):
                 _refuse_existing(shown)
         except OSError as error:
-            raise OutputError(f"{shown}: cannot be checked ({error})") from None
+            raise PublishError(
+                Message.of(N_("{path}: cannot be checked ({error})"), path=shown, error=str(error))
+            ) from None
         return Output(shown, PartFolder(shown.rstrip("/"), remote=True), None, [])
     if path.exists() or path.is_symlink():
         _refuse_existing(shown)

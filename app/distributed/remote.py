@@ -14,6 +14,7 @@ import fsspec
 
 from app.core.dialects import InputError
 from app.core.formats import Source, detect_stream_source
+from app.core.i18n import N_, Message
 
 __all__ = ["RemoteOpener", "expand_url", "is_url", "remote_source", "remote_source_size"]
 
@@ -39,7 +40,11 @@ def _filesystem(url: str) -> tuple[fsspec.AbstractFileSystem, str]:
     try:
         return fsspec.core.url_to_fs(url)
     except (ImportError, ValueError) as error:  # no backend for the protocol, or not a URL it knows
-        raise InputError(f"{url}: cannot be opened ({error}); install the fsspec backend for it") from None
+        raise InputError(
+            Message.of(
+                N_("{path}: cannot be opened ({error}); install the fsspec backend for it"), path=url, error=str(error)
+            )
+        ) from None
 
 
 def expand_url(url: str) -> list[str]:
@@ -49,7 +54,7 @@ def expand_url(url: str) -> list[str]:
         if _GLOB_CHARACTERS & set(root):
             found = sorted(p for p in fs.glob(root) if fs.isfile(p))
             if not found:
-                raise InputError(f"{url}: matches no file")
+                raise InputError(Message.of(N_("{path}: matches no file"), path=url))
         elif fs.isdir(root):
             found = sorted(
                 p
@@ -57,13 +62,13 @@ def expand_url(url: str) -> list[str]:
                 if not any(part.startswith((".", "_")) for part in p[len(root.rstrip("/")) + 1 :].split("/"))
             )
             if not found:
-                raise InputError(f"{url}: the folder holds no file to score")
+                raise InputError(Message.of(N_("{path}: the folder holds no file to score"), path=url))
         elif fs.exists(root):
             found = [root]
         else:
-            raise InputError(f"{url}: no such file")
+            raise InputError(Message.of(N_("{path}: no such file"), path=url))
     except OSError as error:
-        raise InputError(f"{url}: cannot be listed ({error})") from None
+        raise InputError(Message.of(N_("{path}: cannot be listed ({error})"), path=url, error=str(error))) from None
     return [fs.unstrip_protocol(p) for p in found]
 
 
@@ -73,7 +78,7 @@ def remote_source_size(url: str) -> int:
     try:
         return int(fs.size(root))
     except OSError as error:
-        raise InputError(f"{url}: cannot be opened ({error})") from None
+        raise InputError(Message.of(N_("{path}: cannot be opened ({reason})"), path=url, reason=str(error))) from None
 
 
 def remote_source(url: str) -> Source:

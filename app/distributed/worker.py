@@ -28,6 +28,7 @@ from app.core.bundle import CARD_FILE, MODEL_FILE, Bundle, load_bundle
 from app.core.checks import STATUS_NAMES
 from app.core.dialects import InputError
 from app.core.fileio import sha256_bytes, sha256_file
+from app.core.i18n import N_, Message
 from app.core.metrics import ScoreAccumulator
 from app.core.output import OUTPUT_COLUMNS, CsvSink, close_output, open_output, output_names
 from app.core.reading import CHUNK_ROWS, TextChunk
@@ -118,7 +119,9 @@ def _parquet_chunks(partition: Partition, rows: int) -> Iterator[tuple[TextChunk
         except InputError:
             raise
         except Exception as error:  # pyarrow raises its own untyped errors for a damaged or cut-short file
-            raise InputError(f"{partition.describe()}: cannot be read as Parquet ({error})") from None
+            raise InputError(
+                Message.of(N_("{path}: cannot be read as Parquet ({error})"), path=partition.note(), error=str(error))
+            ) from None
 
 
 # The types of OUTPUT_COLUMNS in a Parquet part: probability, prediction, row_status, row_issues, extra_fields.

@@ -202,7 +202,7 @@ class HistoryPanel(QWidget):
             ).format(count=count, path=log.path)
         )
         for alert in self.history.alerts:
-            self.alerts.addItem(tr("Run {run}: {message}").format(run=alert.run + 1, message=alert.message))
+            self.alerts.addItem(tr("Run {run}: {message}").format(run=alert.run + 1, message=alert.shown()))
         if not self.history.alerts:
             from app.core.drift import PSI_ALERT
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.core.i18n import LANGUAGES, integer, language, remember_language
+from app.core.i18n import LANGUAGES, integer, language, remember_language, shown
 from app.core.paths import APP_NAME, samples_dir
 from app.ui.errors import show_error
 from app.ui.i18n import QT_TR_NOOP, tr
@@ -227,7 +227,7 @@ class MainWindow(QMainWindow):
         self.use_bundle(loaded.bundle)
         if loaded.problem:  # never silently: the analyst sees which model runs and why
             sys.stderr.write(f"warning: {loaded.problem}\n")
-            self.message.setText(tr("Warning: {problem}").format(problem=loaded.problem))
+            self.message.setText(tr("Warning: {problem}").format(problem=loaded.shown_problem()))
 
     def use_bundle(self, bundle: Bundle) -> None:
         """Show a verified bundle (tests hand one in directly)."""
@@ -388,7 +388,7 @@ class MainWindow(QMainWindow):
                 try:
                     table = load_table(path, bundle, progress, cancelled, chosen)
                 except (MissingColumnsError, AmbiguousColumnsError) as error:  # a question, not a failed run
-                    return MappingNeeded(read_sample(path, bundle, chosen.sheet), chosen, str(error))
+                    return MappingNeeded(read_sample(path, bundle, chosen.sheet), chosen, shown(error))
             if recorder:
                 scores = ScoreAccumulator(threshold)
                 scores.add(table.probability)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.core.card import ModelCard
 from app.core.champion import FileComparison, compare_cards
-from app.core.i18n import integer, number, percent
+from app.core.i18n import gettext, integer, number, percent, shown
 from app.core.model_store import ModelStore
 from app.ui.i18n import tr
 
@@ -71,7 +71,7 @@ class UpdateDialog(QDialog):
         self.table.resizeColumnsToContents()
         flips = result["flip_share"]
         self.flips = QLabel(
-            result["reason"]
+            gettext(result["reason"])
             if flips is None
             else tr("{share} of the {rows} test rows would get the other decision.").format(
                 share=percent(flips, 2), rows=integer(result["rows"])
@@ -168,7 +168,7 @@ class VersionsDialog(QDialog):
         try:
             action()
         except (InstallRefused, SignatureError) as error:
-            self.status.setText(str(error))
+            self.status.setText(shown(error))
             return
         if done:
             self.status.setText(done)

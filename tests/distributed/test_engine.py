@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -24,6 +25,7 @@ import pyarrow.parquet as pq
 import pytest
 from distributed import Client, LocalCluster
 
+from app.core import i18n
 from app.core.bundle import Bundle, load_bundle
 from app.core.dialects import Cancelled, InputError
 from app.core.output import score_to_csv
@@ -199,6 +201,24 @@ def test_an_unreadable_partition_stops_the_job_and_publishes_nothing(
     ):
         run_job([str(broken)], out, bundle, scheduler=cluster.scheduler_address, partition_bytes=PART)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.csv", "x.csv"]
+
+
+def test_an_error_raised_on_a_worker_is_shown_in_the_language(
+    tmp_path: Path, cluster: LocalCluster, bundle: Bundle
+) -> None:
+    text = write_csv(sample_frame(), tmp_path / "x.csv").read_text(encoding="utf-8")
+    broken = tmp_path / "broken.csv"
+    broken.write_text(text + '9999,"an unterminated quoted field\n', encoding="utf-8")
+    with pytest.raises(InputError) as caught:  # pickled on the worker, unpickled here with its Message
+        run_job([str(broken)], tmp_path / "out", bundle, scheduler=cluster.scheduler_address, partition_bytes=PART)
+    i18n.set_language("es")
+    try:
+        assert re.search(
+            r"broken\.csv, bytes 0 a [\d.]+: no se puede leer como CSV \(EOF inside string", caught.value.shown()
+        )
+    finally:
+        i18n.set_language("en")
+    assert re.search(r"broken\.csv, bytes 0 to [\d,]+: cannot be read as CSV", str(caught.value))
 
 
 def test_a_damaged_parquet_file_is_named_and_nothing_is_published(
