@@ -1,7 +1,7 @@
 """The language people read: messages through gettext, numbers through Babel; never JSON, codes or column names.
 
 The catalogues are ``resources/locale/<lang>/LC_MESSAGES/scoredesk.po``, compiled to ``.mo`` beside them
-(``uv run python -m packaging.translations``). English is the source language and needs no catalogue. The
+(``uv run python packaging/translations.py``). English is the source language and needs no catalogue. The
 language is the one asked for (``--lang``, View ▸ Language), else the one remembered from the last time it was
 asked for, else the system locale's, else English. The window's own strings use Qt's translation files
 (``app.ui.i18n``); this module is the one place that says which language is on.
@@ -30,6 +30,7 @@ __all__ = [
     "LocalizedError",
     "N_",
     "Nn_",
+    "SOURCE_LANGUAGE",
     "Message",
     "choose_language",
     "general",
@@ -94,8 +95,8 @@ def set_language(code: str) -> None:
         raise ValueError(f"unknown language {code!r}: choose one of {', '.join(LANGUAGES)}")
     if code == SOURCE_LANGUAGE:
         translations: _gettext.NullTranslations = _gettext.NullTranslations()
-    else:
-        translations = _gettext.translation(DOMAIN, locale_dir(), [code])
+    else:  # a build without its catalogue still runs, in English words and the language's numbers
+        translations = _gettext.translation(DOMAIN, locale_dir(), [code], fallback=True)
     _State.language, _State.translations = code, translations
 
 

@@ -239,3 +239,14 @@ def test_a_translated_error_pickles_with_its_message() -> None:
         assert again.shown() == "data.csv: el archivo está vacío"
     finally:
         i18n.set_language("en")
+
+
+def test_the_commands_help_is_in_the_language() -> None:
+    from app.cli import _parser
+
+    i18n.set_language("es")
+    spanish = _parser().format_help()
+    assert "puntuar un archivo CSV en un archivo CSV nuevo" in spanish
+    assert "Puntúe archivos de clientes sin conexión con el modelo incluido." in spanish
+    i18n.set_language("en")
+    assert "score a CSV file into a new CSV file" in _parser().format_help()
