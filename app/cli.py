@@ -23,8 +23,9 @@ from app.core.bundle import Bundle, BundleError, load_bundle
 from app.core.drift import drifted_and_unsure
 from app.core.estimation import PerformanceEstimate
 from app.core.fileio import OutputError
-from app.core.i18n import LANGUAGES, N_, Figure, Message, choose_language, general, ngettext, set_language, shown
+from app.core.i18n import LANGUAGES, N_, Figure, Message, general, ngettext, set_language, shown
 from app.core.i18n import gettext as _
+from app.core.language import choose_language
 from app.core.reading import InputError, InputOptions
 from app.core.report import FileReport
 from app.core.scoring import MissingColumnsError

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 from babel.messages.pofile import read_po
 
-from app.core import i18n
+from app.core import i18n, language
 from app.core.i18n import Figure, Message, Nn_
 from tests.conftest import REPO
 
@@ -103,18 +103,18 @@ def test_the_language_follows_the_system_locale(
         monkeypatch.delenv(name, raising=False)
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
-    assert i18n.system_language() == expected
+    assert language.system_language() == expected
 
 
 def test_a_chosen_language_is_remembered_over_the_system_locale(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANGUAGE", "en")
     try:
-        assert i18n.choose_language(None) == "en"
-        assert i18n.choose_language("es") == "es"
-        assert i18n.choose_language(None) == "es"  # remembered
+        assert language.choose_language(None) == "en"
+        assert language.choose_language("es") == "es"
+        assert language.choose_language(None) == "es"  # remembered
         assert i18n.gettext("Missing value") == "Valor ausente"
     finally:
         i18n.set_language("en")
-    assert i18n.remembered_language() == "es"
-    i18n.remember_language("en")
-    assert i18n.choose_language(None) == "en"
+    assert language.remembered_language() == "es"
+    language.remember_language("en")
+    assert language.choose_language(None) == "en"

@@ -263,7 +263,7 @@ class ModelCard:
         try:
             rules = tuple(parse_rule(text) for text in raw.get("rules", ()))
         except RuleError as error:
-            raise CardError(Message.of(N_("model card: {error}"), error=str(error))) from None
+            raise CardError(Message.of(N_("model card: {error}"), error=error)) from None
         features = tuple(_feature(f) for f in _get(raw, "features", ""))
         if not features:
             raise CardError(Message.of(N_("model card declares no features")))

@@ -13,7 +13,7 @@ from typing import Any
 
 from app.core.dialects import Dialect
 from app.core.fileio import OutputError
-from app.core.i18n import N_, Figure, LocalizedError, Message
+from app.core.i18n import N_, Figure, Message
 
 __all__ = ["EXCEL_ROW_LIMIT", "WorkbookLimitError", "WorkbookWriter"]
 
@@ -24,7 +24,7 @@ EXCEL_CELL_LIMIT = 32_767  # characters in one cell
 _NUMBER = re.compile(r"^-?(0|[1-9][0-9]{0,14})([.,][0-9]+)?$")
 
 
-class WorkbookLimitError(LocalizedError, OutputError):
+class WorkbookLimitError(OutputError):
     """The scored rows do not fit in a worksheet; CSV has no such limit."""
 
 

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from app.core.i18n import N_, LocalizedError, Message
+
 __all__ = [
     "OutputError",
     "atomic_path",
@@ -42,7 +44,7 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-class OutputError(ValueError):
+class OutputError(LocalizedError, ValueError):
     """An output cannot be written; the message names the user's path and what to do."""
 
 
@@ -50,18 +52,18 @@ _STALE_SECONDS = 24 * 3600
 _NAME_KEEP = 40  # characters of the target's name in its temporary name, so that one is never too long
 
 
-def file_kind(mode: int) -> str:
+def file_kind(mode: int) -> Message:
     """What a path that is not a regular file is, in words (``a FIFO (named pipe)``)."""
     for test, name in (
-        (stat.S_ISFIFO, "a FIFO (named pipe)"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, N_("a FIFO (named pipe)")),
+        (stat.S_ISCHR, N_("a character device")),
+        (stat.S_ISBLK, N_("a block device")),
+        (stat.S_ISSOCK, N_("a socket")),
+        (stat.S_ISDIR, N_("a folder")),
     ):
         if test(mode):
-            return name
-    return "not a regular file"
+            return Message.of(name)
+    return Message.of(N_("not a regular file"))
 
 
 def output_target(target: Path) -> Path:
@@ -75,28 +77,35 @@ def output_target(target: Path) -> Path:
         raise OutputError(describe_output_error(target, error)) from None
     if not stat.S_ISREG(info.st_mode):
         raise OutputError(
-            f"{target}: is {file_kind(info.st_mode)}, not a regular file; give a file name for the output"
+            Message.of(
+                N_("{path}: is {kind}, not a regular file; give a file name for the output"),
+                path=str(target),
+                kind=file_kind(info.st_mode),
+            )
         )
     return Path(os.path.realpath(target))  # a link to a file: write the file, keep the link
 
 
-def describe_output_error(target: Path, error: OSError) -> str:
+def describe_output_error(target: Path, error: OSError) -> Message:
     """One line naming ``target`` (never a temporary name), what went wrong and what to do."""
-    folder = target.parent
+    folder = str(target.parent)
     advice = {
-        errno.ENOSPC: "the disk is full; free some space or choose a folder on another disk",
-        errno.EDQUOT: "the disk quota is used up; free some space or choose another folder",
-        errno.EACCES: f"no permission to write in {folder}; choose a folder you can write to",
-        errno.EPERM: f"no permission to write in {folder}; choose a folder you can write to",
-        errno.EROFS: f"{folder} is on a read-only file system; choose another folder",
-        errno.ENAMETOOLONG: "the file name is too long for this file system; choose a shorter name",
-        errno.ELOOP: "the path has a loop of symbolic links; choose another name",
+        errno.ENOSPC: N_("the disk is full; free some space or choose a folder on another disk"),
+        errno.EDQUOT: N_("the disk quota is used up; free some space or choose another folder"),
+        errno.EACCES: N_("no permission to write in {folder}; choose a folder you can write to"),
+        errno.EPERM: N_("no permission to write in {folder}; choose a folder you can write to"),
+        errno.EROFS: N_("{folder} is on a read-only file system; choose another folder"),
+        errno.ENAMETOOLONG: N_("the file name is too long for this file system; choose a shorter name"),
+        errno.ELOOP: N_("the path has a loop of symbolic links; choose another name"),
     }.get(error.errno or 0)
+    found: object = Message.of(advice, folder=folder) if advice else (error.strerror or str(error)).lower()
     if error.errno in (errno.EEXIST, errno.ENOTDIR):
-        blocking = next((p for p in [folder, *folder.parents] if p.exists() and not p.is_dir()), None)
+        blocking = next((p for p in [target.parent, *target.parent.parents] if p.exists() and not p.is_dir()), None)
         if blocking is not None:
-            advice = f"{blocking} is a file, not a folder; choose another folder for the output"
-    return f"{target}: cannot be written: {advice or (error.strerror or str(error)).lower()}"
+            found = Message.of(
+                N_("{path} is a file, not a folder; choose another folder for the output"), path=str(blocking)
+            )
+    return Message.of(N_("{path}: cannot be written: {advice}"), path=str(target), advice=found)
 
 
 def _umask() -> int:

@@ -4,24 +4,21 @@ The catalogues are ``resources/locale/<lang>/LC_MESSAGES/scoredesk.po``, compile
 (``uv run python packaging/translations.py``). English is the source language and needs no catalogue. The
 language is the one asked for (``--lang``, View ▸ Language), else the one remembered from the last time it was
 asked for, else the system locale's, else English. The window's own strings use Qt's translation files
-(``app.ui.i18n``); this module is the one place that says which language is on.
+(``app.ui.i18n``); this module is the one place that says which language is on, ``app.core.language`` the one
+that chooses it. It imports only ``paths``, so every other core module may use it, the lowest ones included.
 """
 
 from __future__ import annotations
 
 import gettext as _gettext
-import json
-import locale
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
 from babel.numbers import format_decimal, format_percent
 
-from app.core.fileio import atomic_write_text
-from app.core.paths import resources_dir, user_data_dir
+from app.core.paths import resources_dir
 
 __all__ = [
     "DOMAIN",
@@ -32,7 +29,6 @@ __all__ = [
     "Nn_",
     "SOURCE_LANGUAGE",
     "Message",
-    "choose_language",
     "general",
     "gettext",
     "integer",
@@ -41,17 +37,13 @@ __all__ = [
     "ngettext",
     "number",
     "percent",
-    "remember_language",
-    "remembered_language",
     "set_language",
     "shown",
-    "system_language",
 ]
 
 DOMAIN = "scoredesk"
 LANGUAGES = {"en": "English", "es": "Español"}  # each in its own language, as a language menu shows them
 SOURCE_LANGUAGE = "en"
-_PREFERENCES = "preferences.json"
 
 
 class _State:
@@ -98,58 +90,6 @@ def set_language(code: str) -> None:
     else:  # a build without its catalogue still runs, in English words and the language's numbers
         translations = _gettext.translation(DOMAIN, locale_dir(), [code], fallback=True)
     _State.language, _State.translations = code, translations
-
-
-def system_language() -> str:
-    """The system locale's language when it is one of ours, else English (gettext's order of variables)."""
-    names = [os.environ.get(v, "") for v in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")]
-    names = [part for name in names for part in name.split(":")]
-    names.append(locale.getlocale()[0] or "")  # Windows names it, e.g. 'Spanish_Spain'
-    for name in names:
-        head = name.split(".")[0].split("_")[0].split("-")[0].lower()
-        if head in LANGUAGES:
-            return head
-        if head == "spanish":
-            return "es"
-        if head:
-            return SOURCE_LANGUAGE  # the first one set decides, as in gettext
-    return SOURCE_LANGUAGE
-
-
-def _preferences_path() -> Path:
-    return user_data_dir() / _PREFERENCES
-
-
-def remembered_language() -> str | None:
-    """The language last asked for, if any (a damaged preferences file counts as none)."""
-    try:
-        chosen = json.loads(_preferences_path().read_text(encoding="utf-8")).get("language")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return chosen if chosen in LANGUAGES else None
-
-
-def remember_language(code: str) -> None:
-    """Keep ``code`` as the language for the next start, of the window and of the CLI alike."""
-    path = _preferences_path()
-    try:
-        preferences = json.loads(path.read_text(encoding="utf-8"))
-        preferences = preferences if isinstance(preferences, dict) else {}
-    except (OSError, ValueError):
-        preferences = {}
-    preferences["language"] = code
-    atomic_write_text(path, json.dumps(preferences, indent=1) + "\n")
-
-
-def choose_language(asked: str | None = None) -> str:
-    """Turn on the language asked for (and remember it), else the remembered one, else the system's."""
-    if asked is not None:
-        set_language(asked)
-        remember_language(asked)
-        return asked
-    code = remembered_language() or system_language()
-    set_language(code)
-    return code
 
 
 def number(value: float, digits: int = 3) -> str:

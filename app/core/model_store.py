@@ -45,7 +45,7 @@ class InstallRefused(LocalizedError, ValueError):
     """A package that is genuine but may not be installed (version, app, schema or model name)."""
 
 
-class UnreadableInstall(LocalizedError, SignatureError):
+class UnreadableInstall(SignatureError):
     """An installed version's files cannot be read, so its signature cannot be checked."""
 
 

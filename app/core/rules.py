@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.core.i18n import N_, LocalizedError, Message
+
 __all__ = ["Rule", "RuleError", "parse_rule"]
 
 _OPERATORS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
@@ -22,7 +24,7 @@ _OPERATORS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
 _RULE = re.compile(r"^\s*([A-Za-z_][\w ]*?)\s*(>=|<=|==|!=|>|<)\s*(-?[0-9.eE+-]+)\s*$")
 
 
-class RuleError(ValueError):
+class RuleError(LocalizedError, ValueError):
     """A rule string that cannot be understood."""
 
 
@@ -53,10 +55,16 @@ def parse_rule(text: str) -> Rule:
     """Parse ``"column op number"``; raise RuleError naming the rule otherwise."""
     match = _RULE.match(text)
     if not match:
-        raise RuleError(f"cannot read rule {text!r}: expected 'column op number', e.g. 'tenure >= 0'")
+        raise RuleError(
+            Message.of(N_("cannot read rule {text}: expected 'column op number', e.g. 'tenure >= 0'"), text=repr(text))
+        )
     column, op, raw_value = match.groups()
     try:
         value = float(raw_value)
     except ValueError:
-        raise RuleError(f"cannot read rule {text!r}: {raw_value!r} is not a number") from None
+        raise RuleError(
+            Message.of(
+                N_("cannot read rule {text}: {raw_value} is not a number"), text=repr(text), raw_value=repr(raw_value)
+            )
+        ) from None
     return Rule(column=column.strip(), op=op, value=value)

@@ -59,7 +59,7 @@ def _signature_check(bundle: Bundle) -> tuple[Message, bool, Message]:
     try:
         package = ModelStore().verify(bundle.directory.name)
     except SignatureError as error:
-        return name, False, _message(str(error))
+        return name, False, Message.of("{error}", error=error)
     return (
         name,
         True,

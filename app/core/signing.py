@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.core.i18n import N_, LocalizedError, Message
+
 __all__ = [
     "FORMAT_VERSION",
     "MANIFEST",
@@ -37,7 +39,7 @@ FORMAT_VERSION = 1
 _PUBLIC, _PRIVATE = "ed25519-public", "ed25519-private"
 
 
-class SignatureError(ValueError):
+class SignatureError(LocalizedError, ValueError):
     """A package or key that cannot be trusted; the message says why, in one line."""
 
 
@@ -49,13 +51,19 @@ def key_id(public: bytes) -> str:
 def _key_bytes(text: str, kind: str, where: object) -> bytes:
     parts = text.split()
     if len(parts) != 2 or parts[0] != kind:
-        raise SignatureError(f"{where}: not an {kind} key file (expected one line '{kind} <base64>')")
+        raise SignatureError(
+            Message.of(
+                N_("{where}: not an {kind} key file (expected one line '{kind} <base64>')"), where=where, kind=kind
+            )
+        )
     try:
         raw = base64.b64decode(parts[1], validate=True)
     except (binascii.Error, ValueError):
-        raise SignatureError(f"{where}: the key is not valid base64") from None
+        raise SignatureError(Message.of(N_("{where}: the key is not valid base64"), where=where)) from None
     if len(raw) != 32:
-        raise SignatureError(f"{where}: an Ed25519 key has 32 bytes, this one {len(raw)}")
+        raise SignatureError(
+            Message.of(N_("{where}: an Ed25519 key has 32 bytes, this one {count}"), where=where, count=len(raw))
+        )
     return raw
 
 
@@ -143,22 +151,31 @@ def verify_manifest(manifest_bytes: bytes, signature: bytes, trusted: TrustedKey
     try:
         manifest = json.loads(manifest_bytes.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise SignatureError(f"{where}: the manifest is not valid JSON") from None
+        raise SignatureError(Message.of(N_("{where}: the manifest is not valid JSON"), where=where)) from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
-        raise SignatureError(f"{where}: the manifest lists no files")
+        raise SignatureError(Message.of(N_("{where}: the manifest lists no files"), where=where))
     signer = str(manifest.get("key_id", ""))
     if signer in trusted.revoked:
-        raise SignatureError(f"{where}: signed with key {signer}, which has been revoked")
+        raise SignatureError(
+            Message.of(N_("{where}: signed with key {signer}, which has been revoked"), where=where, signer=signer)
+        )
     public = trusted.keys.get(signer)
     if public is None:
         known = ", ".join(trusted.active_ids) or "none"
         raise SignatureError(
-            f"{where}: signed with key {signer or '(none)'}, which this program does not trust (trusted: {known})"
+            Message.of(
+                N_("{where}: signed with key {signer}, which this program does not trust (trusted: {known})"),
+                where=where,
+                signer=signer or "(none)",
+                known=known,
+            )
         )
     try:
         VerifyKey(public).verify(manifest_bytes, signature)
     except BadSignatureError:
-        raise SignatureError(f"{where}: the signature does not match the manifest (altered after signing)") from None
+        raise SignatureError(
+            Message.of(N_("{where}: the signature does not match the manifest (altered after signing)"), where=where)
+        ) from None
     return manifest
 
 
@@ -168,14 +185,26 @@ def check_files(manifest: Mapping[str, Any], files: Mapping[str, bytes], where: 
     missing = sorted(set(listed) - set(files))
     extra = sorted(set(files) - set(listed))
     if missing:
-        raise SignatureError(f"{where}: {missing[0]} is listed in the manifest but missing")
+        raise SignatureError(
+            Message.of(N_("{where}: {missing} is listed in the manifest but missing"), where=where, missing=missing[0])
+        )
     if extra:
-        raise SignatureError(f"{where}: {extra[0]} is not listed in the manifest")
+        raise SignatureError(
+            Message.of(N_("{where}: {extra} is not listed in the manifest"), where=where, extra=extra[0])
+        )
     if set(listed) != set(PACKAGE_FILES):
-        raise SignatureError(f"{where}: the manifest must list exactly {', '.join(PACKAGE_FILES)}")
+        raise SignatureError(
+            Message.of(
+                N_("{where}: the manifest must list exactly {names}"), where=where, names=", ".join(PACKAGE_FILES)
+            )
+        )
     for name, expected in listed.items():
         if hashlib.sha256(files[name]).hexdigest() != expected:
-            raise SignatureError(f"{where}: {name} does not match its sha256 in the manifest (altered)")
+            raise SignatureError(
+                Message.of(
+                    N_("{where}: {name} does not match its sha256 in the manifest (altered)"), where=where, name=name
+                )
+            )
 
 
 def read_package(path: Path, trusted: TrustedKeys) -> Package:
@@ -186,11 +215,18 @@ def read_package(path: Path, trusted: TrustedKeys) -> Package:
             names = [info.filename for info in archive.infolist() if not info.is_dir()]
             contents = {name: archive.read(name) for name in names}
     except FileNotFoundError:
-        raise SignatureError(f"{path}: no such file") from None
+        raise SignatureError(Message.of(N_("{path}: no such file"), path=path)) from None
     except (zipfile.BadZipFile, OSError) as error:
-        raise SignatureError(f"{path}: not a model package ({error})") from None
+        raise SignatureError(Message.of(N_("{path}: not a model package ({error})"), path=path, error=error)) from None
     if MANIFEST not in contents or SIGNATURE not in contents:
-        raise SignatureError(f"{path}: not a signed model package (no {MANIFEST} or {SIGNATURE})")
+        raise SignatureError(
+            Message.of(
+                N_("{path}: not a signed model package (no {MANIFEST} or {SIGNATURE})"),
+                path=path,
+                MANIFEST=MANIFEST,
+                SIGNATURE=SIGNATURE,
+            )
+        )
     manifest_bytes, signature = contents.pop(MANIFEST), contents.pop(SIGNATURE)
     manifest = verify_manifest(manifest_bytes, signature, trusted, path)
     check_files(manifest, contents, path)

@@ -23,7 +23,7 @@ from fsspec.implementations.local import LocalFileSystem
 
 from app.core.dialects import InputError
 from app.core.fileio import OutputError, atomic_write_text, describe_output_error, make_folders
-from app.core.i18n import N_, LocalizedError, Message
+from app.core.i18n import N_, Message
 from app.distributed.remote import is_url
 
 __all__ = ["MANIFEST", "Output", "PartFolder", "PublishError", "local_path", "open_output"]
@@ -31,7 +31,7 @@ __all__ = ["MANIFEST", "Output", "PartFolder", "PublishError", "local_path", "op
 MANIFEST = "_manifest.json"
 
 
-class PublishError(LocalizedError, OutputError):
+class PublishError(OutputError):
     """A job's output cannot be checked or published; the message names it."""
 
 

@@ -27,7 +27,7 @@ def run(argv: Sequence[str] | None = None, open_path: Path | None = None) -> int
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from app.core.i18n import choose_language
+    from app.core.language import choose_language
     from app.core.paths import APP_NAME, icons_dir
     from app.ui.errors import install_excepthook
     from app.ui.i18n import install_language

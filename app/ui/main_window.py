@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.core.i18n import LANGUAGES, integer, language, remember_language, shown
+from app.core.i18n import LANGUAGES, integer, language, shown
+from app.core.language import remember_language
 from app.core.paths import APP_NAME, samples_dir
 from app.ui.errors import show_error
 from app.ui.i18n import QT_TR_NOOP, tr

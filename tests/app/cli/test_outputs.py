@@ -179,7 +179,7 @@ def test_write_errors_name_the_output_and_say_what_to_do(code: int, advice: str)
     from app.core.fileio import describe_output_error
 
     error = OSError(code, os.strerror(code), "/data/out/.scored.csv.x1y2.part")  # as the kernel names the file
-    message = describe_output_error(Path("/data/out/scored.csv"), error)
+    message = describe_output_error(Path("/data/out/scored.csv"), error).english()
     assert message.startswith("/data/out/scored.csv: cannot be written: ")
     assert advice in message
     assert ".part" not in message

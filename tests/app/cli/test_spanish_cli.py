@@ -250,3 +250,16 @@ def test_the_commands_help_is_in_the_language() -> None:
     assert "Puntúe archivos de clientes sin conexión con el modelo incluido." in spanish
     i18n.set_language("en")
     assert "score a CSV file into a new CSV file" in _parser().format_help()
+
+
+def test_an_output_that_cannot_be_written_is_explained_in_spanish(tmp_path: Path, capsys) -> None:
+    blocker = tmp_path / "report.txt"
+    blocker.write_text("not a folder")
+    out = blocker / "scored.csv"
+    code, _, english = run(["score", str(SAMPLE), "-o", str(out), "--no-log", "--lang", "en"], capsys)
+    assert code == 2
+    assert f"{blocker} is a file, not a folder; choose another folder for the output" in english
+    code, _, spanish = run(["score", str(SAMPLE), "-o", str(out), "--no-log", "--lang", "es"], capsys)
+    assert code == 2
+    assert f"{out}: no se puede escribir: {blocker} es un archivo, no una carpeta" in spanish
+    assert blocker.read_text() == "not a folder"

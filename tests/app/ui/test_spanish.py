@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core import i18n
+from app.core import i18n, language
 from app.core.bundle import Bundle
 from app.ui.i18n import install_language
 from app.ui.main_window import MainWindow
@@ -143,9 +143,9 @@ def test_the_language_menu_remembers_the_choice_for_the_next_start(qtbot, window
     assert [a.text() for a in actions.values()] == ["English", "Español"]
     assert actions["en"].isChecked()
     actions["es"].trigger()
-    assert i18n.remembered_language() == "es"
+    assert language.remembered_language() == "es"
     qtbot.waitUntil(lambda: any(w.isVisible() for w in window.findChildren(QMessageBox)))
     box = next(w for w in window.findChildren(QMessageBox) if w.isVisible())
     assert "Español" in box.text()
     box.accept()
-    assert i18n.choose_language(None) == "es"  # what the next start picks
+    assert language.choose_language(None) == "es"  # what the next start picks
