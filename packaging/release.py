@@ -14,6 +14,7 @@ import os
 import platform
 import shutil
 import subprocess
+import tempfile
 import sys
 import tarfile
 from pathlib import Path
@@ -67,8 +68,9 @@ def build(dist: Path, work: Path) -> Path:
 def self_test(folder: Path) -> None:
     """The frozen program must pass its own self-test before anything is packaged."""
     executable = folder / (f"{NAME}-cli.exe" if sys.platform == "win32" else NAME)
-    environment = os.environ | {"QT_QPA_PLATFORM": "offscreen"}
-    subprocess.run([str(executable), "self-test"], check=True, env=environment)
+    with tempfile.TemporaryDirectory(prefix="scoredesk-selftest-") as data:  # not the builder's own settings
+        environment = os.environ | {"QT_QPA_PLATFORM": "offscreen", "SCOREDESK_DATA_DIR": data}
+        subprocess.run([str(executable), "self-test"], check=True, env=environment)
 
 
 def make_tarball(folder: Path, out: Path, stem: str) -> Path:

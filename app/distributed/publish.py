@@ -31,6 +31,9 @@ __all__ = ["MANIFEST", "Output", "PartFolder", "PublishError", "local_path", "op
 MANIFEST = "_manifest.json"
 
 
+_REMOVE_ATTEMPTS = 100  # each attempt removes what the running tasks wrote since the last
+
+
 class PublishError(OutputError):
     """A job's output cannot be checked or published; the message names it."""
 
@@ -88,7 +91,14 @@ class Output:
                 if fs.exists(root):
                     fs.rm(root, recursive=True)
             return
-        shutil.rmtree(self.parts.location, ignore_errors=True)
+        # A cancelled task can still be running: it may open its scratch file in the staging folder while rmtree
+        # empties it, and rmtree then cannot remove the folder. Once the folder is gone nothing can write there
+        # again (a part is only opened or renamed into it, never makes it), so remove until it is gone.
+        staging = Path(self.parts.location)
+        for _ in range(_REMOVE_ATTEMPTS):
+            shutil.rmtree(staging, ignore_errors=True)
+            if not staging.exists():
+                break
         _remove_empty(self.made)
 
 

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -489,3 +490,30 @@ def test_the_jobs_own_workers_start_with_a_fixed_mmap_threshold() -> None:
     [environment] = started.values()
     assert environment.get("MALLOC_MMAP_THRESHOLD_") == str(32 << 20)
     assert "MALLOC_TRIM_THRESHOLD_" in environment  # Dask's own pre-spawn settings are kept
+
+
+def test_discard_removes_the_staging_folder_a_cancelled_task_still_writes_into(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cancelled task keeps running on its worker: here it opens its scratch file in the staging folder while the
+    first removal empties it, which leaves the folder behind (as a loaded machine once did in
+    test_cancel_publishes_nothing). The folder must go all the same, and nothing at OUT."""
+    from app.distributed import publish
+
+    output = publish.open_output(tmp_path / "out")
+    staging = Path(output.parts.location)
+    (staging / "part-00000.csv").write_text("a part\n")
+    remove = shutil.rmtree
+    calls: list[Path] = []
+
+    def racing(path: Path, ignore_errors: bool = False) -> None:
+        calls.append(Path(path))
+        remove(path, ignore_errors=ignore_errors)
+        if len(calls) == 1:  # the task's scratch file appears as rmtree finishes, so the folder stays
+            staging.mkdir()
+            (staging / ".part-00001.csv.tmp").write_text("half")
+
+    monkeypatch.setattr(publish.shutil, "rmtree", racing)
+    output.discard()
+    assert len(calls) == 2
+    assert list(tmp_path.iterdir()) == []

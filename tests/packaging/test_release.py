@@ -19,7 +19,14 @@ import release  # noqa: E402
 from system_libraries import SYSTEM_LIBRARIES  # noqa: E402
 
 pytestmark = pytest.mark.slow
-OFFSCREEN = os.environ | {"QT_QPA_PLATFORM": "offscreen"}
+
+
+def _offscreen() -> dict[str, str]:
+    """The frozen program's environment: offscreen, and this test's own user data folder (its run log and its
+    remembered language; never the user's, which would make the program speak whatever that says)."""
+    return os.environ | {"QT_QPA_PLATFORM": "offscreen"}  # the autouse fixture has set SCOREDESK_DATA_DIR
+
+
 SAMPLE = REPO / "resources" / "samples" / "telco_churn_to_score.csv"
 
 
@@ -39,7 +46,7 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def _self_test(executable: Path) -> str:
     """Run a frozen program's self-test offscreen; it must exit 0."""
     result = subprocess.run(
-        [str(executable), "self-test"], env=OFFSCREEN, capture_output=True, text=True, timeout=120, check=False
+        [str(executable), "self-test"], env=_offscreen(), capture_output=True, text=True, timeout=120, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
@@ -56,7 +63,7 @@ def test_frozen_score_matches_python_byte_for_byte(released: dict[str, Path], tm
     frozen, source = tmp_path / "frozen.csv", tmp_path / "source.csv"
     subprocess.run(
         [str(released["build"] / "ScoreDesk"), "score", str(SAMPLE), "-o", str(frozen)],
-        env=OFFSCREEN,
+        env=_offscreen(),
         check=True,
         capture_output=True,
         timeout=120,
@@ -76,7 +83,7 @@ def test_frozen_cli_reports_errors_like_the_source(released: dict[str, Path], tm
     bad.write_text("a,b\n1,2\n")
     result = subprocess.run(
         [str(released["build"] / "ScoreDesk"), "score", str(bad), "-o", str(tmp_path / "o.csv")],
-        env=OFFSCREEN,
+        env=_offscreen(),
         capture_output=True,
         text=True,
         timeout=120,
@@ -96,7 +103,7 @@ def test_the_frozen_program_speaks_spanish(released: dict[str, Path]) -> None:
     """The compiled catalogues and Babel's Spanish number data are in the build."""
     result = subprocess.run(
         [str(released["build"] / "ScoreDesk"), "check", str(SAMPLE), "--lang", "es"],
-        env=OFFSCREEN | {"SCOREDESK_DATA_DIR": os.environ["SCOREDESK_DATA_DIR"]},
+        env=_offscreen(),
         capture_output=True,
         text=True,
         timeout=120,
@@ -251,7 +258,7 @@ def test_deb_installs_a_working_program(released: dict[str, Path]) -> None:
     assert "self-test passed" in _self_test(tree / "opt" / "scoredesk" / "ScoreDesk")
     launcher = tree / "usr" / "bin" / "scoredesk"
     assert launcher.is_symlink()
-    card = subprocess.run([str(launcher), "info"], env=OFFSCREEN, capture_output=True, text=True, timeout=120)
+    card = subprocess.run([str(launcher), "info"], env=_offscreen(), capture_output=True, text=True, timeout=120)
     assert card.returncode == 0, card.stderr
     assert f" {model_version} (" in card.stdout.splitlines()[0]
     usage = subprocess.run([str(launcher), "frobnicate"], capture_output=True, text=True, timeout=120, check=False)
@@ -268,7 +275,7 @@ def test_the_frozen_program_installs_a_package_signed_by_the_key_it_was_built_to
     seed = read_private_key(released["key"].read_text(), released["key"])
     signed = package(_bundle(tmp_path / "bundle", "1.0.1"), seed, tmp_path / "dist")
     program = released["build"] / "ScoreDesk"
-    env = OFFSCREEN | {"SCOREDESK_DATA_DIR": str(tmp_path / "data")}
+    env = _offscreen() | {"SCOREDESK_DATA_DIR": str(tmp_path / "data")}
     installed = subprocess.run(
         [str(program), "model", "install", str(signed)], env=env, capture_output=True, text=True, check=False
     )
