@@ -14,9 +14,9 @@ import os
 import platform
 import shutil
 import subprocess
-import tempfile
 import sys
 import tarfile
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
