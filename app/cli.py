@@ -29,6 +29,7 @@ from app.core.language import choose_language
 from app.core.reading import InputError, InputOptions
 from app.core.report import FileReport
 from app.core.scoring import MissingColumnsError
+from app.core.words import DRIFT_STATUSES, GATE_STATUSES, SEVERITIES, verdict_word, word
 
 __all__ = ["EXIT_BUNDLE", "EXIT_INPUT", "EXIT_OK", "main"]
 
@@ -257,20 +258,10 @@ def _issue_lines(report: FileReport, limit: int = 20) -> list[str]:
             if issue.examples
             else ""
         )
-        lines.append(f"  {_severity(issue.severity):<7} {issue.code:<16} {issue.shown()}{rows}")
+        lines.append(f"  {word(SEVERITIES, issue.severity):<7} {issue.code:<16} {issue.shown()}{rows}")
     if len(report.issues) > limit:
         lines.append(_("  … and {count} more (use --json for all)").format(count=len(report.issues) - limit))
     return lines
-
-
-def _verdict(verdict: str) -> str:
-    """A file's verdict in capitals, in the current language."""
-    return {"ok": _("OK"), "warning": _("WARNING"), "error": _("ERROR")}.get(verdict, verdict.upper())
-
-
-def _severity(severity: str) -> str:
-    """A severity's name in the current language (the code stays as it is beside it)."""
-    return {"info": _("info"), "warning": _("warning"), "error": _("error")}.get(severity, severity)
 
 
 def _psi(value: float) -> str:
@@ -286,7 +277,8 @@ def _drift_line(report: FileReport) -> str:
     if drifted:
         line = _("drift: {features}").format(
             features=", ".join(
-                f"{n} {_psi(report.drift[n]['psi'])} ({_drift_status(report.drift[n]['status'])})" for n in drifted
+                f"{n} {_psi(report.drift[n]['psi'])} ({word(DRIFT_STATUSES, report.drift[n]['status'])})"
+                for n in drifted
             )
         )
     elif unsure:
@@ -302,10 +294,6 @@ def _drift_line(report: FileReport) -> str:
             count=len(unsure), features=features, rows=_count(report.rows)
         )
     return line
-
-
-def _drift_status(status: str) -> str:
-    return {"ok": _("ok"), "warn": _("warn"), "alert": _("alert")}.get(status, status)
 
 
 def _share(value: float, digits: int = 1) -> str:
@@ -505,7 +493,7 @@ def _print_check(report: FileReport, estimate: PerformanceEstimate | None, as_js
         print(json.dumps(document, indent=1))
         return
     form = f" ({report.dialect.note().text()})" if report.dialect else ""
-    verdict = _verdict(report.verdict)
+    verdict = verdict_word(report.verdict)
     print(
         _("{path}: {rows} rows{form}; verdict {verdict}").format(
             path=report.path, rows=_count(report.rows), form=form, verdict=verdict
@@ -610,7 +598,7 @@ def _evaluate(args: argparse.Namespace, bundle: Bundle) -> int:
             )
         )
     if report.verdict != "ok":
-        print(_("input verdict {verdict}; run `check` for details").format(verdict=_severity(report.verdict)))
+        print(_("input verdict {verdict}; run `check` for details").format(verdict=word(SEVERITIES, report.verdict)))
     return EXIT_OK
 
 
@@ -660,7 +648,7 @@ def _report(args: argparse.Namespace, bundle: Bundle) -> int:
             input=args.input,
             output=out,
             rows=_count(table.report.rows),
-            verdict=_verdict(table.report.verdict),
+            verdict=verdict_word(table.report.verdict),
             acted=_count(acted),
             threshold=Figure(request.threshold, 2).local(),
         )
@@ -731,26 +719,13 @@ def _info(args: argparse.Namespace, bundle: Bundle) -> int:
     )
     for gate in summary["gates"]:
         value = _("n/a") if gate["value"] is None else _general(gate["value"])
-        status = _gate_status(str(gate["status"]))
+        status = word(GATE_STATUSES, str(gate["status"]))
         print(
             _("gate {status} {name} ({metric} = {value})").format(
                 status=f"{status:<14}", name=gate["name"], metric=gate["metric"], value=value
             )
         )
     return EXIT_OK
-
-
-_GATE_STATUSES = {
-    "passed": N_("passed"),
-    "failed": N_("failed"),
-    "not_applicable": N_("not applicable"),
-    "waived": N_("waived"),
-}
-
-
-def _gate_status(status: str) -> str:
-    """A gate's status in the current language (the card's own word when it is not one we know)."""
-    return _(_GATE_STATUSES[status]) if status in _GATE_STATUSES else status
 
 
 def _general(value: float) -> str:
@@ -842,7 +817,7 @@ def _history(args: argparse.Namespace) -> int:
             when,
             name,
             Figure(data["rows"]["total"], grouped=True).local(),
-            _verdict(verdict).lower() if verdict in ("ok", "warning", "error") else verdict,
+            verdict_word(verdict).lower() if verdict in ("ok", "warning", "error") else verdict,
             _fmt(rate, 3),
             band_text,
             estimated,

@@ -22,12 +22,12 @@ from app.core.drift import PSI_WARN, TOO_FEW_ROWS, assess_drift
 from app.core.i18n import N_, Figure, Message, Nn_
 from app.core.mapping_file import MappingFile
 from app.core.reading import ColumnMapping, Dialect
+from app.core.words import DRIFT_STATUSES
 
 __all__ = ["EXAMPLES", "FileReport", "Issue", "PartialReport", "ReportBuilder"]
 
 EXAMPLES = 5
 _MISSING_SHARE_MARGIN = 0.05  # five points above training before a column's missing share is flagged
-_DRIFT_STATUS = {"ok": N_("ok"), "warn": N_("warn"), "alert": N_("alert"), TOO_FEW_ROWS: N_("too few rows")}
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ def _drift_issue(name: str, found: Mapping[str, Any], rows: int) -> Issue:
             N_("'{name}' drifted from training: PSI {psi} ({status}, p = {p} after correction)"),
             name=name,
             psi=Figure(found["psi"], 3),
-            status=Message.of(_DRIFT_STATUS[found["status"]]),
+            status=Message.of(DRIFT_STATUSES[found["status"]]),
             p=f"{found['p_value']:.2g}",
         ),
     )

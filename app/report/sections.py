@@ -14,6 +14,7 @@ from typing import Any
 from app import plots
 from app.core.i18n import N_, SOURCE_LANGUAGE, Figure, language, ngettext
 from app.core.i18n import gettext as _
+from app.core.words import DRIFT_STATUSES, GATE_STATUSES, SEVERITIES, verdict_word, word
 from app.report.context import ReportRequest
 from app.report.markup import BR, Html, el, esc, join, table
 from app.report.svg import chart_svg
@@ -37,24 +38,7 @@ _CELLS = {
 # The card's test metrics are listed by their codes ("roc_auc", "log_loss"); those that are English words too are
 # shown in the current language.
 _CARD_METRICS = {"accuracy": N_("accuracy"), "precision": N_("precision"), "recall": N_("recall")}
-_VERDICTS = {"ok": N_("OK"), "warning": N_("WARNING"), "error": N_("ERROR")}
-_SEVERITIES = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
 _SCOPES = {"row": N_("row"), "file": N_("file")}
-_DRIFT_STATUSES = {"ok": N_("ok"), "warn": N_("warn"), "alert": N_("alert"), "too_few_rows": N_("too few rows")}
-_GATE_STATUSES = {
-    "passed": N_("passed"),
-    "failed": N_("failed"),
-    "not_applicable": N_("not applicable"),
-    "waived": N_("waived"),
-}
-
-
-def _word(words: Mapping[str, str], code: str, keep: bool = False) -> str:
-    """A code's word in the current language; a code we have no word for as it is (``keep``), else with spaces for
-    its underscores."""
-    if code in words:
-        return _(words[code])
-    return code if keep else code.replace("_", " ")
 
 
 def _count(value: float) -> str:
@@ -160,7 +144,7 @@ def summary(request: ReportRequest, now: datetime) -> Html:
         ],
         [
             _("Input verdict"),
-            el("span", _(_VERDICTS[verdict]) if verdict in _VERDICTS else verdict.upper(), class_=f"verdict {verdict}"),
+            el("span", verdict_word(verdict), class_=f"verdict {verdict}"),
         ],
         [_("Model"), f"{card.display_name} {card.version} ({card.name}, {request.raw['model'].get('algorithm')})"],
         [
@@ -228,7 +212,7 @@ def sanity(request: ReportRequest, _now: datetime) -> Html:
                 [_("severity"), _("issue"), _("column"), _("rows"), _("example rows"), _("message")],
                 [
                     [
-                        el("span", _word(_SEVERITIES, i.severity), class_=f"sev {i.severity}"),
+                        el("span", word(SEVERITIES, i.severity, keep=False), class_=f"sev {i.severity}"),
                         join([_(CATALOGUE[i.code].title) if i.code in CATALOGUE else i.code, BR, el("code", i.code)]),
                         i.column or _("(file)"),
                         _count(i.rows) if i.rows else "",
@@ -250,8 +234,8 @@ def sanity(request: ReportRequest, _now: datetime) -> Html:
                 [
                     el("code", t.code),
                     _(t.title),
-                    _word(_SCOPES, t.scope),
-                    _word(_SEVERITIES, t.severity),
+                    word(_SCOPES, t.scope, keep=False),
+                    word(SEVERITIES, t.severity, keep=False),
                     found(t.code, t.scope),
                     _(t.meaning),
                 ]
@@ -300,7 +284,7 @@ def drift(request: ReportRequest, _now: datetime) -> Html:
                 [
                     name,
                     _fixed(d["psi"], 3),
-                    _word(_DRIFT_STATUSES, d["status"]),
+                    word(DRIFT_STATUSES, d["status"], keep=False),
                     _("n/a") if d.get("p_value") is None else _general(d["p_value"], ".3g"),
                     _("n/a") if d.get("significant") is None else _("yes") if d["significant"] else _("no"),
                 ]
@@ -330,7 +314,9 @@ def drift(request: ReportRequest, _now: datetime) -> Html:
                     size=(6.4, 3.2),
                 ),
                 _("{name}: PSI {psi}, {status}.").format(
-                    name=name, psi=_fixed(found[name]["psi"], 3), status=_word(_DRIFT_STATUSES, found[name]["status"])
+                    name=name,
+                    psi=_fixed(found[name]["psi"], 3),
+                    status=word(DRIFT_STATUSES, found[name]["status"], keep=False),
                 ),
             )
         )
@@ -664,7 +650,7 @@ def card(request: ReportRequest, _now: datetime) -> Html:
     ]
     level = test_ci.get("level", 0.95)
     metrics = [
-        [_word(_CARD_METRICS, name, keep=True), _value(value, name), _interval_text(intervals.get(name), name)]
+        [word(_CARD_METRICS, name), _value(value, name), _interval_text(intervals.get(name), name)]
         for name, value in test.items()
         if isinstance(value, float) and name != "threshold"
     ]
@@ -676,7 +662,7 @@ def card(request: ReportRequest, _now: datetime) -> Html:
             _("n/a") if g.get("value") is None else _general(g["value"], ".4g"),
             el(
                 "span",
-                _word(_GATE_STATUSES, str(g["status"])),
+                word(GATE_STATUSES, str(g["status"]), keep=False),
                 class_="gate " + ("passed" if g.get("passed") else "failed"),
             ),
         ]
