@@ -118,3 +118,13 @@ def test_a_chosen_language_is_remembered_over_the_system_locale(monkeypatch: pyt
     assert language.remembered_language() == "es"
     language.remember_language("en")
     assert language.choose_language(None) == "en"
+
+
+def test_general_numbers_keep_their_digits_and_take_the_decimal_mark() -> None:
+    from app.core.i18n import general_text
+
+    assert (general_text(0.1), general_text(0.00123, ".3g"), general_text(1.2e-05)) == ("0.1", "0.00123", "1.2e-05")
+    assert general_text(1234.5) == "1234.5"  # nothing grouped: as Python writes it
+    i18n.set_language("es")
+    assert (general_text(0.1), general_text(0.00123, ".3g"), general_text(1.2e-05)) == ("0,1", "0,00123", "1,2e-05")
+    assert general_text(1234.5) == "1234,5"

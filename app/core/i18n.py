@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol
 
 from app.core.paths import resources_dir
 
@@ -30,6 +30,7 @@ __all__ = [
     "SOURCE_LANGUAGE",
     "Message",
     "general",
+    "general_text",
     "gettext",
     "integer",
     "language",
@@ -137,6 +138,13 @@ class Figure:
         if self.share:
             return percent(self.value, self.digits or 0)
         return integer(int(self.value)) if self.digits is None else number(self.value, self.digits)
+
+
+def general_text(value: float, spec: str = "g") -> str:
+    """``format(value, spec)`` (``0.1``, ``0.00123``, ``1.2e-05``) with the current language's decimal mark,
+    nothing grouped: a number with the digits it has, as Python writes it in English."""
+    text = format(value, spec)
+    return text if _State.language == SOURCE_LANGUAGE else text.replace(".", get_decimal_symbol(_State.language))
 
 
 def general(value: float) -> Figure | str:

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from app import plots
-from app.core.i18n import N_, SOURCE_LANGUAGE, Figure, language, ngettext
+from app.core.i18n import N_, Figure, general_text, ngettext
 from app.core.i18n import gettext as _
 from app.core.words import DRIFT_STATUSES, GATE_STATUSES, SEVERITIES, verdict_word, word
 from app.report.context import ReportRequest
@@ -59,14 +59,6 @@ def _fixed(value: float, digits: int) -> str:
 def _share(value: float, digits: int) -> str:
     """``21.3%`` / ``21,3 %``."""
     return Figure(value, digits, share=True).local()
-
-
-def _general(value: float, spec: str = "") -> str:
-    """``format(value, spec)`` (``0.1``, ``0.00123``, ``1.2e-05``) with the language's decimal mark."""
-    from babel.numbers import get_decimal_symbol
-
-    text = format(value, spec)
-    return text if language() == SOURCE_LANGUAGE else text.replace(".", get_decimal_symbol(language()))
 
 
 def _value(value: float | None, name: str) -> str:
@@ -260,7 +252,7 @@ def drift(request: ReportRequest, _now: datetime) -> Html:
     text = (
         _("Drifted: {features}.").format(features=", ".join(drifted))
         if drifted
-        else _("No feature drifted (PSI below {psi}, or no significant change).").format(psi=_general(PSI_WARN))
+        else _("No feature drifted (PSI below {psi}, or no significant change).").format(psi=general_text(PSI_WARN))
     )
     if unsure:
         text += " " + _("Too few rows to tell ({rows} rows) for {count} of {features} features.").format(
@@ -276,7 +268,7 @@ def drift(request: ReportRequest, _now: datetime) -> Html:
             _(
                 "PSI against the training data; warn from {warn}, alert from {alert}. A drift counts when the"
                 " chi-square test (Benjamini-Hochberg adjusted across features) is significant too."
-            ).format(warn=_general(PSI_WARN), alert=_general(PSI_ALERT)),
+            ).format(warn=general_text(PSI_WARN), alert=general_text(PSI_ALERT)),
         ),
         table(
             [_("feature"), "PSI", _("status"), _("adjusted p"), _("significant")],
@@ -285,7 +277,7 @@ def drift(request: ReportRequest, _now: datetime) -> Html:
                     name,
                     _fixed(d["psi"], 3),
                     word(DRIFT_STATUSES, d["status"], keep=False),
-                    _("n/a") if d.get("p_value") is None else _general(d["p_value"], ".3g"),
+                    _("n/a") if d.get("p_value") is None else general_text(d["p_value"], ".3g"),
                     _("n/a") if d.get("significant") is None else _("yes") if d["significant"] else _("no"),
                 ]
                 for name, d in found.items()
@@ -614,8 +606,8 @@ def fairness(request: ReportRequest, _now: datetime) -> Html:
 
 # ---- the model card --------------------------------------------------------------------------------------
 def _bound(gate: Mapping[str, Any]) -> str:
-    low = f"≥ {_general(gate['min'], 'g')}" if gate.get("min") is not None else ""
-    high = f"≤ {_general(gate['max'], 'g')}" if gate.get("max") is not None else ""
+    low = f"≥ {general_text(gate['min'], 'g')}" if gate.get("min") is not None else ""
+    high = f"≤ {general_text(gate['max'], 'g')}" if gate.get("max") is not None else ""
     limits = _("{low} and {high}").format(low=low, high=high) if low and high else low or high
     bound = gate.get("bound", "point")
     if bound == "point":
@@ -659,7 +651,7 @@ def card(request: ReportRequest, _now: datetime) -> Html:
             g["name"],
             el("code", g["metric"]),
             _bound(g),
-            _("n/a") if g.get("value") is None else _general(g["value"], ".4g"),
+            _("n/a") if g.get("value") is None else general_text(g["value"], ".4g"),
             el(
                 "span",
                 word(GATE_STATUSES, str(g["status"]), keep=False),
@@ -695,7 +687,7 @@ def card(request: ReportRequest, _now: datetime) -> Html:
             _("good enough to estimate performance on files without labels")
             if ece <= MAX_CALIBRATION_ERROR
             else _("above {limit}: performance is not estimated on files without labels").format(
-                limit=_general(MAX_CALIBRATION_ERROR)
+                limit=general_text(MAX_CALIBRATION_ERROR)
             )
         )
         parts.append(

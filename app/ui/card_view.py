@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
-from app.core.i18n import integer, language, number, percent
+from app.core.i18n import general_text, integer, number, percent
 from app.ui.i18n import QT_TR_NOOP, tr
 
 if TYPE_CHECKING:
@@ -22,8 +22,7 @@ def _number(value: Any, digits: int = 4) -> str:  # noqa: ANN401 - an opaque JSO
     if value is None:
         return tr("n/a")
     if isinstance(value, float):
-        text = f"{value:.{digits}g}" if abs(value) < 1e-3 and value else f"{value:.{digits}f}"
-        return text if language() == "en" else text.replace(".", ",")
+        return general_text(value, f".{digits}g" if abs(value) < 1e-3 and value else f".{digits}f")
     return html.escape(str(value))
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.i18n import language, number
+from app.core.i18n import general_text, number
 from app.ui.charts import ExplanationChart, ImportanceChart
 from app.ui.i18n import tr
 from app.ui.lazy import WhenVisible
@@ -99,7 +99,7 @@ class WhatIfPanel(QWidget):
         spin = QDoubleSpinBox(objectName=f"whatIf:{spec.name}", minimum=-1e9, maximum=1e9)
         spin.setDecimals(0 if spec.stats.get("integer") else 2)
         spin.setSingleStep(1.0 if spec.stats.get("integer") else max(span / 100, 0.01))
-        spin.setToolTip(tr("training range {low} to {high}").format(low=_decimal(low), high=_decimal(high)))
+        spin.setToolTip(tr("training range {low} to {high}").format(low=general_text(low), high=general_text(high)))
         spin.valueChanged.connect(self._update)
         return spin
 
@@ -181,9 +181,9 @@ class WhatIfPanel(QWidget):
                     outside.append(
                         tr("{feature} {value} (training {low}–{high})").format(
                             feature=spec.name,
-                            value=_decimal(editor.value()),
-                            low=_decimal(spec.stats["min"]),
-                            high=_decimal(spec.stats["max"]),
+                            value=general_text(editor.value()),
+                            low=general_text(spec.stats["min"]),
+                            high=general_text(spec.stats["max"]),
                         )
                     )
         self.flags.setText(
@@ -208,9 +208,3 @@ class WhatIfPanel(QWidget):
         if self._importance_stale:  # it changes with the bundle only, not with each edit of the form
             self.importance.redraw(bundle.card.section("importances") or [])
             self._importance_stale = False
-
-
-def _decimal(value: float) -> str:
-    """A value with the digits it has (Python's ``g``), in the language's form."""
-    text = f"{value:g}"
-    return text if language() == "en" else text.replace(".", ",")
