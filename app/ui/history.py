@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QGridLayout, QLabel, QListWidget, QVBoxLayout, QWidget
 
-from app.core.i18n import number
+from app.core.i18n import general_text, number
 from app.ui.charts import ChartWidget
 from app.ui.i18n import tr
 from app.ui.lazy import WhenVisible
@@ -124,7 +124,7 @@ class EstimateTrend(ChartWidget):
                 color="#c0392b",
                 linestyle=":",
                 linewidth=1.2,
-                label=tr("gate {bound}").format(bound=number(gates[-1], 2)),
+                label=tr("gate {bound}").format(bound=general_text(gates[-1])),
             )
         axes.plot([], [], "o", color="#1f6fb2", label=tr("estimated, 95% interval"))
         axes.set_xticks(list(runs), _labels(history), fontsize=7)
@@ -210,7 +210,7 @@ class HistoryPanel(QWidget):
                 tr(
                     "No alerts: no feature crossed PSI {psi}, the positive rate stayed in its training band and no"
                     " estimated ROC AUC fell below the gate."
-                ).format(psi=number(PSI_ALERT, 2))
+                ).format(psi=general_text(PSI_ALERT))
             )
         self.heatmap.redraw(self.history)
         self.scores.redraw(self.history)
