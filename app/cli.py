@@ -1003,7 +1003,8 @@ def main(argv: Sequence[str]) -> int:
     except _UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INPUT
-    choose_language(args.lang)
+    if args.lang is not None:  # remembered once the arguments parse; without it, the pre-pass chose already
+        choose_language(args.lang)
     if args.command in _WITHOUT_MODEL:
         return _run(lambda: _WITHOUT_MODEL[args.command](args))
     try:
