@@ -481,7 +481,7 @@ def _check(args: argparse.Namespace, bundle: Bundle) -> int:
     except MissingColumnsError as error:
         _print_check(error.report, None, args.json)
         raise
-    _print_check(report, estimate_for_card(scores, bundle.card.raw), args.json)
+    _print_check(report, estimate_for_card(scores, bundle.card.raw, report.rows_beyond_training()), args.json)
     return EXIT_OK
 
 

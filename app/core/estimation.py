@@ -10,7 +10,9 @@ are drawn from the probabilities again and again, so a small file gets the wide 
 Everything comes from ``ScoreAccumulator``'s histograms (1,000 bins, split at the threshold), so it costs
 nothing per row beyond the histogram, and parts scored on other machines merge before the estimate.
 It holds only when the model is calibrated: ``calibration_error`` measures that on the test set, and an
-estimate above ``MAX_CALIBRATION_ERROR`` is marked unreliable with the reason.
+estimate above ``MAX_CALIBRATION_ERROR`` is marked unreliable with the reason. Calibration on the test set says
+nothing of values the model never saw in training, where its probabilities are extrapolations: an estimate
+for a file with more than ``MAX_BEYOND_TRAINING_SHARE`` of such rows in one feature is marked unreliable too.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from app.core.metrics import ScoreAccumulator, none_if_nan
 
 __all__ = [
     "ESTIMATED_METRICS",
+    "MAX_BEYOND_TRAINING_SHARE",
     "MAX_CALIBRATION_ERROR",
     "PerformanceEstimate",
     "calibration_error",
@@ -40,6 +43,11 @@ ESTIMATED_METRICS = ("roc_auc", "accuracy", "precision", "recall", "f1")
 # Expected calibration error (10 equal-width bins) above which the probabilities are not trusted as rates.
 # A perfectly calibrated model shows about 0.02 on a test set of 1,400 rows from sampling alone.
 MAX_CALIBRATION_ERROR = 0.05
+# Share of the scored rows with one feature outside what training covered (above its maximum, below its minimum,
+# an unseen category) above which the estimate does not hold. A file drawn like the training data has almost
+# none (a test row falls outside the training range with a chance of about 2 in the training set's size), so
+# this is a shift the model extrapolates over, such as prices raised by a third.
+MAX_BEYOND_TRAINING_SHARE = 0.05
 
 
 def calibration_error(count: np.ndarray, mean_predicted: np.ndarray, observed_rate: np.ndarray) -> float:
@@ -138,12 +146,14 @@ def estimate_performance(
     scores: ScoreAccumulator,
     calibration: float | None,
     *,
+    beyond_training: Mapping[str, int] | None = None,
     resamples: int = BOOTSTRAP_RESAMPLES,
     seed: int = SEED,
     level: float = CI_LEVEL,
 ) -> PerformanceEstimate:
     """The expected metrics of the scored rows once their labels arrive, with the interval of what they may
-    turn out to be; ``calibration`` is the test set's calibration error (None: unknown)."""
+    turn out to be; ``calibration`` is the test set's calibration error (None: unknown), ``beyond_training``
+    the rows per feature with a value training never covered (``FileReport.rows_beyond_training``)."""
     counts, means, flagged = _groups(scores)
     expected = _metrics((counts * means)[None, :], counts, flagged)
     rng = np.random.default_rng(seed)
@@ -171,6 +181,18 @@ def estimate_performance(
         )
     elif total == 0:
         why = Message.of(N_("no row was scored"))
+    elif (worst := _most_beyond_training(beyond_training or {}, total)) is not None:
+        column, rows = worst
+        why = Message.of(
+            N_(
+                "{share} of the scored rows ({count}) have a '{column}' the model never saw in training (outside"
+                " its training range, or an unseen category): its probabilities there are extrapolations, not"
+                " rates, so the estimate would mislead"
+            ),
+            share=Figure(rows / total, 1, share=True),
+            count=Figure(rows),
+            column=column,
+        )
     else:
         why = Message.of("")
     reliable, reason = not why.template, why.english()  # an empty template: nothing against it
@@ -188,15 +210,30 @@ def estimate_performance(
     )
 
 
-def estimate_for_card(scores: ScoreAccumulator, card_raw: Mapping[str, Any]) -> PerformanceEstimate:
-    """The estimate for rows a bundle scored, trusted as far as its card's calibration allows."""
-    return estimate_performance(scores, card_calibration_error(card_raw))
+def _most_beyond_training(beyond_training: Mapping[str, int], total: float) -> tuple[str, int] | None:
+    """The feature with the most rows beyond training, when they are too many for the estimate to hold."""
+    if not beyond_training:
+        return None
+    column = max(beyond_training, key=lambda name: beyond_training[name])
+    rows = min(beyond_training[column], int(total))  # some of them may be rows that were not scored
+    return (column, rows) if rows > MAX_BEYOND_TRAINING_SHARE * total else None
+
+
+def estimate_for_card(
+    scores: ScoreAccumulator, card_raw: Mapping[str, Any], beyond_training: Mapping[str, int] | None = None
+) -> PerformanceEstimate:
+    """The estimate for rows a bundle scored, trusted as far as its card's calibration and the file's rows
+    beyond training allow."""
+    return estimate_performance(scores, card_calibration_error(card_raw), beyond_training=beyond_training)
 
 
 def estimate_for_probabilities(
-    probability: np.ndarray, threshold: float, card_raw: Mapping[str, Any]
+    probability: np.ndarray,
+    threshold: float,
+    card_raw: Mapping[str, Any],
+    beyond_training: Mapping[str, int] | None = None,
 ) -> PerformanceEstimate:
     """The estimate for a scored file's probabilities (NaN for rows not scored) at ``threshold``."""
     scores = ScoreAccumulator(threshold)
     scores.add(np.asarray(probability, dtype=np.float64))
-    return estimate_for_card(scores, card_raw)
+    return estimate_for_card(scores, card_raw, beyond_training)

@@ -88,6 +88,15 @@ class FileReport:
         """Issues with one code."""
         return [i for i in self.issues if i.code == code]
 
+    def rows_beyond_training(self) -> dict[str, int]:
+        """Rows per feature whose value the model never saw in training: a number outside its training range,
+        or an unseen category."""
+        beyond: dict[str, int] = {}
+        for issue in self.issues:
+            if issue.code in ("out_of_range", "unseen_category"):
+                beyond[issue.column] = beyond.get(issue.column, 0) + issue.rows
+        return beyond
+
     def to_dict(self) -> dict[str, Any]:
         """The ``check --json`` document."""
         return {

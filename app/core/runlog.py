@@ -189,11 +189,11 @@ def _envelope(run_id: str, started: dt.datetime, duration_s: float, outcome: str
     }
 
 
-def _estimate_fields(scores: ScoreAccumulator, bundle: Bundle) -> dict[str, Any]:
+def _estimate_fields(scores: ScoreAccumulator, bundle: Bundle, report: FileReport) -> dict[str, Any]:
     """The run's performance estimate, with the test-set ROC AUC and its gate to compare it against."""
     raw = bundle.card.raw
     gate = next((g.get("min") for g in raw.get("gates", []) if g.get("metric") == "test.roc_auc"), None)
-    return estimate_for_card(scores, raw).to_dict() | {
+    return estimate_for_card(scores, raw, report.rows_beyond_training()).to_dict() | {
         "test_roc_auc": raw.get("metrics", {}).get("test", {}).get("roc_auc"),
         "roc_auc_gate": gate,
     }
@@ -231,7 +231,7 @@ def run_record(
             "scores": summary,
             "positive_rate_band": band,
             # What performance to expect once the labels arrive (CBPE): History plots its ROC AUC per run.
-            "estimated_performance": _estimate_fields(scores, bundle),
+            "estimated_performance": _estimate_fields(scores, bundle, report),
             "mapping": (
                 {"name": report.mapping_file["name"], "sha256": report.mapping_file["sha256"]}
                 if report.mapping_file

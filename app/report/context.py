@@ -183,7 +183,9 @@ class ReportRequest:
 
         if self.table.has_labels:
             return None
-        return estimate_for_probabilities(self.table.probability, self.threshold, self.raw)
+        return estimate_for_probabilities(
+            self.table.probability, self.threshold, self.raw, self.table.report.rows_beyond_training()
+        )
 
     @cached_property
     def slices(self) -> tuple[dict[str, Any], dict[str, Any] | None]:

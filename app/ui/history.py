@@ -95,7 +95,9 @@ class EstimateTrend(ChartWidget):
         for run, estimate in zip(runs, history.estimated_auc, strict=True):
             if estimate is None:
                 continue
-            color = "#1f6fb2" if estimate.reliable else "#9a9a9a"  # grey: calibration too poor to trust it
+            color = (
+                "#1f6fb2" if estimate.reliable else "#9a9a9a"
+            )  # grey: the estimate does not hold (its reason is in the run log)
             axes.errorbar(
                 [run],
                 [estimate.value],
@@ -130,7 +132,7 @@ class EstimateTrend(ChartWidget):
         axes.set_xticks(list(runs), _labels(history), fontsize=7)
         axes.set_ylim(0.4, 1)
         axes.set_ylabel("ROC AUC")
-        axes.set_xlabel(tr("run (grey: unreliable, poor calibration)"))
+        axes.set_xlabel(tr("run (grey: the estimate does not hold)"))
         axes.legend(fontsize=7, loc="lower left")
 
 

@@ -270,7 +270,9 @@ class QualityPanel(QWidget):
         from app.core.estimation import estimate_for_probabilities
         from app.core.threshold_intervals import wide_metrics
 
-        estimate = estimate_for_probabilities(table.probability, threshold, bundle.card.raw)
+        estimate = estimate_for_probabilities(
+            table.probability, threshold, bundle.card.raw, table.report.rows_beyond_training()
+        )
         self.estimate = estimate
         self.file_side.setTitle(tr("This file: estimated (no labels yet)"))
         self.file_side.matrix.show_confusion(_expected_confusion(estimate.confusion))

@@ -1072,8 +1072,8 @@ La aplicación sigue siendo utilizable. Los detalles se han guardado en {where}.
         <translation>estimado, intervalo del 95 %</translation>
     </message>
     <message>
-        <source>run (grey: unreliable, poor calibration)</source>
-        <translation>ejecución (gris: no fiable, mala calibración)</translation>
+        <source>run (grey: the estimate does not hold)</source>
+        <translation>ejecución (gris: la estimación no es válida)</translation>
     </message>
     <message>
         <source>share of rows</source>

@@ -137,6 +137,25 @@ def test_check_estimates_performance_without_labels(capsys) -> None:
     assert "estimated performance on these 200 rows (95% intervals, no labels needed):" in stdout
 
 
+def test_check_does_not_trust_its_estimate_where_the_model_extrapolates(tmp_path: Path, capsys) -> None:
+    """Monthly charges raised by a third: over 5% of the rows lie above the training maximum, so the estimate is
+    kept, marked unreliable with the column and share, and the text says it is for reference only."""
+    frame = sample_frame()
+    frame["monthly_charges"] = (pd.to_numeric(frame["monthly_charges"]) * 1.35).round(2).astype(str)
+    source = write_csv(frame, tmp_path / "raised.csv")
+    code, stdout, _ = run(["check", str(source), "--json"], capsys)
+    assert code == EXIT_OK
+    document = json.loads(stdout)
+    beyond = next(i["rows"] for i in document["issues"] if i["code"] == "out_of_range")
+    estimate = document["estimated_performance"]
+    assert estimate["reliable"] is False
+    assert estimate["reason"].startswith(f"{beyond / 200:.1%} of the scored rows ({beyond}) have a 'monthly_charges'")
+    assert estimate["roc_auc"]["value"] is not None  # still computed, for reference
+    code, stdout, _ = run(["check", str(source)], capsys)
+    assert "not reliable, " in stdout
+    assert "(for reference only)" in stdout
+
+
 def test_check_on_missing_columns_reports_and_exits_2(tmp_path: Path, capsys) -> None:
     source = write_csv(sample_frame().drop(columns=["tenure"]), tmp_path / "in.csv")
     code, stdout, err = run(["check", str(source), "--json"], capsys)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,6 +13,7 @@ from app.core.bundle import load_bundle
 from app.core.estimation import ESTIMATED_METRICS, card_calibration_error, estimate_performance
 from app.core.evaluation import label_values
 from app.core.metrics import RankedScores, ScoreAccumulator, roc_auc
+from app.core.scoring import scan
 from tests.conftest import REPO
 
 
@@ -64,14 +67,20 @@ def test_the_estimate_on_the_whole_test_set_is_close_to_the_truth() -> None:
     assert confusion["tp"] + confusion["fp"] == int(np.sum(scores >= bundle.card.threshold))  # exact at the split
 
 
+def _snapshot_and_drifted() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The build's snapshot as text, and the same with monthly charges x1.35."""
+    frame = pd.read_csv(REPO / "model_build" / "data" / "telco_churn.csv", dtype=str, keep_default_na=False)
+    drifted = frame.copy()
+    drifted["monthly_charges"] = (pd.to_numeric(frame["monthly_charges"]) * 1.35).round(2).astype(str)
+    return frame, drifted
+
+
 def _drifted_case() -> tuple[dict[str, float], dict[str, float], dict[str, float], dict[str, float]]:
     """Every labelled customer of the build's snapshot (7,043 rows; the 500-row sample moves by noise alone),
     scored as they are and with monthly charges x1.35: realised and estimated metrics, before and after."""
     bundle = load_bundle()
-    frame = pd.read_csv(REPO / "model_build" / "data" / "telco_churn.csv", dtype=str, keep_default_na=False)
+    frame, drifted = _snapshot_and_drifted()
     labels = label_values(frame["churn"], bundle.card) == 1
-    drifted = frame.copy()
-    drifted["monthly_charges"] = (pd.to_numeric(frame["monthly_charges"]) * 1.35).round(2).astype(str)
     threshold = bundle.card.threshold
     before_scores, after_scores = bundle.predictor.predict(frame), bundle.predictor.predict(drifted)
     return (
@@ -100,10 +109,47 @@ def test_on_drifted_data_the_estimate_moves_the_way_the_truth_does(name: str) ->
     reason="open (issue 15): monthly charges x1.35 changes a feature without changing who churns, so on the"
     " shifted rows the probabilities stop being rates, the one assumption CBPE rests on: realised precision"
     " rises (+0.017) while the estimate falls (-0.019). Accuracy (+0.017 / +0.006) and recall (-0.026 / -0.018)"
-    " move alike.",
+    " move alike. The estimate says so itself: it is marked unreliable on this file (the test below).",
 )
 def test_on_drifted_data_the_estimated_precision_moves_the_way_the_truth_does() -> None:
     _moves_alike("precision")
+
+
+def _scanned_estimate(frame: pd.DataFrame, path: Path) -> estimation.PerformanceEstimate:
+    """The estimate ``check`` makes for a file: scored, checked, and trusted as far as the file allows."""
+    bundle = load_bundle()
+    frame.drop(columns=["churn"]).to_csv(path, index=False)
+    scores = ScoreAccumulator(bundle.card.threshold)
+    report = scan(path, bundle, on_chunk=lambda chunk: scores.add(chunk.probability))
+    return estimation.estimate_for_card(scores, bundle.card.raw, report.rows_beyond_training())
+
+
+def test_on_drifted_data_the_estimate_says_it_does_not_hold(tmp_path: Path) -> None:
+    """Monthly charges x1.35 puts a third of the customers above any charge the model was trained on, where
+    its probabilities are extrapolations: the estimate is marked unreliable, naming the column and the share,
+    while the same customers undrifted get a reliable one."""
+    frame, drifted = _snapshot_and_drifted()
+    assert _scanned_estimate(frame, tmp_path / "snapshot.csv").reliable
+    estimate = _scanned_estimate(drifted, tmp_path / "drifted.csv")
+    assert not estimate.reliable
+    beyond = int((pd.to_numeric(drifted["monthly_charges"]) > 118.35).sum())  # the card's training maximum
+    assert beyond > 0.25 * len(drifted)
+    assert f"{beyond / len(drifted):.1%} of the scored rows ({beyond}) have a 'monthly_charges'" in estimate.reason
+    assert "never saw in training" in estimate.reason
+    assert estimate.to_dict()["reliable"] is False
+
+
+@pytest.mark.parametrize(("rows", "reliable"), [(50, True), (51, False)])
+def test_more_than_5_percent_of_rows_beyond_training_in_one_feature_make_the_estimate_unreliable(
+    rows: int, reliable: bool
+) -> None:
+    scores = np.random.default_rng(4).beta(2, 5, 1000)
+    beyond = {"tenure": 30, "monthly_charges": rows, "contract": 40}  # the share is per feature, not summed
+    accumulator = ScoreAccumulator(0.3)
+    accumulator.add(scores)
+    estimate = estimate_performance(accumulator, 0.02, beyond_training=beyond)
+    assert estimate.reliable is reliable
+    assert ("'monthly_charges'" in estimate.reason) is not reliable
 
 
 def test_a_small_file_gets_a_wide_interval_and_a_large_one_a_narrow_one() -> None:

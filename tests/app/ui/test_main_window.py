@@ -392,3 +392,19 @@ def test_the_estimate_is_greyed_out_with_its_reason_when_calibration_is_poor(qtb
     text = quality.file_side.summary.text()
     assert "Not reliable:" in text
     assert "calibration error 0.120" in text
+
+
+def test_the_estimate_is_greyed_out_where_the_model_extrapolates(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    frame = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)
+    frame["monthly_charges"] = (pd.to_numeric(frame["monthly_charges"]) * 1.35).round(2).astype(str)
+    open_and_wait(qtbot, window, write_csv(frame, tmp_path / "raised.csv"))
+    quality = window.panels["Model quality"]
+    window.tabs.setCurrentWidget(quality)
+    assert not quality.file_side.isEnabled()
+    text = quality.file_side.summary.text()
+    assert "Not reliable:" in text
+    assert re.search(r"\d+\.\d% of the scored rows \(\d+\) have a 'monthly_charges' the model never saw", text), text
+    qtbot.waitUntil(lambda: quality.card_side.roc.canvas is not None and quality.card_side.roc.canvas.isVisible())
+    assert window.grab().save(str(tmp_path / "extrapolated.png"))
+    if os.environ.get("SHOT3"):
+        window.grab().save(os.environ["SHOT3"])
