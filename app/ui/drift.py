@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from app.core.i18n import integer, language, number
+from app.core.i18n import general_text, integer, number
 from app.plots import bin_labels
 from app.ui.charts import DistributionChart, DriftChart
 from app.ui.i18n import QT_TR_NOOP, tr
@@ -33,7 +33,7 @@ def drift_summary(drift: dict, rows: int, warn: float) -> str:
     text = (
         tr("Drifted: {features}.").format(features=", ".join(drifted))
         if drifted
-        else tr("No feature drifted (PSI below {psi}, or no significant change).").format(psi=_decimal(warn))
+        else tr("No feature drifted (PSI below {psi}, or no significant change).").format(psi=general_text(warn))
     )
     if unsure:
         more = " " + tr("and {count} more").format(count=len(unsure) - 6) if len(unsure) > 6 else ""
@@ -42,10 +42,6 @@ def drift_summary(drift: dict, rows: int, warn: float) -> str:
             rows=integer(rows), features=shown
         )
     return text
-
-
-def _decimal(value: float) -> str:
-    return str(value) if language() == "en" else number(value, 2)
 
 
 class DriftPanel(QWidget):

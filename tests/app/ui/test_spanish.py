@@ -149,3 +149,15 @@ def test_the_language_menu_remembers_the_choice_for_the_next_start(qtbot, window
     assert "Español" in box.text()
     box.accept()
     assert language.choose_language(None) == "es"  # what the next start picks
+
+
+def test_the_drift_tab_writes_its_psi_bound_as_the_report_does(qapp) -> None:
+    from app.core.drift import PSI_WARN
+    from app.ui.drift import drift_summary
+
+    assert "PSI below 0.1," in drift_summary({}, 500, PSI_WARN)
+    install_language("es")
+    try:
+        assert "PSI por debajo de 0,1 o sin" in drift_summary({}, 500, PSI_WARN)  # the report's form, not 0,10
+    finally:
+        install_language("en")
