@@ -24,7 +24,7 @@ from model_build.export import PROBABILITY_OUTPUT, TARGET_OPSET
 from model_build.gates import GateResult
 from model_build.train import TrainResult
 
-__all__ = ["build_card", "feature_entries", "golden_rows", "render_markdown"]
+__all__ = ["build_card", "display_path", "feature_entries", "golden_rows", "render_markdown"]
 
 _LIBRARIES = ("scikit-learn", "skl2onnx", "onnx", "onnxruntime", "numpy", "pandas", "protobuf")
 _QUANTILES = {"p01": 0.01, "p05": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95, "p99": 0.99}
@@ -108,7 +108,8 @@ def _git_version() -> dict[str, Any]:
         return {"commit": "unknown", "dirty": None}
 
 
-def _display_path(source: str) -> str:
+def display_path(source: str) -> str:
+    """A data source as the card records it: relative to the project when inside it, not the builder's path."""
     try:
         return str(Path(source).relative_to(project_root()))
     except ValueError:
@@ -205,8 +206,8 @@ def build_card(
         "gates_passed": all(g.passed for g in gates),
         "provenance": {
             "data_sha256": data["sha256"],
-            "data_source": _display_path(data["source"]),
-            "config": _display_path(str(config.path)),
+            "data_source": display_path(data["source"]),
+            "config": display_path(str(config.path)),
             "config_sha256": sha256_file(config.path),
             "code_version": _git_version(),
             "libraries": _libraries(),

@@ -242,7 +242,7 @@ def _build_card(state: BuildState) -> JsonDict:
     )
     predictor = OnnxPredictor(model, feature_specs(config), PROBABILITY_OUTPUT)
     data = {
-        "source": snapshot.source,
+        "source": card_builder.display_path(snapshot.source),
         "sha256": snapshot.sha256,
         "rows": len(frame),
         "positive_share": float(np.mean(labels_of(frame, config))),

@@ -66,6 +66,13 @@ def test_two_builds_of_the_same_commit_and_data_are_identical(telco_build: Built
     assert history[0]["onnx_sha256"] == history[1]["onnx_sha256"] == sha256_file(telco_build.out / "model.onnx")
 
 
+def test_the_card_names_its_data_by_its_place_in_the_project_not_the_builders_path(telco_build: Built) -> None:
+    built = json.loads((telco_build.out / "model_card.json").read_text(encoding="utf-8"))
+    for card in (built, load_bundle().card.raw):  # the build's, and the shipped bundle's
+        assert card["data"]["source"] == "model_build/data/telco_churn.csv"
+        assert card["provenance"]["data_source"] == "model_build/data/telco_churn.csv"
+
+
 def test_rebuild_is_compared_with_the_shipped_champion(telco_rebuild: Built) -> None:
     comparison = telco_rebuild.outcome.results["compare"]
     assert comparison["compared"] is True
