@@ -4,11 +4,12 @@ language. The codes themselves stay in the JSON; the CLI, the report and the iss
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from app.core.drift import TOO_FEW_ROWS
-from app.core.i18n import N_, gettext
+from app.core.i18n import N_, general_text, gettext
 
-__all__ = ["DRIFT_STATUSES", "GATE_STATUSES", "SEVERITIES", "VERDICTS", "verdict_word", "word"]
+__all__ = ["DRIFT_STATUSES", "GATE_STATUSES", "SEVERITIES", "VERDICTS", "gate_bound", "verdict_word", "word"]
 
 SEVERITIES = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
 VERDICTS = {"ok": N_("OK"), "warning": N_("WARNING"), "error": N_("ERROR")}
@@ -32,3 +33,18 @@ def word(words: Mapping[str, str], code: str, keep: bool = True) -> str:
 def verdict_word(verdict: str) -> str:
     """A file's verdict in capitals, in the current language."""
     return word(VERDICTS, verdict) if verdict in VERDICTS else verdict.upper()
+
+
+def gate_bound(gate: Mapping[str, Any]) -> str:
+    """A quality gate's limits and what they bound: ``≥ 0.83``, ``≥ -0.005 (upper end of the interval)``."""
+    low = f"≥ {general_text(gate['min'])}" if gate.get("min") is not None else ""
+    high = f"≤ {general_text(gate['max'])}" if gate.get("max") is not None else ""
+    limits = gettext("{low} and {high}").format(low=low, high=high) if low and high else low or high
+    bound = gate.get("bound", "point")
+    if bound == "point":
+        return limits
+    if bound == "lower":
+        return gettext("{limits} (lower end of the interval)").format(limits=limits)
+    if bound == "upper":
+        return gettext("{limits} (upper end of the interval)").format(limits=limits)
+    return gettext("{limits} ({bound} end of the interval)").format(limits=limits, bound=bound)

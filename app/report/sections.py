@@ -14,7 +14,7 @@ from typing import Any
 from app import plots
 from app.core.i18n import N_, Figure, general_text, ngettext
 from app.core.i18n import gettext as _
-from app.core.words import DRIFT_STATUSES, GATE_STATUSES, SEVERITIES, verdict_word, word
+from app.core.words import DRIFT_STATUSES, GATE_STATUSES, SEVERITIES, gate_bound, verdict_word, word
 from app.report.context import ReportRequest
 from app.report.markup import BR, Html, el, esc, join, table
 from app.report.svg import chart_svg
@@ -605,20 +605,6 @@ def fairness(request: ReportRequest, _now: datetime) -> Html:
 
 
 # ---- the model card --------------------------------------------------------------------------------------
-def _bound(gate: Mapping[str, Any]) -> str:
-    low = f"≥ {general_text(gate['min'], 'g')}" if gate.get("min") is not None else ""
-    high = f"≤ {general_text(gate['max'], 'g')}" if gate.get("max") is not None else ""
-    limits = _("{low} and {high}").format(low=low, high=high) if low and high else low or high
-    bound = gate.get("bound", "point")
-    if bound == "point":
-        return limits
-    if bound == "lower":
-        return _("{limits} (lower end of the interval)").format(limits=limits)
-    if bound == "upper":
-        return _("{limits} (upper end of the interval)").format(limits=limits)
-    return _("{limits} ({bound} end of the interval)").format(limits=limits, bound=bound)
-
-
 def card(request: ReportRequest, _now: datetime) -> Html:
     """Identity, provenance, the test metrics with their intervals, the gates and the importances."""
     from app.core.estimation import MAX_CALIBRATION_ERROR, card_calibration_error
@@ -650,7 +636,7 @@ def card(request: ReportRequest, _now: datetime) -> Html:
         [
             g["name"],
             el("code", g["metric"]),
-            _bound(g),
+            gate_bound(g),
             _("n/a") if g.get("value") is None else general_text(g["value"], ".4g"),
             el(
                 "span",

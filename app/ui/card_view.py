@@ -48,19 +48,6 @@ def _with_interval(value: Any, found: Any, digits: int = 3) -> str:  # noqa: ANN
     return text if found is None or value is None else f"{text} ({_interval(found, digits)})"
 
 
-def _bound(gate: dict[str, Any]) -> str:
-    limits = " and ".join(
-        b
-        for b in (
-            f"≥ {gate['min']:g}" if gate["min"] is not None else "",
-            f"≤ {gate['max']:g}" if gate["max"] is not None else "",
-        )
-        if b
-    )
-    bound = gate.get("bound", "point")
-    return limits if bound == "point" else f"{limits} ({bound} end of the interval)"
-
-
 def _comparison(comparison: dict[str, Any]) -> list[str]:
     """Champion against challenger: each metric's difference with its interval and p-value."""
     if not comparison.get("compared"):
@@ -138,6 +125,8 @@ def _outcome(gate: dict[str, Any]) -> str:
 
 def card_html(raw: dict[str, Any]) -> str:
     """The card as HTML."""
+    from app.core.words import gate_bound  # not at import: its drift codes pull in pandas
+
     model, provenance, test = raw["model"], raw.get("provenance", {}), raw.get("metrics", {}).get("test", {})
     test_ci = raw.get("metrics", {}).get("test_ci", {})
     intervals = test_ci.get("intervals", {})
@@ -191,7 +180,7 @@ def card_html(raw: dict[str, Any]) -> str:
                 [
                     html.escape(g["name"]),
                     f"<tt>{g['metric']}</tt>",
-                    _bound(g),
+                    gate_bound(g),
                     _number(g["value"], 6),
                     _outcome(g),
                 ]

@@ -36,3 +36,18 @@ def test_a_card_from_before_the_intervals_still_renders(window: MainWindow) -> N
     html = card_html(raw)
     assert "n/a" in html
     assert "Not compared: no shipped bundle" in html
+
+
+def test_the_gates_bounds_are_written_in_the_language_of_the_window(window: MainWindow) -> None:
+    from app.ui.i18n import install_language
+
+    raw = window.state.bundle.card.raw
+    assert "≥ -0.005 (upper end of the interval)" in card_html(raw)
+    install_language("es")
+    try:
+        spanish = card_html(raw)
+    finally:
+        install_language("en")
+    assert "≥ -0,005 (extremo superior del intervalo)" in spanish  # as the Spanish report writes it
+    assert "≥ 0,83" in spanish
+    assert "end of the interval" not in spanish
