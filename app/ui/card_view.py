@@ -53,7 +53,7 @@ def _comparison(comparison: dict[str, Any]) -> list[str]:
     if not comparison.get("compared"):
         reason = html.escape(comparison.get("reason", "")) if comparison else ""
         shown = tr("Not compared: {reason}.").format(reason=reason) if reason else tr("Not compared.")
-        return [f"<h3>{tr('Champion vs challenger')}</h3>", f"<p>{shown}</p>"]
+        return ["<h3>" + tr("Champion vs challenger") + "</h3>", f"<p>{shown}</p>"]
     tests = comparison.get("tests", {})
     level = comparison.get("test_level")
     rows = [
@@ -82,7 +82,7 @@ def _comparison(comparison: dict[str, Any]) -> list[str]:
     )
     if not rows:  # a card built before the paired tests: the bare deltas
         rows = [[k, _number(v), tr("n/a"), tr("n/a"), tr("none")] for k, v in comparison.get("deltas", {}).items()]
-    heading = f"<h3>{tr('Champion vs challenger')}</h3>"
+    heading = "<h3>" + tr("Champion vs challenger") + "</h3>"
     return [
         heading,
         head,
@@ -115,12 +115,14 @@ def _calibration(raw: dict[str, Any]) -> list[str]:
                 method=html.escape(str(stated["method"])), reason=html.escape(str(stated.get("reason", "")))
             )
         )
-    return [f"<h3>{tr('Calibration')}</h3>", "<p>" + "<br>".join(lines) + "</p>"]
+    return ["<h3>" + tr("Calibration") + "</h3>", "<p>" + "<br>".join(lines) + "</p>"]
 
 
 def _outcome(gate: dict[str, Any]) -> str:
+    from app.core.words import GATE_STATUSES, word  # not at import: its drift codes pull in pandas
+
     colour = "#2b7a3d" if gate["passed"] else "#c0392b"
-    return f"<span style='color:{colour}'><b>{gate['status'].replace('_', ' ')}</b></span>"
+    return f"<span style='color:{colour}'><b>{word(GATE_STATUSES, gate['status'], keep=False)}</b></span>"
 
 
 def card_html(raw: dict[str, Any]) -> str:
@@ -151,7 +153,7 @@ def card_html(raw: dict[str, Any]) -> str:
                 [tr("Code"), html.escape(str(provenance.get("code_version", {}).get("commit", "unknown")))],
             ],
         ),
-        f"<h3>{tr('Test-set metrics')}</h3>",
+        "<h3>" + tr("Test-set metrics") + "</h3>",
         _table(
             [
                 QT_TR_NOOP("metric"),
@@ -167,7 +169,7 @@ def card_html(raw: dict[str, Any]) -> str:
         "<p>" + tr("Intervals: {method}.").format(method=html.escape(str(test_ci.get("method")))) + "</p>"
         if test_ci.get("method")
         else "",
-        f"<h3>{tr('Quality gates')}</h3>",
+        "<h3>" + tr("Quality gates") + "</h3>",
         _table(
             [
                 QT_TR_NOOP("gate"),
@@ -220,7 +222,7 @@ def card_html(raw: dict[str, Any]) -> str:
             + ", ".join(f"{k} {_with_interval(v, gaps_ci.get(k))}" for k, v in result["gaps"].items())
             + "</p>"
         )
-    parts.append(f"<h3>{tr('Permutation importances (drop in test ROC AUC)')}</h3>")
+    parts.append("<h3>" + tr("Permutation importances (drop in test ROC AUC)") + "</h3>")
     parts.append(
         _table(
             [QT_TR_NOOP("feature"), QT_TR_NOOP("mean"), QT_TR_NOOP("std")],

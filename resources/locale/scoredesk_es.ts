@@ -160,6 +160,10 @@
         <translation>Sin comparar.</translation>
     </message>
     <message>
+        <source>Champion vs challenger</source>
+        <translation>Campeón frente a aspirante</translation>
+    </message>
+    <message>
         <source>Challenger (this model) minus champion (version {version}) on the same {rows} test rows{level}; decisions that flip: {flips}.</source>
         <translation>Aspirante (este modelo) menos campeón (versión {version}) en las mismas {rows} filas de prueba{level}; decisiones que cambian: {flips}.</translation>
     </message>
@@ -204,6 +208,10 @@
         <translation>Recalibración: {method}. {reason}</translation>
     </message>
     <message>
+        <source>Calibration</source>
+        <translation>Calibración</translation>
+    </message>
+    <message>
         <source>Algorithm</source>
         <translation>Algoritmo</translation>
     </message>
@@ -232,6 +240,10 @@
         <translation>Código</translation>
     </message>
     <message>
+        <source>Test-set metrics</source>
+        <translation>Métricas del conjunto de prueba</translation>
+    </message>
+    <message>
         <source>value</source>
         <translation>valor</translation>
     </message>
@@ -242,6 +254,10 @@
     <message>
         <source>Intervals: {method}.</source>
         <translation>Intervalos: {method}.</translation>
+    </message>
+    <message>
+        <source>Quality gates</source>
+        <translation>Controles de calidad</translation>
     </message>
     <message>
         <source>gate</source>
@@ -282,6 +298,10 @@
     <message>
         <source>Largest gaps:</source>
         <translation>Mayores diferencias:</translation>
+    </message>
+    <message>
+        <source>Permutation importances (drop in test ROC AUC)</source>
+        <translation>Importancias por permutación (caída del ROC AUC de prueba)</translation>
     </message>
     <message>
         <source>feature</source>

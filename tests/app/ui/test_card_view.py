@@ -50,4 +50,6 @@ def test_the_gates_bounds_are_written_in_the_language_of_the_window(window: Main
         install_language("en")
     assert "≥ -0,005 (extremo superior del intervalo)" in spanish  # as the Spanish report writes it
     assert "≥ 0,83" in spanish
+    assert ">superado<" in spanish  # the gate's outcome
+    assert "Controles de calidad" in spanish  # a heading pyside6-lupdate had not seen inside an f-string
     assert "end of the interval" not in spanish
