@@ -4,7 +4,6 @@ compiled catalogues the program loads are the ones its sources give (so a new st
 from __future__ import annotations
 
 import ast
-
 import re
 import sys
 import xml.etree.ElementTree as ElementTree
