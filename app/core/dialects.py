@@ -9,6 +9,7 @@ import codecs
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
@@ -154,6 +155,23 @@ def count_bytes(
 #   and 4.6-9.3 s for UTF-8 with a stray byte; it reads the whole file into memory (peak 142-238 MiB,
 #   ours 5 MiB in 1 MB blocks with progress and Cancel).
 # - frozen: +0.55 MiB (two mypyc .so files, 0.49 MiB, and its modules), 35-70 ms to import.
+def _utf16_text(where: object, head: bytes, encoding: str) -> str:
+    """``encoding`` when the head reads as UTF-16 text; else the binary-content error. Any two bytes are a UTF-16
+    code unit, so binary data behind FF FE (a byte-order mark by chance) decodes too, but into unpaired
+    surrogates and, one character in seven, control characters, private-use or unassigned code points, which text
+    does not hold (characters beyond the basic plane are not judged: emoji newer than Python's tables are text)."""
+    try:
+        text = codecs.getincrementaldecoder(encoding)(errors="strict").decode(head, final=False)  # a cut end is fine
+    except UnicodeDecodeError:  # an unpaired surrogate
+        raise InputError(Message.of(N_("{where}: binary content, not a CSV text file"), where=where)) from None
+    odd = sum(
+        1 for c in text if c < "\U00010000" and c not in "\t\r\n" and unicodedata.category(c) in ("Cc", "Co", "Cn")
+    )
+    if odd > max(1, len(text) // 50):  # as for bytes below: a stray NUL or private-use icon is kept as text
+        raise InputError(Message.of(N_("{where}: binary content, not a CSV text file"), where=where))
+    return encoding
+
+
 def detect_encoding(where: object, head: bytes, scan: Callable[[], ByteCounts]) -> tuple[str, bool, int]:
     """Encoding, byte-order mark, and how many bytes are not valid in it (UTF-8 only; they read as U+FFFD).
 
@@ -162,16 +180,16 @@ def detect_encoding(where: object, head: bytes, scan: Callable[[], ByteCounts]) 
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig", True, 0
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16", True, 0
+        return _utf16_text(where, head, "utf-16"), True, 0
     if head.startswith(b"%PDF"):
         raise InputError(Message.of(N_("{where}: is a PDF document, not CSV"), where=where))
     if head.count(0):
         # UTF-16 without a byte-order mark puts a NUL beside every ASCII character.
         even, odd = head[0::2].count(0), head[1::2].count(0)
         if odd > len(head) // 4 and even == 0:
-            return "utf-16-le", False, 0
+            return _utf16_text(where, head, "utf-16-le"), False, 0
         if even > len(head) // 4 and odd == 0:
-            return "utf-16-be", False, 0
+            return _utf16_text(where, head, "utf-16-be"), False, 0
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if controls > max(1, len(head) // 50):  # a stray NUL from a database export is kept as text
         raise InputError(Message.of(N_("{where}: binary content, not a CSV text file"), where=where))

@@ -5,8 +5,10 @@ Each file is written here byte for byte; the encoding expected and the names rea
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -90,3 +92,37 @@ def test_ascii_reads_as_utf8(tmp_path: Path) -> None:
     encoding, bom, replaced, names = _read(_write(tmp_path, (HEADER + "1,Smith,29.85\n2,Jones,7\n").encode("ascii")))
     assert (encoding, bom, replaced) == ("utf-8", False, 0)
     assert names == ["Smith", "Jones"]
+
+
+@pytest.mark.parametrize("bom", [b"\xff\xfe", b"\xfe\xff"], ids=["le", "be"])
+@pytest.mark.parametrize("size", [400, 3_000, 200_000])
+@pytest.mark.parametrize("seed", range(5))
+def test_binary_data_behind_a_utf16_byte_order_mark_is_binary_content(
+    tmp_path: Path, bom: bytes, size: int, seed: int
+) -> None:
+    """Two bytes that happen to be FF FE (a compressed or encrypted file) once read as UTF-16 into one column
+    named with a screenful of CJK; the file is binary, and the error says so."""
+    data = bom + np.random.default_rng(seed).integers(0, 256, size, dtype=np.uint8).tobytes()
+    with pytest.raises(InputError, match="binary content, not a CSV text file"):
+        _read(_write(tmp_path, data))
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_text_beyond_the_basic_plane_and_cut_by_the_sample_still_reads(tmp_path: Path, codec: str) -> None:
+    """CJK names and emoji (surrogate pairs), one pair cut in two by the end of the sample the encoding is told
+    from: text, not binary."""
+    bom = codecs.BOM_UTF16_LE if codec == "utf-16-le" else codecs.BOM_UTF16_BE
+    rows = [f"{i},{name},29.85\n" for i, name in enumerate(["王秀英", "Zoë 😀", "𠜎𠜱 Núñez", "Иванов"] * 1_800, 1)]
+    before = bom + (HEADER + "".join(rows)).encode(codec)
+    prefix = f"{len(rows) + 1},"
+    # The emoji's first half ends the sample, its second half follows it.
+    padding = (SAMPLE_BYTES - 2 - len(before) - len(prefix.encode(codec))) // 2
+    rows.append(f"{prefix}{'x' * padding}😀,1\n")
+    rows += [f"{len(rows) + 1 + i},王,2\n" for i in range(10)]
+    data = bom + (HEADER + "".join(rows)).encode(codec)
+    assert (
+        0xD800 <= int.from_bytes(data[SAMPLE_BYTES - 2 : SAMPLE_BYTES], "little" if "le" in codec else "big") < 0xDC00
+    )
+    encoding, bom_found, replaced, names = _read(_write(tmp_path, data))
+    assert (encoding, bom_found, replaced) == ("utf-16", True, 0)
+    assert names == [row.split(",")[1] for row in rows]
