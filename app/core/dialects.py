@@ -155,6 +155,11 @@ def count_bytes(
 #   and 4.6-9.3 s for UTF-8 with a stray byte; it reads the whole file into memory (peak 142-238 MiB,
 #   ours 5 MiB in 1 MB blocks with progress and Cancel).
 # - frozen: +0.55 MiB (two mypyc .so files, 0.49 MiB, and its modules), 35-70 ms to import.
+def _binary_content(where: object) -> InputError:
+    """The error for a file that is not text."""
+    return InputError(Message.of(N_("{where}: binary content, not a CSV text file"), where=where))
+
+
 def _utf16_text(where: object, head: bytes, encoding: str) -> str:
     """``encoding`` when the head reads as UTF-16 text; else the binary-content error. Any two bytes are a UTF-16
     code unit, so binary data behind FF FE (a byte-order mark by chance) decodes too, but into unpaired
@@ -163,12 +168,12 @@ def _utf16_text(where: object, head: bytes, encoding: str) -> str:
     try:
         text = codecs.getincrementaldecoder(encoding)(errors="strict").decode(head, final=False)  # a cut end is fine
     except UnicodeDecodeError:  # an unpaired surrogate
-        raise InputError(Message.of(N_("{where}: binary content, not a CSV text file"), where=where)) from None
+        raise _binary_content(where) from None
     odd = sum(
         1 for c in text if c < "\U00010000" and c not in "\t\r\n" and unicodedata.category(c) in ("Cc", "Co", "Cn")
     )
     if odd > max(1, len(text) // 50):  # as for bytes below: a stray NUL or private-use icon is kept as text
-        raise InputError(Message.of(N_("{where}: binary content, not a CSV text file"), where=where))
+        raise _binary_content(where)
     return encoding
 
 
@@ -192,7 +197,7 @@ def detect_encoding(where: object, head: bytes, scan: Callable[[], ByteCounts]) 
             return _utf16_text(where, head, "utf-16-be"), False, 0
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if controls > max(1, len(head) // 50):  # a stray NUL from a database export is kept as text
-        raise InputError(Message.of(N_("{where}: binary content, not a CSV text file"), where=where))
+        raise _binary_content(where)
     counts = scan()
     if not counts.invalid or counts.valid >= counts.invalid:
         return "utf-8", False, counts.invalid  # UTF-8, perhaps with a few stray bytes: reported per row

@@ -95,9 +95,8 @@ class EstimateTrend(ChartWidget):
         for run, estimate in zip(runs, history.estimated_auc, strict=True):
             if estimate is None:
                 continue
-            color = (
-                "#1f6fb2" if estimate.reliable else "#9a9a9a"
-            )  # grey: the estimate does not hold (its reason is in the run log)
+            # grey: the estimate does not hold (its reason is in the run log)
+            color = "#1f6fb2" if estimate.reliable else "#9a9a9a"
             axes.errorbar(
                 [run],
                 [estimate.value],
