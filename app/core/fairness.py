@@ -64,8 +64,18 @@ def file_groups(table: ScoredTable, card: ModelCard) -> FileGroups:
         raise ValueError(f"{table.path}: the file has no labels, so it has no fairness slices")
     usable = np.flatnonzero(usable_rows(table.labels, table.probability))
     mapping = table.report.mapping.source_for
+    # A sensitive feature is grouped by the value the model saw (after the mapping: 'Female' -> 1), as the card's
+    # test set is; any other sensitive column by its text as read.
+    features = [s.column for s in card.sensitive if s.column in card.feature_names]
+    prepared = table.prepared(usable, card) if features else pd.DataFrame()
     frame = pd.DataFrame(
-        {s.column: table.text[mapping[s.column]].take(usable) for s in card.sensitive if s.column in mapping}
+        {
+            s.column: prepared[s.column].to_numpy()
+            if s.column in features
+            else table.text[mapping[s.column]].take(usable)
+            for s in card.sensitive
+            if s.column in mapping
+        }
     )
     return FileGroups(frame, table.labels[usable], table.probability[usable])
 

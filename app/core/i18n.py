@@ -33,6 +33,7 @@ __all__ = [
     "general_text",
     "gettext",
     "integer",
+    "isolated",
     "language",
     "locale_dir",
     "ngettext",
@@ -181,13 +182,23 @@ class Message:
         template = self.plural if self.plural and self._count() != 1 else self.template
         return template.format(**{k: _shown(v, english=True) for k, v in self.values})
 
-    def text(self) -> str:
-        """The message in the current language."""
+    def text(self, isolate: bool = False) -> str:
+        """The message in the current language; with ``isolate``, each value taken from a file (a column name, a
+        cell) is set apart as a bidirectional isolate, so a right-to-left override in it cannot reorder the rest
+        (for the window, where such text is drawn; a terminal or a file gets it unchanged)."""
         if self.plural:
             template = ngettext(self.template, self.plural, self._count())
         else:
             template = gettext(self.template)
-        return template.format(**{k: _shown(v, english=False) for k, v in self.values})
+        return template.format(
+            **{k: isolated(v) if isolate and isinstance(v, str) else _shown(v, english=False) for k, v in self.values}
+        )
+
+
+def isolated(text: str) -> str:
+    """Text from a file set inside a sentence as one bidirectional isolate (U+2068 ... U+2069): a right-to-left
+    override in a header or a cell then ends with it instead of reversing the rest of the message."""
+    return f"\u2068{text}\u2069"
 
 
 def _shown(value: object, english: bool) -> object:

@@ -47,9 +47,9 @@ class Issue:
         """An issue whose message can be shown in any language."""
         return cls(code, column, severity, rows, examples, note.english(), note)
 
-    def shown(self) -> str:
-        """The message in the current language."""
-        return self.note.text() if self.note is not None else self.message
+    def shown(self, isolate: bool = False) -> str:
+        """The message in the current language (``isolate``: file text set apart, see ``Message.text``)."""
+        return self.note.text(isolate) if self.note is not None else self.message
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape the CLI prints."""

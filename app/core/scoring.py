@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from app.core.bundle import Bundle
+from app.core.card import ModelCard
 from app.core.checks import STATUS_INVALID, ChunkAssessment, assess_chunk
 from app.core.dialects import SEPARATORS
 from app.core.formats import Source
@@ -47,6 +48,7 @@ __all__ = [
     "ScoredChunk",
     "map_file_columns",
     "missing_columns_message",
+    "model_columns",
     "open_for_scoring",
     "scan",
     "scan_chunks",
@@ -240,6 +242,22 @@ def _replaced_bytes(text: pd.DataFrame, extras: np.ndarray) -> np.ndarray:
     return found
 
 
+def model_columns(
+    text: pd.DataFrame,
+    card: ModelCard,
+    source_for: Mapping[str, str],
+    values: Mapping[str, Mapping[str, str]] | None = None,
+) -> pd.DataFrame:
+    """The model's feature columns of a file's text, as the model names and spells them: each taken from the file
+    column the mapping chose, its values translated by the mapping's value table. Scoring, the window's What-if and
+    explanations, and a challenger's comparison all start here, so none of them can skip a step."""
+    features = pd.DataFrame({name: text[source_for[name]] for name in card.feature_names})
+    for name, table in (values or {}).items():
+        if name in features:
+            features[name] = apply_values(features[name], table)
+    return features
+
+
 def score_chunk(
     chunk: TextChunk,
     bundle: Bundle,
@@ -253,9 +271,7 @@ def score_chunk(
     replaced invalid bytes."""
     text, extras, widths = chunk.text, chunk.extras, chunk.widths
     card = bundle.card
-    features = pd.DataFrame({name: text[mapping.source_for[name]] for name in card.feature_names})
-    for name, table in (values or {}).items():
-        features[name] = apply_values(features[name], table)
+    features = model_columns(text, card, mapping.source_for, values)
     row_masks = {"repeated_header": _repeated_header(text), "malformed_row": _malformed(extras)}
     if widths is not None:
         short = widths < len(text.columns)

@@ -19,9 +19,10 @@ from app.core.bundle import Bundle
 from app.core.card import ModelCard
 from app.core.checks import assess_chunk
 from app.core.evaluation import label_values
+from app.core.explain import reference_values
 from app.core.reading import InputOptions
 from app.core.report import FileReport
-from app.core.scoring import CancelFn, ProgressFn, ScoredChunk, scan
+from app.core.scoring import CancelFn, ProgressFn, ScoredChunk, model_columns, scan
 from app.core.text import TEXT
 
 __all__ = ["ScoredTable", "TextColumn", "load_table"]
@@ -110,11 +111,32 @@ class ScoredTable:
         return self.text[column].cell(row)
 
     def prepared(self, rows: np.ndarray, card: ModelCard) -> pd.DataFrame:
-        """Model inputs for ``rows``, prepared exactly as scoring prepared them."""
-        mapping = self.report.mapping.source_for
-        text = pd.DataFrame({f: self.text[mapping[f]].take(rows) for f in card.feature_names})
+        """Model inputs for ``rows``, prepared exactly as scoring prepared them: the mapping's columns and value
+        tables applied, numbers converted under the file's dialect (NaN where a number is blank or unusable)."""
+        source_for = self.report.mapping.source_for
+        text = pd.DataFrame({column: self.text[column].take(rows) for column in set(source_for.values())})
+        values = self.options.mapping.values if self.options.mapping is not None else None
         decimal = self.report.dialect.decimal if self.report.dialect else "."
-        return assess_chunk(text, card, {}, decimal).prepared
+        return assess_chunk(model_columns(text, card, source_for, values), card, {}, decimal).prepared
+
+    def model_row(self, row: int, card: ModelCard) -> dict[str, float | str]:
+        """One row as the model computes with it: prepared, and a blank cell filled the way the model's imputers
+        fill it (the training median of a number, the most frequent category), so it scores as the table does."""
+        prepared = self.prepared(np.array([row]), card).iloc[0]
+        references = reference_values(card)
+        result: dict[str, float | str] = {}
+        for spec in card.features:
+            value = prepared[spec.name]
+            if spec.is_numeric:
+                number = float(value)
+                result[spec.name] = float(references[spec.name]) if np.isnan(number) else number
+            else:
+                result[spec.name] = str(value) if value != "" else str(references[spec.name])
+        return result
+
+    def source_column(self, model_column: str) -> str:
+        """The file's column that feeds ``model_column`` (its own name when the file has it unmapped)."""
+        return self.report.mapping.source_for.get(model_column, model_column)
 
     def changed_on_disk(self) -> bool:
         """True when the file's size or modification time differs from when it was read."""

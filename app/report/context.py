@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from app.core.estimation import PerformanceEstimate
     from app.core.metrics import RankedScores
     from app.core.table import ScoredTable
-    from app.core.threshold_intervals import RocBand
+    from app.core.views import QualityView
 
 __all__ = ["ReportRequest"]
 
@@ -55,22 +55,17 @@ class ReportRequest:
 
     @cached_property
     def card_ranked(self) -> RankedScores | None:
-        """The card's test-set predictions, sorted (as AppState.card_ranked)."""
-        from app.core.metrics import RankedScores
+        """The card's test-set predictions, sorted (as the window's)."""
+        from app.core.views import card_ranked
 
-        stored = self.raw.get("test_predictions", {})
-        return RankedScores(stored["label"], stored["probability"]) if stored.get("label") else None
+        return card_ranked(self.bundle.card)
 
     @cached_property
     def file_ranked(self) -> RankedScores | None:
-        """The file's labelled, scored rows, sorted; None without labels (as AppState.file_ranked)."""
-        from app.core.decisions import usable_rows
-        from app.core.metrics import RankedScores
+        """The file's labelled, scored rows, sorted; None without labels (as the window's)."""
+        from app.core.views import file_ranked
 
-        if not self.table.has_labels or self.table.labels is None:
-            return None
-        usable = usable_rows(self.table.labels, self.table.probability)
-        return RankedScores(self.table.labels[usable], self.table.probability[usable])
+        return file_ranked(self.table)
 
     @property
     def scored_rows(self) -> int:
@@ -135,46 +130,18 @@ class ReportRequest:
         return curves
 
     @cached_property
-    def card_quality(self) -> dict[str, Any]:
-        """The test set's ROC AUC, its interval (the card's, else DeLong's) and ROC band (as the Quality panel)."""
-        from app.core.intervals import delong_interval
-        from app.core.threshold_intervals import roc_band
+    def card_quality(self) -> QualityView:
+        """The test set's quality view (the window's Model quality panel draws the same)."""
+        from app.core.views import card_quality
 
-        stored = self.raw.get("test_predictions", {})
-        labels = np.asarray(stored.get("label", []), dtype=bool)
-        scores = np.asarray(stored.get("probability", []), dtype=np.float64)
-        metrics = self.raw.get("metrics", {})
-        stated = metrics.get("test_ci", {}).get("intervals", {}).get("roc_auc")
-        return {
-            "auc": metrics.get("test", {}).get("roc_auc"),
-            "auc_ci": tuple(stated) if stated else (delong_interval(labels, scores) if labels.size else None),
-            "band": roc_band(labels, scores) if labels.size else None,
-        }
+        return card_quality(self.bundle.card)
 
     @cached_property
-    def file_quality(self) -> dict[str, Any] | None:
-        """The labelled file's ROC curve, AUC with DeLong's interval, ROC band and calibration; None without labels."""
-        from app.core.decisions import usable_rows
-        from app.core.intervals import delong_interval
-        from app.core.metrics import calibration_curve, roc_auc, roc_curve, thin_curve
-        from app.core.threshold_intervals import roc_band
+    def file_quality(self) -> QualityView | None:
+        """The labelled file's quality view; None without labels."""
+        from app.core.views import file_quality
 
-        table = self.table
-        if not table.has_labels or table.labels is None:
-            return None
-        usable = usable_rows(table.labels, table.probability)
-        y, p = table.labels[usable], table.probability[usable]
-        fpr, tpr, _thresholds = roc_curve(y, p)
-        fpr_points, tpr_points = thin_curve(fpr, tpr, limit=400)
-        band: RocBand | None = roc_band(y, p)
-        return {
-            "fpr": fpr_points,
-            "tpr": tpr_points,
-            "auc": roc_auc(y, p),
-            "auc_ci": delong_interval(y, p),
-            "band": band,
-            "calibration": calibration_curve(y, p),
-        }
+        return file_quality(self.table)
 
     @cached_property
     def estimate(self) -> PerformanceEstimate | None:

@@ -381,13 +381,13 @@ def quality(request: ReportRequest, _now: datetime) -> Html:
     ]
     card_confusion = request.card_ranked.confusion(threshold) if request.card_ranked else None
     if card_confusion is not None:
-        found = metrics_with_intervals(card_confusion, card_q["auc"], card_q["auc_ci"])
+        found = metrics_with_intervals(card_confusion, card_q.auc, card_q.auc_ci)
         parts += [_confusion_table(card_confusion), _metrics_line(found.values, found.intervals, found.level)]
         parts += _wide_notes(found, found.rows)
-    test_curve = {"name": _("test set"), "fpr": curves["roc"]["fpr"], "tpr": curves["roc"]["tpr"], "auc": card_q["auc"]}
+    test_curve = {"name": _("test set"), "fpr": curves["roc"]["fpr"], "tpr": curves["roc"]["tpr"], "auc": card_q.auc}
     card_roc = [
         test_curve
-        | {"color": "#1f6fb2", "point": _point(card_confusion) if card_confusion else None, "band": card_q["band"]}
+        | {"color": "#1f6fb2", "point": _point(card_confusion) if card_confusion else None, "band": card_q.band}
     ]
     charts = [
         _figure(
@@ -409,7 +409,7 @@ def quality(request: ReportRequest, _now: datetime) -> Html:
     file_q = request.file_quality
     if file_q is not None and request.file_ranked is not None:
         confusion = request.file_ranked.confusion(threshold)
-        found = metrics_with_intervals(confusion, file_q["auc"], file_q["auc_ci"])
+        found = metrics_with_intervals(confusion, file_q.auc, file_q.auc_ci)
         parts += [
             el(
                 "h3",
@@ -421,12 +421,12 @@ def quality(request: ReportRequest, _now: datetime) -> Html:
             _metrics_line(found.values, found.intervals, found.level),
             *_wide_notes(found, found.rows),
         ]
-        file_curve = {"name": _("this file"), "fpr": file_q["fpr"], "tpr": file_q["tpr"], "auc": file_q["auc"]}
+        file_curve = {"name": _("this file"), "fpr": file_q.fpr, "tpr": file_q.tpr, "auc": file_q.auc}
         roc = [
-            file_curve | {"color": "#d9822b", "point": _point(confusion), "band": file_q["band"]},
+            file_curve | {"color": "#d9822b", "point": _point(confusion), "band": file_q.band},
             test_curve | {"color": "#1f6fb2"},
         ]
-        calibration = [{"name": _("this file"), "color": "#d9822b", **file_q["calibration"]}]
+        calibration = [{"name": _("this file"), "color": "#d9822b", **file_q.calibration}]
         charts = [
             _figure(
                 chart_svg("roc-file", _("ROC curve (this file)"), plots.draw_roc, roc),

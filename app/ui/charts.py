@@ -92,6 +92,13 @@ class ChartWidget(QWidget):
         """Subclasses draw into ``axes``."""
         raise NotImplementedError
 
+    def clear(self) -> None:
+        """Show nothing: what the chart drew belonged to a file, row or model no longer shown."""
+        if self.figure is None or self.canvas is None:
+            return  # never drawn: the placeholder shows the title only
+        new_axes(self.figure, self.title)
+        self.canvas.draw_idle()
+
     def save(self, path: Path) -> Path:
         """Write the chart as PNG or SVG (by the file's suffix)."""
         figure, _ = self._ensure_canvas()

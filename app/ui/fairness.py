@@ -62,6 +62,7 @@ class _SliceTable(QGroupBox):
         self.flagged = []
         if not slices:
             self.gaps.setText(empty)
+            self.chart.clear()  # nothing of a previous file's groups stays on screen
             return
         lines = []
         for attribute, result in slices.items():

@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from app.core import i18n
 from app.core.paths import resources_dir
 
-__all__ = ["QT_TR_NOOP", "install_language", "tr"]
+__all__ = ["QT_TR_NOOP", "install_language", "plain_html", "tr"]
 
 
 class _Installed:
@@ -24,6 +24,14 @@ def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
     literal messages, singular and plural, rather than Qt's ``%n`` forms: English and Spanish both have two, and
     English then needs no translation file of its own."""
     return QCoreApplication.translate("", text, disambiguation, n)
+
+
+def plain_html(text: str) -> str:
+    """Text from a file, for a rich-text label: markup shown as written (never rendered or loaded), and
+    bidirectional controls kept inside it."""
+    import html
+
+    return html.escape(i18n.isolated(text))
 
 
 def install_language(code: str) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.i18n import integer, number, percent
+from app.core.views import QualityView, card_quality, file_quality
 from app.ui.charts import CalibrationChart, RocChart
 from app.ui.i18n import QT_TR_NOOP, tr
 from app.ui.lazy import WhenVisible
@@ -116,7 +117,8 @@ class QualityPanel(QWidget):
         layout.addWidget(self.threshold)
         layout.addLayout(sides, 1)
         self.file_side.matrix.cellClicked.connect(self._cell_clicked)
-        self._file_curves: dict[str, Any] | None = None
+        self._file_view: QualityView | None = None
+        self._file_view_ready = False
         self._card_cache: dict[str, Any] = {}
         self.estimate: PerformanceEstimate | None = None  # the unlabelled file's, as last shown
         self._update = WhenVisible(self, self.refresh)
@@ -126,129 +128,75 @@ class QualityPanel(QWidget):
         self._data_changed()
 
     def _data_changed(self) -> None:
-        self._file_curves = None  # recomputed when next shown
+        self._file_view = None  # recomputed when next shown
+        self._file_view_ready = False
         self._update()
 
     def refresh(self) -> None:
         """Redraw for the current file and threshold."""
-        if self._file_curves is None:
-            self._file_curves = self._compute_file_curves()
+        if not self._file_view_ready:
+            table = self.state.table
+            self._file_view = file_quality(table) if table is not None else None
+            self._file_view_ready = True
             self._draw_calibration()  # does not depend on the threshold
         self._threshold_changed(self.state.threshold)
 
-    def _compute_file_curves(self) -> dict[str, Any]:
-        table = self.state.table
-        if table is None or not table.has_labels:
-            return {}
-        from app.core.decisions import usable_rows
-        from app.core.metrics import calibration_curve, roc_auc, roc_curve, thin_curve
-
-        labels = table.labels
-        assert labels is not None  # has_labels
-        usable = usable_rows(labels, table.probability)
-        y, p = labels[usable], table.probability[usable]
-        from app.core.intervals import delong_interval
-        from app.core.threshold_intervals import roc_band
-
-        fpr, tpr, _ = roc_curve(y, p)
-        fpr_points, tpr_points = thin_curve(fpr, tpr, limit=400)
-        return {
-            "fpr": fpr_points,
-            "tpr": tpr_points,
-            "auc": roc_auc(y, p),
-            "auc_ci": delong_interval(y, p),  # analytic: instant even at a million rows
-            "band": roc_band(y, p),
-            "calibration": calibration_curve(y, p),
-        }
-
-    def _card_extras(self) -> dict[str, Any]:
-        """The test set's ROC AUC interval (the card's, else DeLong's) and ROC band, once per model."""
+    def _card_view(self) -> QualityView:
+        """The test set's view, once per model."""
         bundle = self.state.bundle
         assert bundle is not None
         if self._card_cache.get("bundle") is not bundle:
-            import numpy as np
-
-            from app.core.intervals import delong_interval
-            from app.core.threshold_intervals import roc_band
-
-            stored = bundle.card.raw.get("test_predictions", {})
-            labels = np.asarray(stored.get("label", []), dtype=bool)
-            scores = np.asarray(stored.get("probability", []), dtype=np.float64)
-            stated = bundle.card.section("metrics").get("test_ci", {}).get("intervals", {}).get("roc_auc")
-            self._card_cache = {
-                "bundle": bundle,
-                "auc_ci": tuple(stated) if stated else (delong_interval(labels, scores) if labels.size else None),
-                "band": roc_band(labels, scores) if labels.size else None,
-            }
-        return self._card_cache
+            self._card_cache = {"bundle": bundle, "view": card_quality(bundle.card)}
+        view: QualityView = self._card_cache["view"]
+        return view
 
     def _draw_calibration(self) -> None:
         bundle = self.state.bundle
         if bundle is None:
             return
-        card_curve = bundle.card.section("curves")["calibration"]
+        card_curve = self._card_view().calibration
         self.card_side.calibration.redraw([{"name": tr("test set"), "color": "#1f6fb2", **card_curve}])
-        if self._file_curves:
+        if self._file_view is not None:
             self.file_side.calibration.redraw(
-                [{"name": tr("this file"), "color": "#d9822b", **self._file_curves["calibration"]}]
+                [{"name": tr("this file"), "color": "#d9822b", **self._file_view.calibration}]
             )
+        else:
+            self.file_side.calibration.clear()  # an unlabelled file has no calibration; nothing of the last file's
 
     def _threshold_changed(self, threshold: float) -> None:
         bundle = self.state.bundle
         if bundle is None:
             return
-        card_ranked = self.state.card_ranked()
-        card_confusion = card_ranked.confusion(threshold) if card_ranked else None
+        card = self._card_view()
+        card_confusion = card.ranked.confusion(threshold) if card.ranked else None
         self.card_side.matrix.show_confusion(card_confusion)
-        curves = bundle.card.section("curves")
-        auc = bundle.card.section("metrics").get("test", {}).get("roc_auc")
-        extras = self._card_extras()
-        self.card_side.summary.setText(_summary(card_confusion, auc, extras["auc_ci"]))
-        self.card_side.roc.redraw(
-            [
-                {
-                    "name": tr("test set"),
-                    "fpr": curves["roc"]["fpr"],
-                    "tpr": curves["roc"]["tpr"],
-                    "auc": auc,
-                    "color": "#1f6fb2",
-                    "point": _point(card_confusion),
-                    "band": extras["band"],
-                }
-            ]
-        )
-        file_ranked = self.state.file_ranked()
-        if file_ranked is None:
+        self.card_side.summary.setText(_summary(card_confusion, card.auc, card.auc_ci))
+        test_curve = {"name": tr("test set"), "fpr": card.fpr, "tpr": card.tpr, "auc": card.auc, "color": "#1f6fb2"}
+        self.card_side.roc.redraw([test_curve | {"point": _point(card_confusion), "band": card.band}])
+        view = self._file_view
+        if view is None or view.ranked is None:
+            self.file_side.roc.clear()
             self._show_estimate(threshold)
             return
         self.file_side.setTitle(tr("This file"))
         self.file_side.setEnabled(True)
-        confusion = file_ranked.confusion(threshold)
+        confusion = view.ranked.confusion(threshold)
         self.file_side.matrix.show_confusion(confusion)
-        assert self._file_curves is not None
         self.file_side.summary.setText(
-            _summary(confusion, self._file_curves["auc"], self._file_curves["auc_ci"])
-            + " "
-            + tr("Click a cell to see its rows.")
+            _summary(confusion, view.auc, view.auc_ci) + " " + tr("Click a cell to see its rows.")
         )
         self.file_side.roc.redraw(
             [
                 {
                     "name": tr("this file"),
-                    "fpr": self._file_curves["fpr"],
-                    "tpr": self._file_curves["tpr"],
-                    "auc": self._file_curves["auc"],
+                    "fpr": view.fpr,
+                    "tpr": view.tpr,
+                    "auc": view.auc,
                     "color": "#d9822b",
                     "point": _point(confusion),
-                    "band": self._file_curves["band"],
+                    "band": view.band,
                 },
-                {
-                    "name": tr("test set"),
-                    "fpr": curves["roc"]["fpr"],
-                    "tpr": curves["roc"]["tpr"],
-                    "auc": auc,
-                    "color": "#1f6fb2",
-                },
+                test_curve,
             ]
         )
 

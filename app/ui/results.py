@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.core.i18n import gettext, integer, number
 from app.ui.charts import ExplanationChart, ImportanceChart
-from app.ui.i18n import QT_TR_NOOP, tr
+from app.ui.i18n import QT_TR_NOOP, plain_html, tr
 from app.ui.table_model import FIXED_COLUMNS, ProbabilityDelegate, ResultsModel
 
 if TYPE_CHECKING:
@@ -211,6 +211,7 @@ class ResultsPanel(QWidget):
         table, bundle = self.state.table, self.state.bundle
         if table is None or bundle is None or row < 0:
             self.detail.setHtml(tr("<p>Select a row to see its issues and why it got its score.</p>"))
+            self.explanation.clear()
             return
         from app.core.catalogue import CATALOGUE
 
@@ -233,8 +234,15 @@ class ResultsPanel(QWidget):
             for tag in issues:
                 code, _, column = tag.partition(":")
                 meaning = gettext(CATALOGUE[code].meaning) if code in CATALOGUE else ""
-                value = table.cell(row, column) if column in table.columns else ""
-                where = tr(" in <b>{column}</b> (value '{value}')").format(column=column, value=value) if column else ""
+                source = table.source_column(column) if column else ""
+                value = table.cell(row, source) if source in table.columns else ""
+                where = (
+                    tr(" in <b>{column}</b> (value '{value}')").format(
+                        column=plain_html(column), value=plain_html(value)
+                    )
+                    if column
+                    else ""
+                )
                 title = gettext(CATALOGUE[code].title) if code in CATALOGUE else code
                 lines.append(f"<li><b>{title}</b>{where}: {meaning}</li>")
             lines.append("</ul>")
@@ -250,6 +258,7 @@ class ResultsPanel(QWidget):
     def _explain(self, row: int) -> None:
         table, bundle = self.state.table, self.state.bundle
         if table is None or bundle is None or np.isnan(table.probability[row]):
+            self.explanation.clear()  # an invalid row has no score to explain
             return
         from app.core.explain import explain_rows, reference_values
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from app.core.catalogue import CATALOGUE
-from app.core.i18n import gettext, integer
-from app.ui.i18n import QT_TR_NOOP, tr
+from app.core.i18n import gettext, integer, isolated
+from app.ui.i18n import QT_TR_NOOP, plain_html, tr
 
 if TYPE_CHECKING:
     from app.core.report import FileReport, Issue
@@ -36,6 +36,7 @@ class SanityPanel(QWidget):
         super().__init__(parent)
         self.state = state
         self.banner = QLabel(objectName="verdictBanner", wordWrap=True)
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)  # it names the file's columns: never render them
         self.mapping_label = QLabel(objectName="mappingBanner")
         self.mapping_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
@@ -67,7 +68,7 @@ class SanityPanel(QWidget):
         report = table.report
         if report.mapping_file:
             self.mapping_label.setText(
-                tr('Mapped with {name} (<a href="edit">Edit…</a>)').format(name=report.mapping_file["name"])
+                tr('Mapped with {name} (<a href="edit">Edit…</a>)').format(name=plain_html(report.mapping_file["name"]))
             )
             self.mapping_label.show()
         else:
@@ -85,7 +86,12 @@ class SanityPanel(QWidget):
                 entry = CATALOGUE[issue.code]
                 item = QTreeWidgetItem(
                     group,
-                    [gettext(entry.title), issue.column, integer(issue.rows) if issue.rows else "", issue.shown()],
+                    [
+                        gettext(entry.title),
+                        isolated(issue.column) if issue.column else "",
+                        integer(issue.rows) if issue.rows else "",
+                        issue.shown(isolate=True),
+                    ],
                 )
                 item.setData(0, IssueRole, issue)
                 item.setToolTip(3, gettext(entry.meaning))
@@ -133,7 +139,9 @@ def _verdict_text(report: FileReport) -> str:
     by_kind: dict[str, list[str]] = {}
     for issue in report.issues:
         if CATALOGUE[issue.code].scope == "file" and issue.severity != "info" and issue.code != "drift":
-            where = issue.column + (tr(": {count} rows").format(count=integer(issue.rows)) if issue.rows else "")
+            where = isolated(issue.column) + (
+                tr(": {count} rows").format(count=integer(issue.rows)) if issue.rows else ""
+            )
             by_kind.setdefault(gettext(CATALOGUE[issue.code].title), []).append(where)
     whole = "; ".join(f"{title} ({', '.join(places)})" for title, places in by_kind.items())
     about_file = " " + tr("About the file as a whole: {findings}.").format(findings=whole) if whole else ""

@@ -92,24 +92,17 @@ class AppState(QObject):
     def card_ranked(self) -> RankedScores | None:
         """The card's test-set predictions, sorted once for threshold queries."""
         if "card_ranked" not in self._cache and self.bundle is not None:
-            from app.core.metrics import RankedScores
+            from app.core.views import card_ranked
 
-            stored = self.bundle.card.raw.get("test_predictions", {})
-            self._cache["card_ranked"] = (
-                RankedScores(stored["label"], stored["probability"]) if stored.get("label") else None
-            )
+            self._cache["card_ranked"] = card_ranked(self.bundle.card)
         return self._cache.get("card_ranked")
 
     def file_ranked(self) -> RankedScores | None:
         """The loaded file's labelled, scored rows, sorted once; None without labels."""
-        if self.table is None or not self.table.has_labels:
+        if self.table is None:
             return None
         if "file_ranked" not in self._cache:
-            from app.core.decisions import usable_rows
-            from app.core.metrics import RankedScores
+            from app.core.views import file_ranked
 
-            labels = self.table.labels
-            assert labels is not None  # has_labels
-            usable = usable_rows(labels, self.table.probability)
-            self._cache["file_ranked"] = RankedScores(labels[usable], self.table.probability[usable])
+            self._cache["file_ranked"] = file_ranked(self.table)
         return self._cache["file_ranked"]

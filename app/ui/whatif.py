@@ -149,10 +149,7 @@ class WhatIfPanel(QWidget):
         table, bundle, row = self.state.table, self.state.bundle, self.state.selected_row
         if table is None or bundle is None or row < 0:
             return
-        import numpy as np
-
-        prepared = table.prepared(np.array([row]), bundle.card).iloc[0].to_dict()
-        self.set_values({k: (float(v) if isinstance(v, np.floating) else v) for k, v in prepared.items()})
+        self.set_values(table.model_row(row, bundle.card))  # mapped and prepared as scored; blanks imputed
 
     def update_prediction(self) -> None:
         """Score the form's row and explain it; flag values outside the training range."""
