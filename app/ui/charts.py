@@ -92,6 +92,10 @@ class ChartWidget(QWidget):
         """Subclasses draw into ``axes``."""
         raise NotImplementedError
 
+    def shows_data(self) -> bool:
+        """True once the chart has drawn something that is still on screen."""
+        return self.figure is not None and any(axes.has_data() for axes in self.figure.axes)
+
     def clear(self) -> None:
         """Show nothing: what the chart drew belonged to a file, row or model no longer shown."""
         if self.figure is None or self.canvas is None:

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from app.core.reading import CancelFn, InputOptions, ProgressFn
     from app.core.signing import Package
     from app.core.table import ScoredTable
+    from app.ui.charts import ChartWidget
     from app.ui.state import AppState
 
 __all__ = ["PANEL_TITLES", "MainWindow"]
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.jobs = JobRunner(self)
         self.last_error: QMessageBox | None = None
+        self._queued_open: tuple[Path, InputOptions | None] | None = None
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
         self.tabs = QTabWidget(objectName="tabs")
@@ -322,10 +324,16 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _model_changed(self, message: str) -> None:
-        """Load the now-active model once the current job has ended; an open file keeps its scores until reopened."""
+        """Load the now-active model once the current job has ended, then score the open file again with it, read
+        as it was (the same sheet and mapping, saved or not)."""
+        table = self.state.table
+        if table is not None:
+            message = tr("{message} {name} will be scored again with it.").format(message=message, name=table.path.name)
 
         def reload() -> None:
             self.load_default_bundle()
+            if table is not None:
+                self._queue_open(table.path, table.options)  # once the model's job has ended, with the new model
             self.message.setText(tr("{message} Loading it…").format(message=message))
 
         self._after_job(reload)
@@ -357,11 +365,16 @@ class MainWindow(QMainWindow):
         Without ``options``, a mapping remembered for the file's header is used; a file that lacks model
         columns opens the mapping dialog instead of failing.
         """
-        if self.state.bundle is None or self.jobs.busy:
-            self.message.setText(tr("Busy; wait for the current job or cancel it."))
+        path = Path(path).absolute()  # Open Recent must reopen it from any folder
+        if self.state.bundle is None:
+            self.message.setText(tr("The model is not loaded yet; {name} will open once it is.").format(name=path.name))
+            self._queue_open(path, options)
+            return None
+        if self.jobs.busy:  # never dropped: the latest request waits for the running job
+            self.message.setText(tr("{name} will open when the current job ends.").format(name=path.name))
+            self._queue_open(path, options)
             return None
         bundle = self.state.bundle
-        path = Path(path)
         from app.core.reading import InputOptions
 
         if options is None and (sheets := _sheets(path)) and len(sheets) > 1:
@@ -403,6 +416,23 @@ class MainWindow(QMainWindow):
             lambda failure: self._fail(tr("Cannot open {name}").format(name=path.name), failure),
             lambda: self._cancelled(tr("Opening cancelled; nothing changed.")),
         )
+
+    def _queue_open(self, path: Path, options: InputOptions | None) -> None:
+        """Open ``path`` once the running job has ended (a later request replaces an earlier one)."""
+        first = self._queued_open is None
+        self._queued_open = (path, options)
+        if not first:
+            return
+
+        def open_queued() -> None:
+            if self.jobs.busy or self.state.bundle is None:
+                return  # still busy (a job started right after), or no model yet: wait for the next end
+            self.jobs.ended.disconnect(open_queued)
+            queued, self._queued_open = self._queued_open, None
+            if queued is not None:
+                self.open_file(*queued)
+
+        self.jobs.ended.connect(open_queued)
 
     def _ask_sheet(self, path: Path, sheets: list[str]) -> None:
         """A workbook of several sheets: ask which to open (the first is preselected)."""
@@ -461,6 +491,7 @@ class MainWindow(QMainWindow):
         self.state.set_table(table)
         self.settings.last_folder = str(path.parent)
         self.settings.add_recent(str(path))
+
         report = table.report
         counts = report.status_counts
         self.message.setText(
@@ -476,6 +507,14 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME}: {path.name}")
         self.tabs.setCurrentWidget(self.panels["Sanity" if report.verdict == "error" else "Results"])
         self._update_actions()
+        if table.changed_on_disk():  # what is shown is what was read; say that the file is no longer that
+            self._fail(
+                tr("{name} changed while it was read").format(name=path.name),
+                tr(
+                    "{name} changed while it was being read: the {rows} rows shown are what was read then, not what"
+                    " the file holds now. Open it again to see it as it is."
+                ).format(name=path.name, rows=integer(len(table))),
+            )
         self.fileLoaded.emit(table)
 
     def _fill_samples(self) -> None:
@@ -497,10 +536,21 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
-        if files:
-            event.acceptProposedAction()
-            self.open_file(Path(files[0]))
+        files = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if not files:
+            return
+        event.acceptProposedAction()
+        first, *others = files
+        if first.suffix.lower() == ".sdmodel":
+            self.install_update(first)
+        else:
+            self.open_file(first)
+        if others:  # said, not dropped silently
+            self.message.setText(
+                tr("The window shows one file at a time: it opens {name}, not {others}.").format(
+                    name=first.name, others=", ".join(other.name for other in others)
+                )
+            )
 
     # ---- exporting --------------------------------------------------------------------------
     def export_dialog(self) -> None:
@@ -588,23 +638,51 @@ class MainWindow(QMainWindow):
         )
 
     def export_charts_dialog(self) -> None:
-        """Save every chart of the current tab into a folder, as PNG."""
+        """Save every chart of the current tab into a folder, as PNG (asking before replacing files)."""
         folder = QFileDialog.getExistingDirectory(self, tr("Export charts to folder"), self.settings.last_folder)
-        if folder:
-            saved = self.export_charts(Path(folder))
-            done = tr("Saved {count} chart to {folder}") if len(saved) == 1 else tr("Saved {count} charts to {folder}")
-            self.message.setText(done.format(count=len(saved), folder=folder))
+        if not folder:
+            return
+        targets = self.chart_files(Path(folder))
+        existing = [path.name for path in targets.values() if path.exists()]
+        if existing:
+            answer = QMessageBox.question(
+                self,
+                tr("Replace the charts?"),
+                tr("{folder} already holds {names}. Replace them?").format(folder=folder, names=", ".join(existing)),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.export_charts(Path(folder))
 
-    def export_charts(self, folder: Path, suffix: str = ".png") -> list[Path]:
-        """Write the current tab's charts; returns the files."""
+    def chart_files(self, folder: Path, suffix: str = ".png") -> dict[ChartWidget, Path]:
+        """The current tab's charts that show something, and the file each would be written to."""
         from app.ui.charts import ChartWidget
 
         panel = self.tabs.currentWidget()
         charts = panel.findChildren(ChartWidget) if panel is not None else []
-        return [
-            chart.save(folder / f"{chart.title.lower().replace(' ', '_').replace('(', '').replace(')', '')}{suffix}")
+        return {
+            chart: folder / f"{chart.title.lower().replace(' ', '_').replace('(', '').replace(')', '')}{suffix}"
             for chart in charts
-        ]
+            if chart.shows_data()  # a chart never drawn, or cleared (no row selected), is no picture to export
+        }
+
+    def export_charts(self, folder: Path, suffix: str = ".png") -> list[Path]:
+        """Write the current tab's charts; returns the files (none, with a plain message, if the folder refuses)."""
+        saved: list[Path] = []
+        try:
+            for chart, path in self.chart_files(folder, suffix).items():
+                saved.append(chart.save(path))
+        except OSError as error:
+            self._fail(
+                tr("The charts cannot be saved"),
+                tr("{folder} cannot be written ({reason}). Choose another folder.").format(
+                    folder=folder, reason=error.strerror or error
+                ),
+            )
+            return saved
+        done = tr("Saved {count} chart to {folder}") if len(saved) == 1 else tr("Saved {count} charts to {folder}")
+        self.message.setText(done.format(count=len(saved), folder=folder))
+        return saved
 
     # ---- jobs, errors, settings -------------------------------------------------------------------
     def _job_started(self) -> None:
@@ -642,6 +720,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(ready)
         self.export_action.setEnabled(ready and self.state.table is not None)
         self.export_report_action.setEnabled(ready and self.state.table is not None)
+        self.export_charts_action.setEnabled(ready and self.state.table is not None)
         self.map_action.setEnabled(ready and self.state.table is not None)
 
     def _remember_threshold(self, threshold: float) -> None:

@@ -88,7 +88,7 @@ class SanityPanel(QWidget):
                     group,
                     [
                         gettext(entry.title),
-                        isolated(issue.column) if issue.column else "",
+                        issue.column,  # a cell of its own: its direction cannot reach the others
                         integer(issue.rows) if issue.rows else "",
                         issue.shown(isolate=True),
                     ],

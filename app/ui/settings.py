@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -85,8 +86,9 @@ class Settings:
         return [str(v) for v in value]
 
     def add_recent(self, path: str) -> None:
-        """Put ``path`` first in the recent files."""
-        files = [path, *(p for p in self.recent_files if p != path)][:MAX_RECENT]
+        """Put ``path`` (absolute) first in the recent files; a relative entry an older version stored goes, as it
+        named a file only from the folder it was opened in."""
+        files = [path, *(p for p in self.recent_files if p != path and Path(p).is_absolute())][:MAX_RECENT]
         self._settings.setValue("recent_files", files)
 
     def mappings(self) -> dict[str, str]:

@@ -436,6 +436,10 @@
         <translation>Ha cambiado la versión del modelo.</translation>
     </message>
     <message>
+        <source>{message} {name} will be scored again with it.</source>
+        <translation>{message} {name} se volverá a puntuar con él.</translation>
+    </message>
+    <message>
         <source>{message} Loading it…</source>
         <translation>{message} Cargándolo…</translation>
     </message>
@@ -444,8 +448,12 @@
         <translation>Abrir un archivo para puntuar</translation>
     </message>
     <message>
-        <source>Busy; wait for the current job or cancel it.</source>
-        <translation>Ocupado; espere a que termine la tarea actual o cancélela.</translation>
+        <source>The model is not loaded yet; {name} will open once it is.</source>
+        <translation>El modelo aún no está cargado; {name} se abrirá en cuanto lo esté.</translation>
+    </message>
+    <message>
+        <source>{name} will open when the current job ends.</source>
+        <translation>{name} se abrirá cuando termine la tarea en curso.</translation>
     </message>
     <message>
         <source>Reading and scoring {name}…</source>
@@ -476,8 +484,20 @@
         <translation>{name}: {rows} filas ({ok} bien, {warning} con aviso, {invalid} no válidas); {form}</translation>
     </message>
     <message>
+        <source>{name} changed while it was read</source>
+        <translation>{name} cambió mientras se leía</translation>
+    </message>
+    <message>
+        <source>{name} changed while it was being read: the {rows} rows shown are what was read then, not what the file holds now. Open it again to see it as it is.</source>
+        <translation>{name} cambió mientras se leía: las {rows} filas mostradas son lo que se leyó entonces, no lo que contiene ahora el archivo. Ábralo de nuevo para verlo como está.</translation>
+    </message>
+    <message>
         <source>(none yet)</source>
         <translation>(ninguno todavía)</translation>
+    </message>
+    <message>
+        <source>The window shows one file at a time: it opens {name}, not {others}.</source>
+        <translation>La ventana muestra un archivo a la vez: abre {name}, no {others}.</translation>
     </message>
     <message>
         <source>Cannot export</source>
@@ -518,6 +538,22 @@
     <message>
         <source>Export charts to folder</source>
         <translation>Exportar los gráficos a una carpeta</translation>
+    </message>
+    <message>
+        <source>Replace the charts?</source>
+        <translation>¿Reemplazar los gráficos?</translation>
+    </message>
+    <message>
+        <source>{folder} already holds {names}. Replace them?</source>
+        <translation>{folder} ya contiene {names}. ¿Reemplazarlos?</translation>
+    </message>
+    <message>
+        <source>The charts cannot be saved</source>
+        <translation>No se pueden guardar los gráficos</translation>
+    </message>
+    <message>
+        <source>{folder} cannot be written ({reason}). Choose another folder.</source>
+        <translation>No se puede escribir en {folder} ({reason}). Elija otra carpeta.</translation>
     </message>
     <message>
         <source>Saved {count} chart to {folder}</source>

@@ -50,7 +50,7 @@ def test_a_file_lacking_model_columns_opens_the_mapping_dialog(qtbot, window: Ma
     assert mapping.columns["female"] == "gender"
     assert dict(mapping.values["female"]) == {"Female": "1", "Male": "0"}
     sanity = window.panels["Sanity"]
-    assert "Mapped with ibm.mapping.toml" in sanity.mapping_label.text()
+    assert "Mapped with \u2068ibm.mapping.toml\u2069" in sanity.mapping_label.text()
     assert "Edit" in sanity.mapping_label.text()
 
     # The next file with the same header is mapped without asking.

@@ -71,7 +71,7 @@ def test_every_tab_renders_in_spanish(qtbot, spanish_window: MainWindow, tmp_pat
     assert groups == ["Avisos (1)"]
     issue = tree.topLevelItem(0).child(0)
     assert issue.text(0) == "Fuera del rango del entrenamiento"
-    assert issue.text(3) == "Fuera del rango del entrenamiento en 'monthly_charges': 2 filas"
+    assert issue.text(3) == "Fuera del rango del entrenamiento en '\u2068monthly_charges\u2069': 2 filas"
     assert "Este archivo se puede puntuar, con avisos." in sanity.banner.text()
     quality = window.panels["Model quality"]
     window.tabs.setCurrentWidget(quality)

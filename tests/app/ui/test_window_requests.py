@@ -1,0 +1,134 @@
+"""What the analyst asks of the window is never dropped silently: a second open, files dropped together, a model
+installed while a file is open, a file that changes while it is read, charts saved where they cannot be."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from app.core.mapping_file import load_mapping
+from app.core.reading import InputOptions
+from app.ui.main_window import MainWindow
+from tests.app.core.test_analyst_files import IBM_MAPPING, _ibm_export
+from tests.app.inputs import LABELLED, SAMPLE
+from tests.app.ui.conftest import open_and_wait
+
+
+def _loaded(qtbot, window: MainWindow, path: Path) -> None:
+    qtbot.waitUntil(
+        lambda: window.state.table is not None and window.state.table.path == path and not window.jobs.busy,
+        timeout=60_000,
+    )
+
+
+def test_a_second_open_while_busy_opens_after_the_first(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    second = tmp_path / "second.csv"
+    second.write_bytes(SAMPLE.read_bytes())
+    assert window.open_file(LABELLED) is not None
+    assert window.open_file(second) is None  # busy: queued, and said
+    assert "second.csv will open when the current job ends" in window.message.text()
+    _loaded(qtbot, window, second)
+
+
+def test_an_open_right_after_cancel_is_not_lost(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    second = tmp_path / "after_cancel.csv"
+    second.write_bytes(SAMPLE.read_bytes())
+    window.open_file(LABELLED)
+    window.jobs.cancel()
+    window.open_file(second)
+    _loaded(qtbot, window, second)
+
+
+def test_files_dropped_together_open_the_first_and_name_the_rest(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    paths = []
+    for name in ("a.csv", "b.csv", "c.csv"):
+        paths.append(tmp_path / name)
+        paths[-1].write_bytes(SAMPLE.read_bytes())
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    window.dropEvent(event)
+    assert "opens a.csv, not b.csv, c.csv" in window.message.text()
+    _loaded(qtbot, window, paths[0])
+
+
+def test_open_recent_keeps_the_absolute_path(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "relative.csv").write_bytes(SAMPLE.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    open_and_wait(qtbot, window, Path("relative.csv"))
+    assert window.settings.recent_files[0] == str(tmp_path / "relative.csv")
+    open_and_wait(qtbot, window, tmp_path / "relative.csv")
+    assert window.settings.recent_files.count(str(tmp_path / "relative.csv")) == 1
+
+
+def test_a_file_truncated_while_it_is_read_is_flagged_on_screen(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    path = tmp_path / "shrinking.csv"
+    path.write_bytes(LABELLED.read_bytes())
+    lines = LABELLED.read_text(encoding="utf-8").splitlines(keepends=True)
+
+    def truncate(_done: int, _total: int) -> None:  # while the worker reads (after it noted the file's size)
+        window.jobs.progress.disconnect(truncate)
+        path.write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
+
+    window.jobs.progress.connect(truncate)
+    with qtbot.waitSignal(window.jobFailed, timeout=60_000) as failed:
+        window.open_file(path)
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
+    assert "changed while it was being read" in failed.args[0]
+    assert "changed while it was being read" in window.message.text()
+
+
+def test_installing_an_update_scores_the_open_file_again_with_its_unsaved_mapping(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    from app.core.signing import read_private_key
+    from model_build.packaging import keygen, package
+    from tests.app.core.test_signed_models import _bundle
+
+    export, mapping = tmp_path / "ibm.csv", tmp_path / "ibm.toml"
+    _ibm_export(LABELLED, export)
+    mapping.write_text(IBM_MAPPING, encoding="utf-8")
+    options = InputOptions(mapping=load_mapping(mapping, window.state.bundle.card))
+    mapping.unlink()  # used without saving: only the window holds it now
+    with qtbot.waitSignal(window.fileLoaded, timeout=60_000):
+        window.open_file(export, options)
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
+    before = window.state.table.probability.copy()
+    private, _ = keygen(tmp_path / "keys")
+    monkeypatch.setattr("app.core.model_store.keys_dir", lambda: tmp_path / "keys")
+    signed = package(_bundle(tmp_path / "bundle", "1.0.1"), read_private_key(private.read_text(), private), tmp_path)
+    with qtbot.waitSignal(window.updateShown, timeout=60_000) as shown:
+        window.install_update(signed)
+    with qtbot.waitSignal(window.fileLoaded, timeout=120_000) as reloaded:
+        shown.args[0].accept()
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
+    assert window.state.bundle.card.version == "1.0.1"
+    table = reloaded.args[0]
+    assert table.path == export
+    assert table.options.mapping is options.mapping
+    assert (table.probability == before).all()
+
+
+def test_charts_saved_where_they_cannot_be_get_a_plain_message(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    open_and_wait(qtbot, window, LABELLED)
+    window.tabs.setCurrentWidget(window.panels["Model quality"])
+    not_a_folder = tmp_path / "a_file"
+    not_a_folder.write_text("x")
+    with qtbot.waitSignal(window.jobFailed, timeout=10_000) as failed:
+        assert window.export_charts(not_a_folder) == []
+    assert "cannot be written" in failed.args[0]
+    assert window.last_error is not None
+    assert window.last_error.icon().name == "Warning"  # the user's problem, not a bug
+
+
+def test_export_charts_leaves_out_what_shows_nothing(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    assert not window.export_charts_action.isEnabled()  # no file open
+    open_and_wait(qtbot, window, LABELLED)
+    assert window.export_charts_action.isEnabled()
+    window.tabs.setCurrentWidget(window.panels["Results"])
+    (tmp_path / "charts").mkdir()
+    assert window.export_charts(tmp_path / "charts") == []  # no row selected: no 'why this score' to save
