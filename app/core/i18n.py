@@ -25,10 +25,13 @@ __all__ = [
     "Figure",
     "LANGUAGES",
     "LocalizedError",
+    "FRONT_ENDS",
     "N_",
     "Nn_",
+    "Remedy",
     "SOURCE_LANGUAGE",
     "Message",
+    "front_end",
     "general",
     "general_text",
     "gettext",
@@ -39,6 +42,7 @@ __all__ = [
     "ngettext",
     "number",
     "percent",
+    "set_front_end",
     "set_language",
     "shown",
 ]
@@ -50,6 +54,7 @@ SOURCE_LANGUAGE = "en"
 
 class _State:
     language = SOURCE_LANGUAGE
+    front_end = "cli"  # whose controls a Remedy names: "cli" (options) or "window" (menus and buttons)
     translations: _gettext.NullTranslations = _gettext.NullTranslations()
 
 
@@ -201,6 +206,39 @@ def isolated(text: str) -> str:
     return f"\u2068{text}\u2069"
 
 
+FRONT_ENDS = ("cli", "window")
+
+
+def set_front_end(name: str) -> None:
+    """Word remedies for ``name``'s controls from now on: the window calls this once at start."""
+    if name not in FRONT_ENDS:
+        raise ValueError(f"unknown front end {name!r}: choose one of {', '.join(FRONT_ENDS)}")
+    _State.front_end = name
+
+
+def front_end() -> str:
+    """Whose controls remedies name now."""
+    return _State.front_end
+
+
+@dataclass(frozen=True)
+class Remedy:
+    """What the user can do about a problem, worded for the front end that shows it: the command line names its
+    options (``--mapping``), the window its menus (File ▸ Map columns…). Written into JSON, logs and other
+    processes in the command line's English; on screen in the current front end's words and language."""
+
+    cli: Message
+    window: Message
+
+    def english(self) -> str:
+        """The command line's wording in English (what JSON and the run log keep)."""
+        return self.cli.english()
+
+    def text(self) -> str:
+        """The current front end's wording in the current language."""
+        return (self.window if _State.front_end == "window" else self.cli).text()
+
+
 def _shown(value: object, english: bool) -> object:
     """A message's value as text: a Figure, a Message or a LocalizedError in English or the current language, a
     tuple of them joined by commas, anything else (a column name, an id) as it is."""
@@ -208,7 +246,7 @@ def _shown(value: object, english: bool) -> object:
         return ", ".join(str(_shown(v, english)) for v in value)
     if isinstance(value, Figure):
         return value.english() if english else value.local()
-    if isinstance(value, Message):
+    if isinstance(value, Message | Remedy):
         return value.english() if english else value.text()
     if isinstance(value, LocalizedError):
         return str(value) if english else value.shown()

@@ -27,7 +27,7 @@ from app.core.bundle import Bundle
 from app.core.checks import STATUS_NAMES
 from app.core.fileio import atomic_path
 from app.core.formats import COMPRESSIONS
-from app.core.i18n import N_, Message
+from app.core.i18n import N_, Message, Remedy
 from app.core.metrics import ScoreAccumulator
 from app.core.reading import CHUNK_ROWS, Dialect, InputError, InputOptions
 from app.core.report import FileReport
@@ -456,7 +456,13 @@ def score_to_csv(
         return ScoreResult(report, Path("-"), threshold, scores.positive, scores)
     out = Path(out)
     if out.exists() and path.exists() and out.resolve() == path.resolve():
-        raise InputError(Message.of(N_("{path}: the output would overwrite the input; choose another -o"), path=out))
+        raise InputError(
+            Message.of(
+                N_("{path}: the output would overwrite the input; {remedy}"),
+                path=out,
+                remedy=Remedy(Message.of(N_("choose another -o")), Message.of(N_("choose another name or folder"))),
+            )
+        )
     kind = output_kind(out)
     with atomic_path(out) as temporary:
         sink: CsvSink | _WorkbookSink

@@ -20,7 +20,7 @@ from app.core.card import ModelCard
 from app.core.checks import STATUS_INVALID, ChunkAssessment, assess_chunk
 from app.core.dialects import SEPARATORS
 from app.core.formats import Source
-from app.core.i18n import N_, Figure, Message, Nn_
+from app.core.i18n import N_, Figure, Message, Nn_, Remedy
 from app.core.mapping_file import apply_values
 from app.core.reading import (
     CHUNK_ROWS,
@@ -124,7 +124,7 @@ def missing_columns_message(
     kinds = {f.name: f.kind for f in card.features}
     names = ", ".join(f"{m!r} ({kinds.get(m, 'column')})" for m in mapping.missing)
     count = Figure(len(mapping.missing))
-    hint: Message
+    hint: Message | Remedy
     if len(columns) == 1:
         hint = Message.of(N_("; it has a single column, so it may not be a CSV file"))
     elif options.mapping is not None:
@@ -137,12 +137,21 @@ def missing_columns_message(
             mapping=options.mapping.name,
         )
     else:
-        hint = Message.of(
-            Nn_(
-                ": map one of the file's columns to it with --mapping",
-                ": map one of the file's columns to each with --mapping",
+        hint = Remedy(
+            Message.of(
+                Nn_(
+                    ": map one of the file's columns to it with --mapping",
+                    ": map one of the file's columns to each with --mapping",
+                ),
+                count=count,
             ),
-            count=count,
+            Message.of(
+                Nn_(
+                    ": map one of the file's columns to it (File ▸ Map columns…)",
+                    ": map one of the file's columns to each (File ▸ Map columns…)",
+                ),
+                count=count,
+            ),
         )
     return Message.of(
         Nn_("{path}: missing column {names}{hint}", "{path}: missing columns {names}{hint}"),

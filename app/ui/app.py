@@ -27,6 +27,7 @@ def run(argv: Sequence[str] | None = None, open_path: Path | None = None) -> int
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from app.core.i18n import set_front_end
     from app.core.language import choose_language
     from app.core.paths import APP_NAME, icons_dir
     from app.ui.errors import install_excepthook
@@ -41,6 +42,7 @@ def run(argv: Sequence[str] | None = None, open_path: Path | None = None) -> int
     application.setOrganizationName(APP_NAME)
     application.setWindowIcon(QIcon(str(icons_dir() / "scoredesk.png")))
     install_language(choose_language(None))  # the remembered choice, else the system's language
+    set_front_end("window")  # messages name the window's menus, not the command line's options
     window = MainWindow(AppState(), Settings())
     install_excepthook(lambda: window)
     window.show()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,16 @@ from app.core.bundle import Bundle, load_bundle
 from app.ui.main_window import MainWindow
 from app.ui.settings import Settings
 from app.ui.state import AppState
+
+
+@pytest.fixture(autouse=True)
+def window_words() -> Iterator[None]:
+    """The window's tests see messages as the window words them (app.ui.app.main sets this at start)."""
+    from app.core import i18n
+
+    i18n.set_front_end("window")
+    yield
+    i18n.set_front_end("cli")
 
 
 @pytest.fixture(scope="session")

@@ -132,3 +132,35 @@ def test_export_charts_leaves_out_what_shows_nothing(qtbot, window: MainWindow, 
     window.tabs.setCurrentWidget(window.panels["Results"])
     (tmp_path / "charts").mkdir()
     assert window.export_charts(tmp_path / "charts") == []  # no row selected: no 'why this score' to save
+
+
+def test_messages_in_the_window_name_its_controls_not_command_line_options(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    from tests.app.core.test_analyst_files import _ibm_export
+
+    export = tmp_path / "ibm.csv"
+    _ibm_export(SAMPLE, export)
+    with qtbot.waitSignal(window.mappingRequested, timeout=60_000) as asked:
+        window.open_file(export)
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
+    asked.args[0].reject()
+    assert "(File ▸ Map columns…)" in window.message.text()
+    assert "--mapping" not in window.message.text()
+    open_and_wait(qtbot, window, SAMPLE)
+    with qtbot.waitSignal(window.jobFailed, timeout=60_000) as failed:
+        window.export_scored(SAMPLE)
+    assert "choose another name or folder" in failed.args[0]
+    assert "-o" not in failed.args[0]
+
+
+def test_the_command_line_keeps_its_own_words(tmp_path: Path, capsys) -> None:
+    from app.cli import EXIT_INPUT, main
+    from app.core import i18n
+    from tests.app.core.test_analyst_files import _ibm_export
+
+    i18n.set_front_end("cli")
+    export = tmp_path / "ibm.csv"
+    _ibm_export(SAMPLE, export)
+    assert main(["score", str(export), "-o", str(tmp_path / "out.csv"), "--no-log"]) == EXIT_INPUT
+    assert "with --mapping" in capsys.readouterr().err
