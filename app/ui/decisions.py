@@ -68,7 +68,9 @@ class DecisionsPanel(QWidget):
             signal.connect(self._data_changed)
         for signal in (state.bundleChanged, state.costsChanged):  # the inputs show the costs even while hidden
             signal.connect(self._show_costs)
-        state.thresholdChanged.connect(self._update)  # moving the threshold changes no curve
+        state.thresholdChanged.connect(
+            WhenVisible(self, self.refresh, coalesce=True)
+        )  # one redraw per burst of changes
         self._show_costs()
         self._update()
 

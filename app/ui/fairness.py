@@ -124,7 +124,9 @@ class FairnessPanel(QWidget):
         self._update = WhenVisible(self, self.refresh)
         for signal in (state.bundleChanged, state.tableChanged):
             signal.connect(self._data_changed)
-        state.thresholdChanged.connect(self._update)  # the groups stay; only the rates move
+        state.thresholdChanged.connect(
+            WhenVisible(self, self.refresh, coalesce=True)
+        )  # the groups stay; one redraw per burst
         self._update()
 
     def _data_changed(self) -> None:

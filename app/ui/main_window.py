@@ -387,18 +387,23 @@ class MainWindow(QMainWindow):
         threshold = self.state.threshold  # read here, not in the worker
         recorder = RunRecorder(RunLog.default(), bundle, "app") if self.log_action.isChecked() else None
 
-        def load(progress: ProgressFn, cancelled: CancelFn) -> ScoredTable | MappingNeeded:
+        def load(progress: ProgressFn, cancelled: CancelFn) -> ScoredTable | MappingNeeded | MappingBroken:
             from app.core.mapping_draft import header_key, read_sample
             from app.core.mapping_file import load_mapping
+            from app.core.reading import InputError
             from app.core.scoring import AmbiguousColumnsError, MissingColumnsError
             from app.core.table import load_table
 
             chosen = options or InputOptions()
             with recorder.recording(path) if recorder else contextlib.nullcontext():
                 if options is None and remembered:  # the header says which saved mapping applies, if any
-                    saved = remembered.get(header_key(read_sample(path, bundle, chosen.sheet).columns))
+                    sample = read_sample(path, bundle, chosen.sheet)
+                    saved = remembered.get(header_key(sample.columns))
                     if saved and Path(saved).is_file():
-                        chosen = InputOptions(sheet=chosen.sheet, mapping=load_mapping(Path(saved), bundle.card))
+                        try:
+                            chosen = InputOptions(sheet=chosen.sheet, mapping=load_mapping(Path(saved), bundle.card))
+                        except InputError as error:  # a question for the user, not a file that cannot be opened
+                            return MappingBroken(sample, chosen, Path(saved), header_key(sample.columns), shown(error))
                 try:
                     table = load_table(path, bundle, progress, cancelled, chosen)
                 except (MissingColumnsError, AmbiguousColumnsError) as error:  # a question, not a failed run
@@ -484,9 +489,12 @@ class MainWindow(QMainWindow):
         dialog.open()
         self.mappingRequested.emit(dialog)
 
-    def _file_loaded(self, path: Path, table: ScoredTable | MappingNeeded) -> None:
+    def _file_loaded(self, path: Path, table: ScoredTable | MappingNeeded | MappingBroken) -> None:
         if isinstance(table, MappingNeeded):
             self._ask_mapping(table)
+            return
+        if isinstance(table, MappingBroken):
+            self._ask_about_broken_mapping(table)
             return
         self.state.set_table(table)
         self.settings.last_folder = str(path.parent)
@@ -516,6 +524,34 @@ class MainWindow(QMainWindow):
                 ).format(name=path.name, rows=integer(len(table))),
             )
         self.fileLoaded.emit(table)
+
+    def _ask_about_broken_mapping(self, broken: MappingBroken) -> None:
+        """The mapping remembered for this header no longer reads: map the columns again, or forget it."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            tr("The saved mapping cannot be used"),
+            tr(
+                "{name} is mapped with {mapping}, which cannot be read now:\n{reason}\n\nMap the columns again"
+                " (and save the new mapping), or forget the saved one."
+            ).format(name=broken.sample.path.name, mapping=broken.saved, reason=broken.reason),
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("brokenMappingDialog")
+        remap = box.addButton(tr("Map again…"), QMessageBox.ButtonRole.AcceptRole)
+        forget = box.addButton(tr("Forget it"), QMessageBox.ButtonRole.DestructiveRole)
+
+        def chosen(_result: int) -> None:
+            if box.clickedButton() is remap:
+                self._ask_mapping(MappingNeeded(broken.sample, broken.options, broken.reason))
+            elif box.clickedButton() is forget:
+                self.settings.forget_mapping(broken.header)
+                self.open_file(broken.sample.path, broken.options)
+
+        box.finished.connect(chosen)
+        self.broken_mapping_dialog = box
+        box.open()
+        self.message.setText(broken.reason.splitlines()[0])
 
     def _fill_samples(self) -> None:
         self.samples_menu.clear()
@@ -796,6 +832,17 @@ class MappingNeeded:
 
     sample: FileSample
     options: InputOptions
+    reason: str
+
+
+@dataclass(frozen=True)
+class MappingBroken:
+    """What a load job returns when the mapping remembered for the file's header no longer reads."""
+
+    sample: FileSample
+    options: InputOptions
+    saved: Path
+    header: str  # the key the mapping is remembered under
     reason: str
 
 

@@ -124,7 +124,7 @@ class QualityPanel(QWidget):
         self._update = WhenVisible(self, self.refresh)
         state.bundleChanged.connect(self._data_changed)
         state.tableChanged.connect(self._data_changed)
-        state.thresholdChanged.connect(self._update)
+        state.thresholdChanged.connect(WhenVisible(self, self.refresh, coalesce=True))  # one redraw per burst
         self._data_changed()
 
     def _data_changed(self) -> None:

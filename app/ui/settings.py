@@ -103,6 +103,10 @@ class Settings:
         """Use the mapping file at ``path`` for every file with this header from now on."""
         self._settings.setValue(f"mappings/{header}", path)
 
+    def forget_mapping(self, header: str) -> None:
+        """Stop using a saved mapping for files with this header (the mapping file itself stays)."""
+        self._settings.remove(f"mappings/{header}")
+
     def sync(self) -> None:
         """Write to disk now."""
         self._settings.sync()

@@ -492,6 +492,28 @@
         <translation>{name} cambió mientras se leía: las {rows} filas mostradas son lo que se leyó entonces, no lo que contiene ahora el archivo. Ábralo de nuevo para verlo como está.</translation>
     </message>
     <message>
+        <source>The saved mapping cannot be used</source>
+        <translation>No se puede usar la asignación guardada</translation>
+    </message>
+    <message>
+        <source>{name} is mapped with {mapping}, which cannot be read now:
+{reason}
+
+Map the columns again (and save the new mapping), or forget the saved one.</source>
+        <translation>{name} se asigna con {mapping}, que ahora no se puede leer:
+{reason}
+
+Asigne las columnas de nuevo (y guarde la nueva asignación), u olvide la guardada.</translation>
+    </message>
+    <message>
+        <source>Map again…</source>
+        <translation>Asignar de nuevo…</translation>
+    </message>
+    <message>
+        <source>Forget it</source>
+        <translation>Olvidarla</translation>
+    </message>
+    <message>
         <source>(none yet)</source>
         <translation>(ninguno todavía)</translation>
     </message>

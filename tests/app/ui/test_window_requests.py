@@ -164,3 +164,62 @@ def test_the_command_line_keeps_its_own_words(tmp_path: Path, capsys) -> None:
     _ibm_export(SAMPLE, export)
     assert main(["score", str(export), "-o", str(tmp_path / "out.csv"), "--no-log"]) == EXIT_INPUT
     assert "with --mapping" in capsys.readouterr().err
+
+
+def _broken_mapping_dialog(qtbot, window: MainWindow, tmp_path: Path):
+    from app.core.mapping_draft import header_key, read_sample
+    from tests.app.core.test_analyst_files import _ibm_export
+
+    export = tmp_path / "ibm.csv"
+    _ibm_export(SAMPLE, export)
+    broken = tmp_path / "ibm.mapping.toml"
+    broken.write_text("[columns\nfemale = ", encoding="utf-8")  # edited by hand, and broken
+    header = header_key(read_sample(export, window.state.bundle).columns)
+    window.settings.remember_mapping(header, str(broken))
+    window.open_file(export)
+    qtbot.waitUntil(lambda: getattr(window, "broken_mapping_dialog", None) is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
+    dialog = window.broken_mapping_dialog
+    assert "ibm.mapping.toml" in dialog.text()
+    return dialog, header
+
+
+def test_a_broken_saved_mapping_can_be_forgotten(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    dialog, header = _broken_mapping_dialog(qtbot, window, tmp_path)
+    forget = next(b for b in dialog.buttons() if b.text() == "Forget it")
+    with qtbot.waitSignal(window.mappingRequested, timeout=60_000) as asked:
+        forget.click()
+    assert header not in window.settings.mappings()
+    asked.args[0].reject()
+
+
+def test_a_broken_saved_mapping_can_be_made_again(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    dialog, header = _broken_mapping_dialog(qtbot, window, tmp_path)
+    again = next(b for b in dialog.buttons() if b.text() == "Map again…")
+    with qtbot.waitSignal(window.mappingRequested, timeout=60_000) as asked:
+        again.click()
+    assert asked.args[0].isVisible()
+    asked.args[0].reject()
+
+
+def test_a_burst_of_threshold_changes_redraws_model_quality_once_more_not_each_time(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
+    open_and_wait(qtbot, window, LABELLED)
+    quality = window.panels["Model quality"]
+    window.tabs.setCurrentWidget(quality)
+    drawn: list[float] = []
+    original = quality._threshold_changed
+    monkeypatch.setattr(quality, "_threshold_changed", lambda t: (drawn.append(t), original(t)))
+    start = window.state.threshold
+    for step in range(1, 26):  # 25 presses of the right arrow, queued faster than one redraw
+        window.state.set_threshold(start + step / 100)
+    qtbot.waitUntil(lambda: drawn and drawn[-1] == window.state.threshold, timeout=10_000)
+    assert len(drawn) == 2  # the first at once, then one for the latest
+    confusion = window.state.file_ranked().confusion(window.state.threshold)
+    assert quality.file_side.matrix.counts() == {
+        "tp": confusion.tp,
+        "fp": confusion.fp,
+        "tn": confusion.tn,
+        "fn": confusion.fn,
+    }
