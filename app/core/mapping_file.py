@@ -17,6 +17,8 @@ Every error names the mapping file and the key, in one line.
 from __future__ import annotations
 
 import json
+import os
+import stat
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,9 +34,10 @@ from app.core.i18n import N_, Message
 from app.core.prepare import BINARY_WORDS
 from app.core.text import TEXT
 
-__all__ = ["MappingFile", "apply_values", "load_mapping", "mapping_toml"]
+__all__ = ["MAX_MAPPING_BYTES", "MappingFile", "apply_values", "load_mapping", "mapping_toml", "save_mapping"]
 
 _BINARY_VALUES = {"1": "1", "0": "0", **BINARY_WORDS}  # a mapping may name a model value so too
+MAX_MAPPING_BYTES = 2**20  # a mapping of every column and thousands of values is a few KiB; more is not a mapping
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ def _model_value(mapping: Path, model_column: str, value: object, card: ModelCar
     return value
 
 
-def _parse(path: Path, data: dict[str, object], card: ModelCard) -> MappingFile:
+def _parse(path: Path, data: dict[str, object], card: ModelCard, sha256: str) -> MappingFile:
     known = {*card.feature_names, *card.id_columns, card.target.column, *card.passthrough}
     unknown_tables = sorted(set(data) - {"columns", "values"})
     if unknown_tables:
@@ -192,25 +195,55 @@ def _parse(path: Path, data: dict[str, object], card: ModelCard) -> MappingFile:
                 )
             )
         values[model_column] = {str(k): _model_value(path, model_column, v, card) for k, v in table.items()}
-    return MappingFile(columns=sources, values=values, path=path, sha256=sha256_bytes(path.read_bytes()))
+    return MappingFile(columns=sources, values=values, path=path, sha256=sha256)
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes: only a regular file (a FIFO would block, a device never end), at most MAX_MAPPING_BYTES."""
+    # O_NONBLOCK: opening a FIFO to read would otherwise wait for a writer before the check below could refuse it.
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise InputError(
+                Message.of(N_("{path}: not a regular file; a mapping is a TOML file such as ibm.toml"), path=path)
+            )
+        data = handle.read(MAX_MAPPING_BYTES + 1)  # one byte more tells a file at the limit from a larger one
+    if len(data) > MAX_MAPPING_BYTES:
+        raise InputError(
+            Message.of(
+                N_("{path}: larger than {limit}; a mapping file names columns and values, it holds no data"),
+                path=path,
+                limit="1 MiB",
+            )
+        )
+    return data
 
 
 def load_mapping(path: Path, card: ModelCard) -> MappingFile:
     """Read and check a mapping file against the model; InputError names the file and the key."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM from a Windows editor is no error
+        data = _read_bounded(path)
+        document = tomllib.loads(data.decode("utf-8-sig"))  # a BOM from a Windows editor is no error
+    except InputError:
+        raise
     except FileNotFoundError:
         raise InputError(Message.of(N_("{path}: no such mapping file"), path=path)) from None
+    except IsADirectoryError:  # Windows cannot open a folder as a file; POSIX reaches the regular-file check
+        raise InputError(
+            Message.of(N_("{path}: not a regular file; a mapping is a TOML file such as ibm.toml"), path=path)
+        ) from None
     except UnicodeDecodeError:
         raise InputError(Message.of(N_("{path}: a mapping file must be UTF-8 text"), path=path)) from None
-    except tomllib.TOMLDecodeError as error:
+    except RecursionError:  # tomllib recurses once per level of [[[...]]] or {a = {b = ...}}
+        raise InputError(Message.of(N_("{path}: not valid TOML: nested too deeply"), path=path)) from None
+    except ValueError as error:  # TOMLDecodeError, and an integer longer than Python converts (4,300 digits)
         raise InputError(Message.of(N_("{path}: not valid TOML: {error}"), path=path, error=str(error))) from None
     except OSError as error:
         raise InputError(
             Message.of(N_("{path}: cannot be read ({reason})"), path=path, reason=error.strerror)
         ) from None
-    return _parse(path, data, card)
+    return _parse(path, document, card, sha256_bytes(data))
 
 
 def apply_values(cells: pd.Series, table: Mapping[str, str]) -> pd.Series:
