@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from app.core.card import ModelCard
+from app.core.columns import normalised_name
 from app.core.dialects import InputError
 from app.core.fileio import atomic_write_text, sha256_bytes
 from app.core.i18n import N_, Message
@@ -48,6 +49,7 @@ class MappingFile:
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # model column -> file value -> model value
     path: Path | None = None
     sha256: str = ""
+    features: tuple[str, ...] = ()  # the model's features, which the file must feed (empty: not checked)
 
     @property
     def name(self) -> str:
@@ -59,7 +61,7 @@ class MappingFile:
         return {"name": self.name, "sha256": self.sha256, "columns": dict(self.columns)}
 
     def check_file_columns(self, file_columns: Sequence[str]) -> None:
-        """Every file column the mapping names is in the file; one file column feeds one model column."""
+        """Every file column the mapping names is in the file, and none is a feature's only column."""
         for model_column, file_column in self.columns.items():
             if file_column not in file_columns:
                 shown = ", ".join(repr(c) for c in list(file_columns)[:8]) + (", …" if len(file_columns) > 8 else "")
@@ -73,6 +75,36 @@ class MappingFile:
                         model_column=model_column,
                         column=repr(file_column),
                         columns=shown,
+                    )
+                )
+        self._check_none_given_away(file_columns)
+
+    def _check_none_given_away(self, file_columns: Sequence[str]) -> None:
+        """A file column that a feature would be read from by name, mapped to another column instead, leaves that
+        feature with nothing (``tenure = "monthly_charges"``): say so, rather than that the file lacks it."""
+        free = [c for c in file_columns if c not in self.columns.values()]
+        for model_column, file_column in self.columns.items():
+            for feature in self.features:
+                key = normalised_name(feature)
+                if (
+                    feature == model_column
+                    or feature in self.columns
+                    or normalised_name(file_column) != key
+                    or any(normalised_name(c) == key for c in free)
+                ):
+                    continue
+                raise InputError(
+                    Message.of(
+                        N_(
+                            "{mapping}: [columns] {model_column} = {column}: that column now feeds {target}, so"
+                            " nothing feeds the model's {feature}; map another file column to {feature}, or remove"
+                            " this line"
+                        ),
+                        mapping=self.path or self.name,
+                        model_column=model_column,
+                        column=repr(file_column),
+                        target=repr(model_column),
+                        feature=repr(feature),
                     )
                 )
 
@@ -108,6 +140,32 @@ def _model_value(mapping: Path, model_column: str, value: object, card: ModelCar
             )
         )
     return value
+
+
+def _value_table(path: Path, model_column: str, table: dict[str, object], card: ModelCard) -> dict[str, str]:
+    """One [values.COLUMN] table; two keys that are one file value once spaces around it and case are ignored (as
+    ``apply_values`` matches them) must map to the same model value, or which one applies would be a guess."""
+    mapped: dict[str, str] = {}
+    seen: dict[str, str] = {}  # normalised file value -> the key that first gave it
+    for key, value in table.items():
+        mapped[key] = _model_value(path, model_column, value, card)
+        first = seen.setdefault(key.strip().casefold(), key)
+        if mapped[first] != mapped[key]:
+            raise InputError(
+                Message.of(
+                    N_(
+                        "{path}: [values.{model_column}]: {first} and {second} are the same file value (spaces"
+                        " around it and case are ignored) but map to {one} and {other}; keep one of them"
+                    ),
+                    path=path,
+                    model_column=model_column,
+                    first=repr(first),
+                    second=repr(key),
+                    one=repr(mapped[first]),
+                    other=repr(mapped[key]),
+                )
+            )
+    return mapped
 
 
 def _parse(path: Path, data: dict[str, object], card: ModelCard, sha256: str) -> MappingFile:
@@ -194,8 +252,8 @@ def _parse(path: Path, data: dict[str, object], card: ModelCard, sha256: str) ->
                     model_column=model_column,
                 )
             )
-        values[model_column] = {str(k): _model_value(path, model_column, v, card) for k, v in table.items()}
-    return MappingFile(columns=sources, values=values, path=path, sha256=sha256)
+        values[model_column] = _value_table(path, model_column, table, card)
+    return MappingFile(sources, values, path, sha256, tuple(card.feature_names))
 
 
 def _read_bounded(path: Path) -> bytes:
@@ -265,22 +323,27 @@ def apply_values(cells: pd.Series, table: Mapping[str, str]) -> pd.Series:
     return pd.Series(result, index=cells.index, dtype=object)
 
 
+def _toml_string(text: str) -> str:
+    """A TOML basic string: json.dumps quotes and escapes as TOML does, except DELETE, which TOML forbids raw."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
 def _toml_key(key: str) -> str:
-    return key if key and all(c.isascii() and (c.isalnum() or c in "-_") for c in key) else json.dumps(key)
+    return key if key and all(c.isascii() and (c.isalnum() or c in "-_") for c in key) else _toml_string(key)
 
 
 def mapping_toml(mapping: MappingFile, card: ModelCard) -> str:
     """The mapping as the TOML file format documents it (json.dumps quoting is valid TOML basic-string quoting)."""
     lines = ["# model column = file column", "[columns]"]
     lines += [
-        f"{_toml_key(model)} = {json.dumps(source, ensure_ascii=False)}" for model, source in mapping.columns.items()
+        f"{_toml_key(model)} = {_toml_string(source)}" for model, source in mapping.columns.items()
     ]
     for column, table in mapping.values.items():
         lines += ["", "# file value = model value", f"[values.{_toml_key(column)}]"]
         binary = card.feature(column).kind == "binary"
         for source, target in table.items():
-            shown = target if binary else json.dumps(target, ensure_ascii=False)
-            lines.append(f"{json.dumps(source, ensure_ascii=False)} = {shown}")
+            shown = target if binary else _toml_string(target)
+            lines.append(f"{_toml_string(source)} = {shown}")
     return "\n".join(lines) + "\n"
 
 
@@ -288,4 +351,6 @@ def save_mapping(path: Path, mapping: MappingFile, card: ModelCard) -> MappingFi
     """Write the mapping atomically; the saved mapping, with its path and sha256."""
     text = mapping_toml(mapping, card)
     atomic_write_text(Path(path), text)
-    return MappingFile(mapping.columns, mapping.values, Path(path), sha256_bytes(text.encode("utf-8")))
+    return MappingFile(
+        mapping.columns, mapping.values, Path(path), sha256_bytes(text.encode("utf-8")), tuple(card.feature_names)
+    )

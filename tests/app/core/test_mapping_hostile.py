@@ -120,7 +120,7 @@ def test_value_keys_that_agree_after_normalising_are_accepted(tmp_path: Path, ca
     expected = tmp_path / "expected.csv"
     assert main(["score", str(SAMPLE), "-o", str(expected), "--no-log"]) == EXIT_OK
     scored, reference = pd.read_csv(out, dtype=str), pd.read_csv(expected, dtype=str)
-    assert scored["churn_probability"].tolist() == reference["churn_probability"].tolist()
+    assert scored["probability"].tolist() == reference["probability"].tolist()
 
 
 @pytest.mark.parametrize("command", ["check", "score"])
