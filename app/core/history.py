@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,7 +123,12 @@ class RunHistory:
 
 
 def _number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A finite number: NaN and Infinity, which Python's json reads and writes, are no JSON and no measurement."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str)
 
 
 def _maybe(value: object, check: Callable[[Any], bool]) -> bool:
@@ -130,19 +136,26 @@ def _maybe(value: object, check: Callable[[Any], bool]) -> bool:
 
 
 def well_formed(record: object) -> bool:
-    """A ``score`` record with every field the history reads, of the type it reads (foreign lines are not)."""
+    """A ``score`` record with every field the history reads, of the type it reads (foreign lines are not), its
+    numbers finite (``history --json`` must stay JSON)."""
     if not isinstance(record, dict) or not isinstance(data := record.get("scoredesk"), dict):
         return False
     rows, scores, band = data.get("rows"), data.get("scores", {}), data.get("positive_rate_band")
     model, drift, issues = data.get("model"), data.get("drift", {}), data.get("issues", {})
+    file, event = record.get("file", {}), record.get("event", {})
     return (
         isinstance(record.get("@timestamp", ""), str)
-        and isinstance(record.get("file", {}), dict)
-        and isinstance(record.get("event", {}), dict)
+        and isinstance(file, dict)
+        and _maybe(file.get("name"), _text)
+        and isinstance(event, dict)
+        and _maybe(event.get("id"), _text)
+        and _maybe(data.get("source"), _text)
+        and _maybe(data.get("verdict"), _text)
+        and _maybe(data.get("threshold"), _number)
         and isinstance(rows, dict)
         and _number(rows.get("total"))
         and isinstance(model, dict)
-        and isinstance(model.get("version"), str | int | float)
+        and (isinstance(model.get("version"), str) or _number(model.get("version")))
         and isinstance(drift, dict)
         and all(_maybe(v, _number) for v in drift.values())
         and isinstance(issues, dict)

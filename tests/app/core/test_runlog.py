@@ -268,3 +268,46 @@ def test_row_events_never_push_run_summaries_out_of_the_log(
     numbers = [r["scoredesk"]["row"] for r in rows]
     assert numbers == list(range(2001 - len(numbers), 2001))  # the newest rows the row log holds, in order
     assert all(path.stat().st_size <= 60_000 for path in [*log.files(), *log.row_log().files()])
+
+
+def _strict_json(text: str) -> object:
+    def refuse(constant: str) -> object:
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+NON_FINITE = {
+    "positive rate": (("scoredesk", "scores", "positive_rate"), float("nan")),
+    "decile": (("scoredesk", "scores", "deciles"), [0.1, float("inf")]),
+    "psi": (("scoredesk", "drift", "tenure"), float("nan")),
+    "threshold": (("scoredesk", "threshold"), float("nan")),
+    "rows": (("scoredesk", "rows", "total"), float("inf")),
+    "model version": (("scoredesk", "model", "version"), float("nan")),
+    "run id": (("event", "id"), float("nan")),
+    "file name": (("file", "name"), float("-inf")),
+    "verdict": (("scoredesk", "verdict"), float("nan")),
+    "band": (("scoredesk", "positive_rate_band", "low"), float("nan")),
+}
+
+
+@pytest.mark.parametrize(("where", "value"), NON_FINITE.values(), ids=NON_FINITE.keys())
+def test_history_json_is_strict_json_whatever_the_log_holds(
+    isolated_user_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], where: tuple[str, ...], value
+) -> None:
+    _score(SAMPLE, tmp_path / "out.csv")
+    (record,) = RunLog(isolated_user_data / LOG_NAME).read()
+    target = record
+    for key in where[:-1]:
+        target = target[key]
+    target[where[-1]] = value
+    with open(isolated_user_data / LOG_NAME, "a", encoding="utf-8") as log:
+        log.write(json.dumps(record) + "\n")  # Python writes NaN and Infinity bare, as a careless tool would
+    capsys.readouterr()
+    assert main(["history", "--json"]) == 0
+    document = _strict_json(capsys.readouterr().out)
+    assert isinstance(document, dict)
+    assert len(document["runs"]) == 1
+    assert document["skipped"] == 1
+    assert main(["history"]) == 0
+    assert "(1 record of" in capsys.readouterr().out
