@@ -756,7 +756,7 @@ def _self_test(args: argparse.Namespace, bundle: Bundle) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
-    from app.core.history import summarise_runs
+    from app.core.history import printable, summarise_runs
     from app.core.runlog import RunLog
 
     log = RunLog.default()
@@ -793,9 +793,10 @@ def _history(args: argparse.Namespace) -> int:
     )
     widths = [(max(width, len(heading)), align) for heading, width, align in headings]
 
-    def row(cells: Sequence[str], last: str) -> str:
-        return " ".join(f"{cell:{align}{width}}" for cell, (width, align) in zip(cells, widths, strict=True)) + (
-            f"  {last}"
+    def row(cells: Sequence[str], last: str) -> str:  # names from the log are other people's: never raw escapes
+        shown = (printable(cell) for cell in cells)
+        return " ".join(f"{cell:{align}{width}}" for cell, (width, align) in zip(shown, widths, strict=True)) + (
+            f"  {printable(last)}"
         )
 
     print(row([heading for heading, _width, _align in headings], _("largest drift")))
@@ -805,7 +806,7 @@ def _history(args: argparse.Namespace) -> int:
         drifts = [(value, name) for value, name in zip(psi, history.features, strict=True) if value is not None]
         worst = f"{max(drifts)[1]} {Figure(max(drifts)[0], 3).local()}" if drifts else "-"
         band_text = f"{_share(band['low'], 0)}–{_share(band['high'], 0)}" if band else "-"
-        when, name = str(run.get("@timestamp", "?"))[:19], str(run.get("file", {}).get("name", "?"))[:28]
+        when, name = printable(run.get("@timestamp", "?"))[:19], printable(run.get("file", {}).get("name") or "?")[:28]
         estimated = "-"
         if estimate is not None:
             low, high = Figure(estimate.low, 2).local(), Figure(estimate.high, 2).local()
@@ -824,7 +825,7 @@ def _history(args: argparse.Namespace) -> int:
         ]
         print(row(cells, worst))
     for alert in history.alerts:
-        print(_("ALERT {kind}: {message}").format(kind=alert.kind, message=alert.shown()))
+        print(_("ALERT {kind}: {message}").format(kind=alert.kind, message=printable(alert.shown())))
     for count, line in ((history.unfinished, unfinished), (history.skipped, skipped_note)):
         if count:
             print(line)

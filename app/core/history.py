@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,7 +11,23 @@ from typing import Any
 from app.core.drift import PSI_ALERT
 from app.core.i18n import N_, Figure, Message, general
 
-__all__ = ["Alert", "EstimatedAuc", "RunHistory", "summarise_runs", "well_formed"]
+__all__ = ["Alert", "EstimatedAuc", "RunHistory", "printable", "summarise_runs", "well_formed"]
+
+
+_BIDI_CONTROLS = {"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}  # embeddings, overrides, isolates
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: control and bidirectional-override characters written as ``\\x1b``, ``\\u202e``.
+
+    File and feature names in the log come from other people's files; raw, ESC [2J clears the screen and U+202E
+    reverses what follows."""
+    return "".join(
+        (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+        if unicodedata.category(c) == "Cc" or unicodedata.bidirectional(c) in _BIDI_CONTROLS
+        else c
+        for c in text
+    )
 
 
 @dataclass(frozen=True)

@@ -335,9 +335,7 @@ def _toml_key(key: str) -> str:
 def mapping_toml(mapping: MappingFile, card: ModelCard) -> str:
     """The mapping as the TOML file format documents it (json.dumps quoting is valid TOML basic-string quoting)."""
     lines = ["# model column = file column", "[columns]"]
-    lines += [
-        f"{_toml_key(model)} = {_toml_string(source)}" for model, source in mapping.columns.items()
-    ]
+    lines += [f"{_toml_key(model)} = {_toml_string(source)}" for model, source in mapping.columns.items()]
     for column, table in mapping.values.items():
         lines += ["", "# file value = model value", f"[values.{_toml_key(column)}]"]
         binary = card.feature(column).kind == "binary"
