@@ -67,9 +67,13 @@ def _value(value: float | None, name: str) -> str:
     return _fixed(value, 3) if name in ("roc_auc", "f1", "pr_auc", "brier", "log_loss") else _share(value, 1)
 
 
+def _has_interval(value: float | None, found: Sequence[float] | None) -> bool:
+    return found is not None and value is not None and value == value  # NaN != NaN: no value, no interval
+
+
 def _with_interval(value: float | None, found: Sequence[float] | None, name: str) -> str:
     """``0.843 (0.821–0.866)``; rates as percentages; the bare value where there is no interval."""
-    if found is None or value is None or value != value:
+    if not _has_interval(value, found):
         return _value(value, name)
     return f"{_value(value, name)} ({_value(found[0], name)}–{_value(found[1], name)})"
 
@@ -334,12 +338,13 @@ def _confusion_table(confusion: Any, expected: bool = False) -> Html:  # noqa: A
 
 
 def _metrics_line(values: Mapping[str, float | None], intervals: Mapping[str, Any], level: float) -> Html:
-    shown = [
-        f"{_(label)} {_with_interval(values.get(name), intervals.get(name), name)}"
-        for name, label in _METRIC_LABELS.items()
-        if values.get(name) is not None
-    ]
-    return _note(_("{metrics} ({level} intervals).").format(metrics=", ".join(shown), level=_share(level, 0)))
+    named = [name for name in _METRIC_LABELS if values.get(name) is not None]
+    shown = ", ".join(
+        f"{_(_METRIC_LABELS[name])} {_with_interval(values[name], intervals.get(name), name)}" for name in named
+    )
+    if not any(_has_interval(values[name], intervals.get(name)) for name in named):
+        return _note(f"{shown}.")  # a one-class file: no metric has an interval, so none is announced
+    return _note(_("{metrics} ({level} intervals).").format(metrics=shown, level=_share(level, 0)))
 
 
 def _wide_notes(found: Any, rows: int) -> list[Html]:  # noqa: ANN401 - MetricsWithIntervals
