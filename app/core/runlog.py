@@ -5,8 +5,8 @@ about 37 MB: checked only before it, one run would rotate every other run away);
 crash mid-write) is skipped by readers and never glued to the next record. Raw row values are not logged
 unless asked for (``score.row`` events, one per row), and then into their own file, ``runs.rows.jsonl``,
 with its own rotation, so row events never push a run's summary out of ``runs.jsonl``. Row events are
-written while the file is scanned, so they come *before* the run's summary line: holding them back until the summary is known would keep
-every row in memory. Both carry the run's id (``event.id`` / ``scoredesk.run_id``), and every run that
+written while the file is scanned, so they come *before* the run's summary line: holding them back until
+the summary is known would keep every row in memory. Both carry the run's id (``event.id`` / ``scoredesk.run_id``), and every run that
 started ends with a summary line, whatever its outcome: ``success``, ``failure``, or ``unknown`` when
 it was cancelled or interrupted, so row events are never left without one.
 """

@@ -102,7 +102,8 @@ def test_value_keys_that_are_one_value_after_normalising_must_agree(
     err = _one_line(capsys.readouterr().err)
     assert code == EXIT_INPUT
     assert "contract.toml: [values.contract]" in err
-    assert first in err and second in err
+    assert first in err
+    assert second in err
     assert "same file value" in err
     assert not out.exists()
 
@@ -131,7 +132,8 @@ def test_a_model_column_given_away_by_the_mapping_is_named_as_such(tmp_path: Pat
     code = main([command, str(SAMPLE), "--mapping", str(mapping), *extra])
     err = _one_line(capsys.readouterr().err)
     assert code == EXIT_INPUT
-    assert "has no column" not in err and "missing column" not in err
+    assert "has no column" not in err
+    assert "missing column" not in err
     assert "m20.toml: [columns] tenure = 'monthly_charges'" in err
     assert "nothing feeds the model's 'monthly_charges'" in err
 

@@ -264,7 +264,8 @@ def test_row_events_never_push_run_summaries_out_of_the_log(
     assert len(document["runs"]) == 4
     assert document["runs"][-1]["run_id"] == run_id
     rows = log.row_log().read("score.row")
-    assert rows and {r["scoredesk"]["run_id"] for r in rows} == {run_id}
+    assert rows
+    assert {r["scoredesk"]["run_id"] for r in rows} == {run_id}
     numbers = [r["scoredesk"]["row"] for r in rows]
     assert numbers == list(range(2001 - len(numbers), 2001))  # the newest rows the row log holds, in order
     assert all(path.stat().st_size <= 60_000 for path in [*log.files(), *log.row_log().files()])
