@@ -6,9 +6,10 @@ crash mid-write) is skipped by readers and never glued to the next record. Raw r
 unless asked for (``score.row`` events, one per row), and then into their own file, ``runs.rows.jsonl``,
 with its own rotation, so row events never push a run's summary out of ``runs.jsonl``. Row events are
 written while the file is scanned, so they come *before* the run's summary line: holding them back until
-the summary is known would keep every row in memory. Both carry the run's id (``event.id`` / ``scoredesk.run_id``), and every run that
-started ends with a summary line, whatever its outcome: ``success``, ``failure``, or ``unknown`` when
-it was cancelled or interrupted, so row events are never left without one.
+the summary is known would keep every row in memory. Both carry the run's id (``event.id`` /
+``scoredesk.run_id``), and every run that started ends with a summary line, whatever its outcome:
+``success``, ``failure``, or ``unknown`` when it was cancelled or interrupted, so row events are never
+left without one.
 """
 
 from __future__ import annotations

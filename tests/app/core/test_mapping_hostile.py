@@ -25,7 +25,8 @@ def _check(mapping: Path, capsys: pytest.CaptureFixture[str], source: Path = SAM
 def _one_line(err: str) -> str:
     assert err.count("\n") == 1, err
     assert err.startswith("error: "), err
-    assert "unexpected" not in err and "Traceback" not in err, err
+    assert "unexpected" not in err, err
+    assert "Traceback" not in err, err
     return err
 
 
