@@ -168,6 +168,12 @@ def _value_table(path: Path, model_column: str, table: dict[str, object], card: 
     return mapped
 
 
+def _key(name: str) -> str:
+    """A key from the file as an error shows it: as written, or quoted with escapes when it holds a line break,
+    a control or a bidi character (the message stays one line and sends no escape sequence to a terminal)."""
+    return name if name.isprintable() else repr(name)
+
+
 def _parse(path: Path, data: dict[str, object], card: ModelCard, sha256: str) -> MappingFile:
     known = {*card.feature_names, *card.id_columns, card.target.column, *card.passthrough}
     unknown_tables = sorted(set(data) - {"columns", "values"})
@@ -176,7 +182,7 @@ def _parse(path: Path, data: dict[str, object], card: ModelCard, sha256: str) ->
             Message.of(
                 N_("{path}: [{table}]: a mapping has only [columns] and [values.COLUMN] tables"),
                 path=path,
-                table=unknown_tables[0],
+                table=_key(unknown_tables[0]),
             )
         )
     columns = data.get("columns", {})
@@ -191,7 +197,7 @@ def _parse(path: Path, data: dict[str, object], card: ModelCard, sha256: str) ->
                 Message.of(
                     N_("{path}: [columns] {model_column}: the model has no column {column}"),
                     path=path,
-                    model_column=model_column,
+                    model_column=_key(model_column),
                     column=repr(model_column),
                 )
             )
@@ -228,7 +234,7 @@ def _parse(path: Path, data: dict[str, object], card: ModelCard, sha256: str) ->
                 Message.of(
                     N_("{path}: [values.{model_column}]: the model has no feature {column}"),
                     path=path,
-                    model_column=model_column,
+                    model_column=_key(model_column),
                     column=repr(model_column),
                 )
             )
