@@ -73,7 +73,7 @@ def _has_interval(value: float | None, found: Sequence[float] | None) -> bool:
 
 def _with_interval(value: float | None, found: Sequence[float] | None, name: str) -> str:
     """``0.843 (0.821–0.866)``; rates as percentages; the bare value where there is no interval."""
-    if not _has_interval(value, found):
+    if found is None or not _has_interval(value, found):
         return _value(value, name)
     return f"{_value(value, name)} ({_value(found[0], name)}–{_value(found[1], name)})"
 
