@@ -520,7 +520,7 @@ def _estimate_line(estimate: PerformanceEstimate) -> str:
     )
     level = Figure(estimate.level, 0, share=True).local()
     head = ngettext(
-        "estimated performance on this {rows} row ({level} intervals, no labels needed)",
+        "estimated performance on {rows} row ({level} intervals, no labels needed)",
         "estimated performance on these {rows} rows ({level} intervals, no labels needed)",
         int(estimate.rows),
     ).format(rows=_count(estimate.rows), level=level)

@@ -40,7 +40,7 @@ def test_one_row_is_singular_everywhere(tmp_path: Path, capsys: pytest.CaptureFi
         ": 1 row (UTF-8",
         "but 1 row is too few to tell it from sampling noise",
         "too few rows to tell (1 row)",
-        "estimated performance on this 1 row",
+        "estimated performance on 1 row (",
         "1 labelled row scored",
         ": 1 row, verdict",
         "Too few rows to tell (1 row)",
@@ -49,3 +49,15 @@ def test_one_row_is_singular_everywhere(tmp_path: Path, capsys: pytest.CaptureFi
         "acting on 1 row<",
     ):
         assert singular in text, singular
+
+
+def test_one_row_is_singular_in_spanish_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    unlabelled = _one_row(SAMPLE, tmp_path / "one.csv")
+    assert main(["score", str(unlabelled), "-o", str(tmp_path / "out.csv"), "--no-log", "--lang", "es"]) == EXIT_OK
+    assert main(["check", str(unlabelled), "--lang", "es"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert not re.search(r"\b1 filas\b", out), out
+    assert "Puntuada 1 fila de" in out
+    assert ": 1 fila (UTF-8" in out
+    assert "pero 1 fila es muy poco para distinguirlo" in out
+    assert "rendimiento estimado en 1 fila (" in out
