@@ -290,9 +290,11 @@ def _drift_line(report: FileReport) -> str:
             count=features, psi=_psi(worst[1]["psi"]), feature=worst[0]
         )
     if unsure:
-        line += _("; {count} of {features} features: too few rows to tell ({rows} rows)").format(
-            count=len(unsure), features=features, rows=_count(report.rows)
-        )
+        line += ngettext(
+            "; {count} of {features} features: too few rows to tell ({rows} row)",
+            "; {count} of {features} features: too few rows to tell ({rows} rows)",
+            report.rows,
+        ).format(count=len(unsure), features=features, rows=_count(report.rows))
     return line
 
 
@@ -358,9 +360,12 @@ def _score(args: argparse.Namespace, bundle: Bundle) -> int:
         recorder.succeeded(result.report, result.scores)
     report = result.report
     print(
-        _(
+        ngettext(
+            "Scored {rows} row of {input} into {output}: {statuses}; {positive} predicted {label} at threshold"
+            " {threshold}.",
             "Scored {rows} rows of {input} into {output}: {statuses}; {positive} predicted {label} at threshold"
-            " {threshold}."
+            " {threshold}.",
+            report.rows,
         ).format(
             rows=_count(report.rows),
             input=args.input,
@@ -446,13 +451,13 @@ def _score_distributed(args: argparse.Namespace, bundle: Bundle) -> int:
     inputs = len(result.input_reports)
     print(
         ngettext(
-            "Scored {rows} rows of {inputs} input into {output} ({parts} {format} parts on {workers} workers):"
+            "Scored {rows} of {inputs} input into {output} ({parts} {format} parts on {workers} workers):"
             " {statuses}; {positive} predicted {label} at threshold {threshold}.",
-            "Scored {rows} rows of {inputs} inputs into {output} ({parts} {format} parts on {workers} workers):"
+            "Scored {rows} of {inputs} inputs into {output} ({parts} {format} parts on {workers} workers):"
             " {statuses}; {positive} predicted {label} at threshold {threshold}.",
             inputs,
         ).format(
-            rows=_count(report.rows),
+            rows=ngettext("{count} row", "{count} rows", report.rows).format(count=_count(report.rows)),
             inputs=inputs,
             output=args.output,
             parts=len(result.parts),
@@ -495,9 +500,9 @@ def _print_check(report: FileReport, estimate: PerformanceEstimate | None, as_js
     form = f" ({report.dialect.note().text()})" if report.dialect else ""
     verdict = verdict_word(report.verdict)
     print(
-        _("{path}: {rows} rows{form}; verdict {verdict}").format(
-            path=report.path, rows=_count(report.rows), form=form, verdict=verdict
-        )
+        ngettext(
+            "{path}: {rows} row{form}; verdict {verdict}", "{path}: {rows} rows{form}; verdict {verdict}", report.rows
+        ).format(path=report.path, rows=_count(report.rows), form=form, verdict=verdict)
     )
     if report.rows:
         print(_("rows: {statuses}").format(statuses=_status_line(report)))
@@ -514,9 +519,11 @@ def _estimate_line(estimate: PerformanceEstimate) -> str:
         for name in ("roc_auc", "accuracy", "precision", "recall", "f1")
     )
     level = Figure(estimate.level, 0, share=True).local()
-    head = _("estimated performance on these {rows} rows ({level} intervals, no labels needed)").format(
-        rows=_count(estimate.rows), level=level
-    )
+    head = ngettext(
+        "estimated performance on {rows} row ({level} intervals, no labels needed)",
+        "estimated performance on these {rows} rows ({level} intervals, no labels needed)",
+        int(estimate.rows),
+    ).format(rows=_count(estimate.rows), level=level)
     if not estimate.reliable:
         return _("{head}: not reliable, {reason}\n  (for reference only) {figures}").format(
             head=head, reason=estimate.shown_reason(), figures=parts
@@ -543,9 +550,12 @@ def _evaluate(args: argparse.Namespace, bundle: Bundle) -> int:
     cm = result["confusion_matrix"]
     excluded = result["rows_excluded"]
     print(
-        _(
+        ngettext(
+            "{input}: {rows} labelled row scored, {positives} positive ({invalid} invalid and {unlabelled}"
+            " unlabelled rows left out)",
             "{input}: {rows} labelled rows scored, {positives} positive ({invalid} invalid and {unlabelled}"
-            " unlabelled rows left out)"
+            " unlabelled rows left out)",
+            int(result["rows"]),
         ).format(
             input=args.input,
             rows=_count(result["rows"]),
@@ -570,9 +580,12 @@ def _evaluate(args: argparse.Namespace, bundle: Bundle) -> int:
     for k in wide_metrics(result["ci"]):
         low, high = result["ci"][k]
         print(
-            _(
+            ngettext(
+                "  {rows} row: {metric} {value}, {level} interval {low}-{high}: too wide to tell much from this"
+                " file; score more labelled rows",
                 "  {rows} rows: {metric} {value}, {level} interval {low}-{high}: too wide to tell much from this"
-                " file; score more labelled rows"
+                " file; score more labelled rows",
+                int(result["rows"]),
             ).format(
                 rows=_count(result["rows"]),
                 metric=k,
@@ -641,9 +654,12 @@ def _report(args: argparse.Namespace, bundle: Bundle) -> int:
     out = write_report(request, args.output)
     _expected, acted = request.expected_at_threshold()
     print(
-        _(
+        ngettext(
+            "Wrote the report on {input} to {output}: {rows} row, verdict {verdict}; {acted} to act on at threshold"
+            " {threshold}.",
             "Wrote the report on {input} to {output}: {rows} rows, verdict {verdict}; {acted} to act on at threshold"
-            " {threshold}."
+            " {threshold}.",
+            table.report.rows,
         ).format(
             input=args.input,
             output=out,
@@ -756,7 +772,7 @@ def _self_test(args: argparse.Namespace, bundle: Bundle) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
-    from app.core.history import summarise_runs
+    from app.core.history import printable, summarise_runs
     from app.core.runlog import RunLog
 
     log = RunLog.default()
@@ -793,9 +809,10 @@ def _history(args: argparse.Namespace) -> int:
     )
     widths = [(max(width, len(heading)), align) for heading, width, align in headings]
 
-    def row(cells: Sequence[str], last: str) -> str:
-        return " ".join(f"{cell:{align}{width}}" for cell, (width, align) in zip(cells, widths, strict=True)) + (
-            f"  {last}"
+    def row(cells: Sequence[str], last: str) -> str:  # names from the log are other people's: never raw escapes
+        shown = (printable(cell) for cell in cells)
+        return " ".join(f"{cell:{align}{width}}" for cell, (width, align) in zip(shown, widths, strict=True)) + (
+            f"  {printable(last)}"
         )
 
     print(row([heading for heading, _width, _align in headings], _("largest drift")))
@@ -805,7 +822,7 @@ def _history(args: argparse.Namespace) -> int:
         drifts = [(value, name) for value, name in zip(psi, history.features, strict=True) if value is not None]
         worst = f"{max(drifts)[1]} {Figure(max(drifts)[0], 3).local()}" if drifts else "-"
         band_text = f"{_share(band['low'], 0)}–{_share(band['high'], 0)}" if band else "-"
-        when, name = str(run.get("@timestamp", "?"))[:19], str(run.get("file", {}).get("name", "?"))[:28]
+        when, name = printable(run.get("@timestamp", "?"))[:19], printable(run.get("file", {}).get("name") or "?")[:28]
         estimated = "-"
         if estimate is not None:
             low, high = Figure(estimate.low, 2).local(), Figure(estimate.high, 2).local()
@@ -824,7 +841,7 @@ def _history(args: argparse.Namespace) -> int:
         ]
         print(row(cells, worst))
     for alert in history.alerts:
-        print(_("ALERT {kind}: {message}").format(kind=alert.kind, message=alert.shown()))
+        print(_("ALERT {kind}: {message}").format(kind=alert.kind, message=printable(alert.shown())))
     for count, line in ((history.unfinished, unfinished), (history.skipped, skipped_note)):
         if count:
             print(line)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,7 +11,23 @@ from typing import Any
 from app.core.drift import PSI_ALERT
 from app.core.i18n import N_, Figure, Message, general
 
-__all__ = ["Alert", "EstimatedAuc", "RunHistory", "summarise_runs", "well_formed"]
+__all__ = ["Alert", "EstimatedAuc", "RunHistory", "printable", "summarise_runs", "well_formed"]
+
+
+_BIDI_CONTROLS = {"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}  # embeddings, overrides, isolates
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: control and bidirectional-override characters written as ``\\x1b``, ``\\u202e``.
+
+    File and feature names in the log come from other people's files; raw, ESC [2J clears the screen and U+202E
+    reverses what follows."""
+    return "".join(
+        (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+        if unicodedata.category(c) == "Cc" or unicodedata.bidirectional(c) in _BIDI_CONTROLS
+        else c
+        for c in text
+    )
 
 
 @dataclass(frozen=True)
@@ -122,7 +140,12 @@ class RunHistory:
 
 
 def _number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A finite number: NaN and Infinity, which Python's json reads and writes, are no JSON and no measurement."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str)
 
 
 def _maybe(value: object, check: Callable[[Any], bool]) -> bool:
@@ -130,19 +153,26 @@ def _maybe(value: object, check: Callable[[Any], bool]) -> bool:
 
 
 def well_formed(record: object) -> bool:
-    """A ``score`` record with every field the history reads, of the type it reads (foreign lines are not)."""
+    """A ``score`` record with every field the history reads, of the type it reads (foreign lines are not), its
+    numbers finite (``history --json`` must stay JSON)."""
     if not isinstance(record, dict) or not isinstance(data := record.get("scoredesk"), dict):
         return False
     rows, scores, band = data.get("rows"), data.get("scores", {}), data.get("positive_rate_band")
     model, drift, issues = data.get("model"), data.get("drift", {}), data.get("issues", {})
+    file, event = record.get("file", {}), record.get("event", {})
     return (
         isinstance(record.get("@timestamp", ""), str)
-        and isinstance(record.get("file", {}), dict)
-        and isinstance(record.get("event", {}), dict)
+        and isinstance(file, dict)
+        and _maybe(file.get("name"), _text)
+        and isinstance(event, dict)
+        and _maybe(event.get("id"), _text)
+        and _maybe(data.get("source"), _text)
+        and _maybe(data.get("verdict"), _text)
+        and _maybe(data.get("threshold"), _number)
         and isinstance(rows, dict)
         and _number(rows.get("total"))
         and isinstance(model, dict)
-        and isinstance(model.get("version"), str | int | float)
+        and (isinstance(model.get("version"), str) or _number(model.get("version")))
         and isinstance(drift, dict)
         and all(_maybe(v, _number) for v in drift.values())
         and isinstance(issues, dict)

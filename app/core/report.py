@@ -152,13 +152,16 @@ def _drift_issue(name: str, found: Mapping[str, Any], rows: int) -> Issue:
             0,
             (),
             Message.of(
-                N_(
+                Nn_(
+                    "'{name}' PSI {psi}, but {rows} row is too few to tell it from sampling noise ({tested});"
+                    " score more rows to know",
                     "'{name}' PSI {psi}, but {rows} rows are too few to tell it from sampling noise ({tested});"
-                    " score more rows to know"
+                    " score more rows to know",
                 ),
                 name=name,
                 psi=Figure(found["psi"], 3),
                 rows=Figure(rows),
+                count=Figure(rows),
                 tested=tested,
             ),
         )
@@ -356,14 +359,20 @@ class ReportBuilder:
             "width": Figure(width),
             "matching": Figure(matching, grouped=True),
             "spread": spread,
+            "count": Figure(matching),  # picks 'row matches' or 'rows match'
         }
-        template = N_("the header has {width} fields and {matching} rows match it, but {spread}")
+        template = Nn_(
+            "the header has {width} fields and {matching} row matches it, but {spread}",
+            "the header has {width} fields and {matching} rows match it, but {spread}",
+        )
         if self._separators:
             separator, (first, last, count) = max(self._separators.items(), key=lambda item: item[1][2])
             ours = SEPARATOR_NAMES.get(self.dialect.separator, "") if self.dialect else ""
-            template = N_(
+            template = Nn_(
+                "the header has {width} fields and {matching} row matches it, but {spread}; rows {first} to {last}"
+                " look {separator}-separated while the header is {ours}-separated (re-saved by another program?)",
                 "the header has {width} fields and {matching} rows match it, but {spread}; rows {first} to {last}"
-                " look {separator}-separated while the header is {ours}-separated (re-saved by another program?)"
+                " look {separator}-separated while the header is {ours}-separated (re-saved by another program?)",
             )
             values |= {
                 "first": Figure(first, grouped=True),

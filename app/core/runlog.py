@@ -1,12 +1,15 @@
 """The run log: one JSON line per scoring run, in Elastic Common Schema field names where ECS has one.
 
-Lines are appended whole; the file rotates by size; a torn last line (a crash mid-write) is
-skipped by readers and never glued to the next record. Raw row values are not logged unless
-asked for (``score.row`` events, one per row). Row events are written while the file is scanned, so
-they come *before* the run's summary line: holding them back until the summary is known would keep
-every row in memory. Both carry the run's id (``event.id`` / ``scoredesk.run_id``), and every run that
-started ends with a summary line, whatever its outcome: ``success``, ``failure``, or ``unknown`` when
-it was cancelled or interrupted, so row events are never left without one.
+Lines are appended whole; the file rotates by size, inside an append too (one append of 50,000 rows is
+about 37 MB: checked only before it, one run would rotate every other run away); a torn last line (a
+crash mid-write) is skipped by readers and never glued to the next record. Raw row values are not logged
+unless asked for (``score.row`` events, one per row), and then into their own file, ``runs.rows.jsonl``,
+with its own rotation, so row events never push a run's summary out of ``runs.jsonl``. Row events are
+written while the file is scanned, so they come *before* the run's summary line: holding them back until
+the summary is known would keep every row in memory. Both carry the run's id (``event.id`` /
+``scoredesk.run_id``), and every run that started ends with a summary line, whatever its outcome:
+``success``, ``failure``, or ``unknown`` when it was cancelled or interrupted, so row events are never
+left without one.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ __all__ = [
 LOG_NAME = "runs.jsonl"
 DEFAULT_MAX_BYTES = 10 * 2**20
 DEFAULT_BACKUPS = 5
+DEFAULT_ROW_BACKUPS = 10  # row events: 11 files of 10 MB hold about 150,000 rows (some 740 bytes a row)
 ECS_VERSION = "8.11.0"
 
 
@@ -59,28 +63,49 @@ class RunLog:
     path: Path
     max_bytes: int = DEFAULT_MAX_BYTES
     backups: int = DEFAULT_BACKUPS
+    row_backups: int = DEFAULT_ROW_BACKUPS
 
     @classmethod
     def default(cls) -> RunLog:
         """The log in the user's data folder."""
         return cls(user_data_dir() / LOG_NAME)
 
+    def row_log(self) -> RunLog:
+        """Where ``score.row`` events go: ``runs.rows.jsonl`` beside the log, rotating on its own."""
+        name = f"{self.path.stem}.rows{self.path.suffix}"
+        return RunLog(self.path.with_name(name), self.max_bytes, self.row_backups, self.row_backups)
+
     def append(self, records: Iterable[Mapping[str, Any]]) -> None:
-        """Append records, one line each, rotating first when the file is full."""
-        lines = [json.dumps(record, sort_keys=True, separators=(",", ":"), default=_plain) + "\n" for record in records]
+        """Append records, one line each, rotating whenever the next line would take the file past its size."""
+        lines = [
+            (json.dumps(record, sort_keys=True, separators=(",", ":"), default=_plain) + "\n").encode("utf-8")
+            for record in records
+        ]
         if not lines:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._locked():  # another process may be rotating: size check, rotation and append are one step
-            if self.path.exists() and self.path.stat().st_size >= self.max_bytes:
-                self._rotate()
-            prefix = "\n" if self._ends_torn() else ""  # never continue a line a crash left unfinished
-            data = (prefix + "".join(lines)).encode("utf-8")
-            descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-            try:
-                os.write(descriptor, data)
-            finally:
-                os.close(descriptor)
+            batch = [b"\n"] if self._ends_torn() else []  # never continue a line a crash left unfinished
+            size = (self.path.stat().st_size if self.path.exists() else 0) + len(batch)
+            for line in lines:
+                if size and size + len(line) > self.max_bytes:  # a line alone larger than the cap still goes in
+                    self._write(b"".join(batch))
+                    self._rotate()
+                    batch, size = [], 0
+                batch.append(line)
+                size += len(line)
+            self._write(b"".join(batch))
+
+    def _write(self, data: bytes) -> None:
+        if not data:
+            return
+        descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            view = memoryview(data)
+            while view:  # os.write may write less than asked (a signal, a full pipe): carry on where it stopped
+                view = view[os.write(descriptor, view) :]
+        finally:
+            os.close(descriptor)
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -336,7 +361,7 @@ class RowLogger:
     """A scan sink writing one ``score.row`` event per row (only with --log-rows: raw values are private)."""
 
     def __init__(self, log: RunLog, run_id: str, card: ModelCard) -> None:
-        self.log = log
+        self.log = log.row_log()
         self.run_id = run_id
         self.columns = [*card.id_columns, *(feature.name for feature in card.features)]
         self.logged = 0

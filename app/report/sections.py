@@ -67,9 +67,13 @@ def _value(value: float | None, name: str) -> str:
     return _fixed(value, 3) if name in ("roc_auc", "f1", "pr_auc", "brier", "log_loss") else _share(value, 1)
 
 
+def _has_interval(value: float | None, found: Sequence[float] | None) -> bool:
+    return found is not None and value is not None and value == value  # NaN != NaN: no value, no interval
+
+
 def _with_interval(value: float | None, found: Sequence[float] | None, name: str) -> str:
     """``0.843 (0.821–0.866)``; rates as percentages; the bare value where there is no interval."""
-    if found is None or value is None or value != value:
+    if found is None or not _has_interval(value, found):
         return _value(value, name)
     return f"{_value(value, name)} ({_value(found[0], name)}–{_value(found[1], name)})"
 
@@ -110,9 +114,9 @@ def summary(request: ReportRequest, now: datetime) -> Html:
     scored = request.scored_rows
     counts = report.status_counts
     act = (
-        _("{acted} of {scored} scored rows ({share})").format(
-            acted=_count(acted), scored=_count(scored), share=_share(acted / scored, 1)
-        )
+        ngettext(
+            "{acted} of {scored} scored row ({share})", "{acted} of {scored} scored rows ({share})", int(scored)
+        ).format(acted=_count(acted), scored=_count(scored), share=_share(acted / scored, 1))
         if scored
         else _("none: no row could be scored")
     )
@@ -157,7 +161,9 @@ def summary(request: ReportRequest, now: datetime) -> Html:
         rows.append(
             [
                 _("Realised value (labelled rows)"),
-                _("{value} acting on {count} rows").format(value=_money(realised[0]), count=_count(realised[1])),
+                ngettext("{value} acting on {count} row", "{value} acting on {count} rows", int(realised[1])).format(
+                    value=_money(realised[0]), count=_count(realised[1])
+                ),
             ]
         )
     date = now.strftime("%Y-%m-%d %H:%M:%S UTC")  # machine-readable in every language
@@ -255,9 +261,11 @@ def drift(request: ReportRequest, _now: datetime) -> Html:
         else _("No feature drifted (PSI below {psi}, or no significant change).").format(psi=general_text(PSI_WARN))
     )
     if unsure:
-        text += " " + _("Too few rows to tell ({rows} rows) for {count} of {features} features.").format(
-            rows=_count(report.rows), count=_whole(len(unsure)), features=_whole(len(found))
-        )
+        text += " " + ngettext(
+            "Too few rows to tell ({rows} row) for {count} of {features} features.",
+            "Too few rows to tell ({rows} rows) for {count} of {features} features.",
+            report.rows,
+        ).format(rows=_count(report.rows), count=_whole(len(unsure)), features=_whole(len(found)))
     height = max(3.0, 0.28 * len(found) + 1.2)
     parts = [
         _note(text),
@@ -334,12 +342,13 @@ def _confusion_table(confusion: Any, expected: bool = False) -> Html:  # noqa: A
 
 
 def _metrics_line(values: Mapping[str, float | None], intervals: Mapping[str, Any], level: float) -> Html:
-    shown = [
-        f"{_(label)} {_with_interval(values.get(name), intervals.get(name), name)}"
-        for name, label in _METRIC_LABELS.items()
-        if values.get(name) is not None
-    ]
-    return _note(_("{metrics} ({level} intervals).").format(metrics=", ".join(shown), level=_share(level, 0)))
+    named = [name for name in _METRIC_LABELS if values.get(name) is not None]
+    shown = ", ".join(
+        f"{_(_METRIC_LABELS[name])} {_with_interval(values[name], intervals.get(name), name)}" for name in named
+    )
+    if not any(_has_interval(values[name], intervals.get(name)) for name in named):
+        return _note(f"{shown}.")  # a one-class file: no metric has an interval, so none is announced
+    return _note(_("{metrics} ({level} intervals).").format(metrics=shown, level=_share(level, 0)))
 
 
 def _wide_notes(found: Any, rows: int) -> list[Html]:  # noqa: ANN401 - MetricsWithIntervals
@@ -348,7 +357,11 @@ def _wide_notes(found: Any, rows: int) -> list[Html]:  # noqa: ANN401 - MetricsW
         low, high = found.intervals[name]
         notes.append(
             _note(
-                _("{rows} rows: {metric} {value}, {level} interval {low}–{high}: too wide to tell much.").format(
+                ngettext(
+                    "{rows} row: {metric} {value}, {level} interval {low}–{high}: too wide to tell much.",
+                    "{rows} rows: {metric} {value}, {level} interval {low}–{high}: too wide to tell much.",
+                    rows,
+                ).format(
                     rows=_count(rows),
                     metric=_(_METRIC_LABELS[name]),
                     value=_value(found.values[name], name),
@@ -413,9 +426,11 @@ def quality(request: ReportRequest, _now: datetime) -> Html:
         parts += [
             el(
                 "h3",
-                _("This file ({count} labelled rows) at threshold {threshold}").format(
-                    count=_count(request.file_ranked.scores.size), threshold=_fixed(threshold, 2)
-                ),
+                ngettext(
+                    "This file ({count} labelled row) at threshold {threshold}",
+                    "This file ({count} labelled rows) at threshold {threshold}",
+                    request.file_ranked.scores.size,
+                ).format(count=_count(request.file_ranked.scores.size), threshold=_fixed(threshold, 2)),
             ),
             _confusion_table(confusion),
             _metrics_line(found.values, found.intervals, found.level),
@@ -443,9 +458,11 @@ def quality(request: ReportRequest, _now: datetime) -> Html:
         parts.append(
             el(
                 "h3",
-                _("This file: estimated ({rows} scored rows, no '{column}' column)").format(
-                    rows=_count(estimate.rows), column=column
-                ),
+                ngettext(
+                    "This file: estimated ({rows} scored row, no '{column}' column)",
+                    "This file: estimated ({rows} scored rows, no '{column}' column)",
+                    int(estimate.rows),
+                ).format(rows=_count(estimate.rows), column=column),
             )
         )
         block = [
@@ -655,9 +672,11 @@ def card(request: ReportRequest, _now: datetime) -> Html:
         ),
         el(
             "h3",
-            _("Test-set metrics ({rows} rows, threshold {threshold})").format(
-                rows=_count(test.get("rows", 0)), threshold=_fixed(test.get("threshold", 0), 2)
-            ),
+            ngettext(
+                "Test-set metrics ({rows} row, threshold {threshold})",
+                "Test-set metrics ({rows} rows, threshold {threshold})",
+                int(test.get("rows", 0)),
+            ).format(rows=_count(test.get("rows", 0)), threshold=_fixed(test.get("threshold", 0), 2)),
         ),
         table([_("metric"), _("value"), _("{level} interval").format(level=_share(level, 0))], metrics),
         _note(_("Intervals: {method}.").format(method=test_ci.get("method"))) if test_ci.get("method") else Html(""),

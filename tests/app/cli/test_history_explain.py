@@ -44,6 +44,33 @@ def test_history_lists_runs_and_raises_alerts(tmp_path: Path, capsys: pytest.Cap
     assert estimated["gate"] == 0.83
 
 
+def test_history_never_sends_escape_sequences_from_the_log_to_the_terminal(
+    tmp_path: Path, isolated_user_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.core.runlog import LOG_NAME
+
+    assert main(["score", str(SAMPLE), "-o", str(tmp_path / "a.csv")]) == EXIT_OK
+    log = isolated_user_data / LOG_NAME
+    record = json.loads(log.read_text(encoding="utf-8"))
+    record["file"]["name"] = "a\x1b[2Jb\x9b31m\u202e.csv"  # clear the screen; CSI in C1; right-to-left override
+    record["scoredesk"]["drift"] = {"ten\x1b]0;owned\x07ure": 0.9}
+    record["scoredesk"]["drift_status"] = {}
+    record["scoredesk"]["verdict"] = "ok\r"
+    record["@timestamp"] = "2026-01-01\x1b[1A"
+    with open(log, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record) + "\n")
+    capsys.readouterr()
+    assert main(["history"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert not any(c in out for c in "\x1b\x07\x9b\r\u202e"), repr(out)
+    assert "a\\x1b[2Jb" in out  # shown escaped, so the reader sees what the log holds
+    assert "ALERT drift" in out
+    assert "ten\\x1b]0;owned\\x07ure" in out
+    assert main(["history", "--json"]) == EXIT_OK
+    document = json.loads(capsys.readouterr().out)
+    assert document["runs"][1]["file"] == "a\x1b[2Jb\x9b31m\u202e.csv"  # JSON keeps the value, escaped by JSON
+
+
 def test_history_alerts_when_the_estimated_roc_auc_cannot_reach_the_gate(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -70,8 +70,9 @@ def test_no_row_values_are_logged_by_default(isolated_user_data: Path, tmp_path:
 def test_log_rows_opts_in_to_row_events(isolated_user_data: Path, tmp_path: Path) -> None:
     _score(SAMPLE, tmp_path / "out.csv", "--log-rows")
     log = RunLog(isolated_user_data / LOG_NAME)
-    rows = log.read("score.row")
+    rows = log.row_log().read("score.row")
     (run,) = log.read("score")
+    assert not log.read("score.row")  # row events have their own file: they never rotate summaries away
     assert len(rows) == 200
     assert {r["scoredesk"]["run_id"] for r in rows} == {run["event"]["id"]}
     first = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False).iloc[0]
@@ -90,7 +91,7 @@ def test_a_log_rows_run_that_fails_midway_still_ends_with_its_summary(
     assert "EOF inside string" in capsys.readouterr().err
     log = RunLog(isolated_user_data / LOG_NAME)
     (run,) = log.read("score")
-    rows = log.read("score.row")
+    rows = log.row_log().read("score.row")
     assert rows, "the first chunks' rows were logged before the failure"
     assert {r["scoredesk"]["run_id"] for r in rows} == {run["event"]["id"]}
     assert run["event"]["outcome"] == "failure"
@@ -224,3 +225,90 @@ def test_history_skips_foreign_records_with_a_count(isolated_user_data: Path, tm
     document = json.loads(capsys.readouterr().out)
     assert len(document["runs"]) == 2
     assert document["skipped"] == 1
+
+
+def test_one_append_larger_than_the_cap_rotates_inside_it(tmp_path: Path) -> None:
+    log = RunLog(tmp_path / LOG_NAME, max_bytes=5_000, backups=30)
+    log.append([{"event": {"action": "score"}, "n": index, "padding": "x" * 100} for index in range(400)])
+    files = log.files()
+    assert len(files) > 5
+    line = len(json.dumps({"event": {"action": "score"}, "n": 399, "padding": "x" * 100})) + 1
+    assert all(path.stat().st_size <= 5_000 for path in files), [path.stat().st_size for path in files]
+    assert all(path.stat().st_size > 5_000 - line for path in files[:-1])  # filled, not rotated early
+    numbers = [r["n"] for r in log.read()]
+    assert numbers == list(range(400 - len(numbers), 400))  # the newest, in order, none torn
+
+
+def test_row_events_never_push_run_summaries_out_of_the_log(
+    isolated_user_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.core.bundle import load_bundle
+    from app.core.output import score_to_csv
+    from app.core.runlog import RunRecorder
+
+    bundle = load_bundle()
+    log = RunLog(isolated_user_data / LOG_NAME, max_bytes=60_000, backups=3)
+
+    def run(source: Path, log_rows: bool) -> str:
+        recorder = RunRecorder(log, bundle, "cli", log_rows=log_rows)
+        result = score_to_csv(source, tmp_path / "out.csv", bundle, sinks=recorder.sinks, chunk_rows=500)
+        recorder.succeeded(result.report, result.scores)
+        return recorder.run_id
+
+    for _ in range(3):
+        run(SAMPLE, log_rows=False)
+    big = write_csv(pd.concat([sample_frame()] * 10, ignore_index=True), tmp_path / "big.csv")  # 2,000 rows
+    run_id = run(big, log_rows=True)  # about 1.5 MB of row events, 500 rows (370 KB) an append, 60 KB a file
+    assert main(["history", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert len(document["runs"]) == 4
+    assert document["runs"][-1]["run_id"] == run_id
+    rows = log.row_log().read("score.row")
+    assert rows
+    assert {r["scoredesk"]["run_id"] for r in rows} == {run_id}
+    numbers = [r["scoredesk"]["row"] for r in rows]
+    assert numbers == list(range(2001 - len(numbers), 2001))  # the newest rows the row log holds, in order
+    assert all(path.stat().st_size <= 60_000 for path in [*log.files(), *log.row_log().files()])
+
+
+def _strict_json(text: str) -> object:
+    def refuse(constant: str) -> object:
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+NON_FINITE = {
+    "positive rate": (("scoredesk", "scores", "positive_rate"), float("nan")),
+    "decile": (("scoredesk", "scores", "deciles"), [0.1, float("inf")]),
+    "psi": (("scoredesk", "drift", "tenure"), float("nan")),
+    "threshold": (("scoredesk", "threshold"), float("nan")),
+    "rows": (("scoredesk", "rows", "total"), float("inf")),
+    "model version": (("scoredesk", "model", "version"), float("nan")),
+    "run id": (("event", "id"), float("nan")),
+    "file name": (("file", "name"), float("-inf")),
+    "verdict": (("scoredesk", "verdict"), float("nan")),
+    "band": (("scoredesk", "positive_rate_band", "low"), float("nan")),
+}
+
+
+@pytest.mark.parametrize(("where", "value"), NON_FINITE.values(), ids=NON_FINITE.keys())
+def test_history_json_is_strict_json_whatever_the_log_holds(
+    isolated_user_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], where: tuple[str, ...], value
+) -> None:
+    _score(SAMPLE, tmp_path / "out.csv")
+    (record,) = RunLog(isolated_user_data / LOG_NAME).read()
+    target = record
+    for key in where[:-1]:
+        target = target[key]
+    target[where[-1]] = value
+    with open(isolated_user_data / LOG_NAME, "a", encoding="utf-8") as log:
+        log.write(json.dumps(record) + "\n")  # Python writes NaN and Infinity bare, as a careless tool would
+    capsys.readouterr()
+    assert main(["history", "--json"]) == 0
+    document = _strict_json(capsys.readouterr().out)
+    assert isinstance(document, dict)
+    assert len(document["runs"]) == 1
+    assert document["skipped"] == 1
+    assert main(["history"]) == 0
+    assert "(1 record of" in capsys.readouterr().out

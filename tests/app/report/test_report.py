@@ -118,6 +118,23 @@ def test_a_labelled_file_is_back_tested_with_intervals(labelled: ScoredTable, bu
     assert "this file, realised" in page.text
 
 
+def test_a_one_class_file_claims_no_intervals_it_cannot_show(tmp_path: Path, bundle: Bundle) -> None:
+    import pandas as pd
+
+    from tests.app.inputs import LABELLED
+
+    frame = pd.read_csv(LABELLED, dtype=str, keep_default_na=False)
+    path = tmp_path / "stayed.csv"
+    frame[frame["churn"] == "No"].head(200).to_csv(path, index=False)
+    page = read_page(_report(load_table(path, bundle), bundle))
+    text = re.sub(r"\s+", " ", page.text)
+    this_file = text[text.index("This file (200 labelled rows)") :]
+    line = this_file[this_file.index("ROC AUC") : this_file.index("This file against")]
+    assert line.startswith("ROC AUC n/a, accuracy 69.5%")
+    assert "interval" not in line, line  # no metric of a one-class file has an interval to show
+    assert "(95% intervals)." in text  # the test set's line still has its intervals
+
+
 def test_an_unlabelled_file_gets_its_estimated_performance(unlabelled: ScoredTable, bundle: Bundle) -> None:
     page = read_page(_report(unlabelled, bundle))
     estimate = estimate_for_probabilities(unlabelled.probability, bundle.card.threshold, bundle.card.raw)
