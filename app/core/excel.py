@@ -11,21 +11,41 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import re
+import struct
+import zipfile
+import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from app.core.dialects import InputError, Opened
-from app.core.i18n import N_, Message
+from app.core.i18n import N_, Figure, Message
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
     from python_calamine import CalamineWorkbook
 
 
-__all__ = ["cell_text", "open_sheet", "sheet_names"]
+__all__ = ["INFLATION_LIMIT", "Sheets", "cell_text", "open_sheet", "workbook_sheets"]
 
 _ROWS_PER_READ = 2000
+# A sheet's XML packs some 14 times (measured: xlsxwriter, 200k rows of zeros or of the sample); a part that
+# inflates 100 times its packed size, past 10 MiB, is a decompression bomb, not a table.
+INFLATION_LIMIT = 100
+_INFLATION_FLOOR = 10 * 2**20
+_ACTIVE_TAB = re.compile(rb"<(?:\w+:)?workbookView\b[^>]*?\bactiveTab=\"([0-9]+)\"")
+
+
+@dataclass(frozen=True)
+class Sheets:
+    """A workbook's sheets in order, which are hidden, and the one read when none is named."""
+
+    names: tuple[str, ...]
+    hidden: tuple[str, ...]
+    default: str
+    active: bool  # ``default`` is the sheet that was active when the workbook was saved (else the first visible)
 
 
 def _workbook(path: Path) -> CalamineWorkbook:
@@ -43,13 +63,92 @@ def _workbook(path: Path) -> CalamineWorkbook:
         ) from None
 
 
-def sheet_names(path: Path) -> list[str]:
-    """The workbook's sheets, in order."""
+def workbook_sheets(path: Path) -> Sheets:
+    """The workbook's sheets (a workbook that inflates too far is refused first, see ``INFLATION_LIMIT``)."""
+    packed = zipfile.is_zipfile(path)
+    if packed:
+        _check_inflation(path)
+    from python_calamine import SheetVisibleEnum
+
     workbook = _workbook(path)
     try:
-        return list(workbook.sheet_names)
+        shown = {sheet.name: sheet.visible == SheetVisibleEnum.Visible for sheet in workbook.sheets_metadata}
+        names = tuple(workbook.sheet_names)
     finally:
         workbook.close()
+    hidden = tuple(name for name in names if not shown.get(name, True))
+    visible = [name for name in names if name not in hidden] or list(names)
+    active = _active_sheet(path, names) if packed else None
+    if active in visible:
+        return Sheets(names, hidden, active, active=True)
+    return Sheets(names, hidden, visible[0] if visible else "", active=False)
+
+
+def _active_sheet(path: Path, names: tuple[str, ...]) -> str | None:
+    """The sheet an xlsx or xlsm workbook was saved showing (its ``activeTab``; the first when not recorded)."""
+    with zipfile.ZipFile(path) as archive:
+        if "xl/workbook.xml" not in archive.namelist():
+            return None  # ods, xlsb: the first visible sheet
+        found = _ACTIVE_TAB.search(archive.read("xl/workbook.xml"))
+    tab = int(found.group(1)) if found else 0
+    return names[tab] if tab < len(names) else None
+
+
+def _check_inflation(path: Path) -> None:
+    """Refuse a workbook a part of which inflates past ``INFLATION_LIMIT`` times its packed size.
+
+    The compressed bytes are inflated here, counting, without keeping them: the sizes the archive declares
+    can lie, and the reader behind calamine holds a whole sheet in memory.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive, open(path, "rb") as raw:
+            too_far = next((info for info in archive.infolist() if _inflates_too_far(raw, info)), None)
+    except (zipfile.BadZipFile, OSError, struct.error):
+        return  # a damaged archive: calamine says what is wrong with it, naming the workbook
+    if too_far is not None:
+        allowed = max(_INFLATION_FLOOR, INFLATION_LIMIT * too_far.compress_size)
+        raise InputError(
+            Message.of(
+                N_(
+                    "{path}: {part} inflates from {packed} bytes to more than {allowed}, over {limit} times its"
+                    " packed size; a workbook's data does not pack that tightly, so it is not read (a"
+                    " decompression bomb?). Save the sheet as CSV and score that"
+                ),
+                path=path,
+                part=too_far.filename,
+                packed=Figure(too_far.compress_size, grouped=True),
+                allowed=Figure(allowed, grouped=True),
+                limit=Figure(INFLATION_LIMIT),
+            )
+        )
+
+
+def _inflates_too_far(raw: BinaryIO, info: zipfile.ZipInfo) -> bool:
+    """Whether a deflated part inflates past ``INFLATION_LIMIT`` times its packed size (and the floor)."""
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return False  # stored parts do not inflate; calamine reads no other method
+    allowed = max(_INFLATION_FLOOR, INFLATION_LIMIT * info.compress_size)
+    return info.file_size > allowed or _inflated_size(raw, info, allowed) > allowed
+
+
+def _inflated_size(raw: BinaryIO, info: zipfile.ZipInfo, allowed: int) -> int:
+    """How many bytes a deflated part inflates to, counting no further than just past ``allowed``."""
+    raw.seek(info.header_offset + 26)
+    name_length, extra_length = struct.unpack("<HH", raw.read(4))
+    raw.seek(info.header_offset + 30 + name_length + extra_length)
+    inflater, left, size, pending = zlib.decompressobj(-zlib.MAX_WBITS), info.compress_size, 0, b""
+    try:
+        while size <= allowed and not inflater.eof:
+            if not pending:
+                pending = raw.read(min(1 << 20, left))
+                left -= len(pending)
+                if not pending:
+                    break
+            size += len(inflater.decompress(pending, 1 << 20))  # at most 1 MiB out at a time
+            pending = inflater.unconsumed_tail
+    except zlib.error:
+        pass  # damaged: calamine says so, naming the workbook
+    return size
 
 
 def cell_text(value: object) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.cli import EXIT_OK, main
+from app.cli import EXIT_INPUT, EXIT_OK, main
 from tests.app.inputs import SAMPLE
 
 ROWS = 4
@@ -112,7 +114,7 @@ _ODD = st.one_of(
 )
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(dialect=_DIALECTS, numbers=st.lists(_NUMBERS, min_size=1, max_size=6), odd=st.lists(_ODD, max_size=6))
 def test_for_every_dialect_the_number_excel_shows_is_the_number_the_csv_output_means(
     tmp_path_factory: pytest.TempPathFactory, dialect: tuple[str, str], numbers: list, odd: list[str]
@@ -198,3 +200,72 @@ def _values(path: Path, sheet: str) -> list[list[object]]:
     values = [[c.value for c in row] for row in book[sheet].iter_rows()]
     book.close()
     return values
+
+
+def _rewrite(source: Path, target: Path, part: str, change: Callable[[bytes], bytes]) -> Path:
+    """A copy of a workbook with one part changed."""
+    with zipfile.ZipFile(source) as packed, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in packed.infolist():
+            data = packed.read(info)
+            out.writestr(info.filename, change(data) if info.filename == part else data)
+    return target
+
+
+def _rows_of(out: Path) -> int:
+    with open(out, encoding="utf-8", newline="") as handle:
+        return len(list(csv.reader(handle))) - 1
+
+
+def test_a_hidden_first_sheet_is_passed_over_for_the_active_visible_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = _sample_rows()
+    sheets = {"Old": rows[:3], "Customers": rows}
+    source = _workbook(tmp_path / "in.xlsx", sheets, hidden=("Old",), active=1)
+    _score(source, tmp_path / "out.csv")
+    assert _rows_of(tmp_path / "out.csv") == ROWS
+    assert "sheet 'Customers' of a workbook (the active one of 2 sheets)" in capsys.readouterr().out
+    _score(source, tmp_path / "old.csv", "--sheet", "Old")  # named, a hidden sheet is read
+    assert _rows_of(tmp_path / "old.csv") == 2
+
+
+def test_the_active_sheet_is_read_when_it_is_not_the_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = _workbook(
+        tmp_path / "in.xlsx", {"About": [["note"], ["a cover sheet"]], "Customers": _sample_rows()}, active=1
+    )
+    _score(source, tmp_path / "out.csv")
+    assert _rows_of(tmp_path / "out.csv") == ROWS
+    assert "(the active one of 2 sheets)" in capsys.readouterr().out
+
+
+def test_a_hidden_active_sheet_gives_way_to_the_first_visible_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = _sample_rows()
+    plain = _workbook(tmp_path / "plain.xlsx", {"Customers": rows, "Old": rows[:3]}, hidden=("Old",))
+    # openpyxl will not save a hidden sheet as the active one; a workbook edited by hand may say so
+    source = _rewrite(
+        plain,
+        tmp_path / "in.xlsx",
+        "xl/workbook.xml",
+        lambda xml: xml.replace(b"<workbookView ", b'<workbookView activeTab="1" '),
+    )
+    _score(source, tmp_path / "out.csv")
+    assert _rows_of(tmp_path / "out.csv") == ROWS
+    assert "sheet 'Customers' of a workbook (the first visible one of 2 sheets)" in capsys.readouterr().out
+
+
+def test_a_workbook_whose_sheet_inflates_a_thousandfold_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plain = _workbook(tmp_path / "plain.xlsx", {"Customers": _sample_rows()})
+    padding = b"<sheetData>" + b" " * 24_000_000  # 24 MB of blanks pack into some 24 kB
+    bomb = _rewrite(
+        plain, tmp_path / "bomb.xlsx", "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"<sheetData>", padding)
+    )
+    assert bomb.stat().st_size < 100_000
+    assert main(["score", str(bomb), "-o", str(tmp_path / "out.csv")]) == EXIT_INPUT
+    message = capsys.readouterr().err
+    assert "bomb.xlsx: xl/worksheets/sheet1.xml inflates" in message, message
+    assert "Traceback" not in message
+    assert not (tmp_path / "out.csv").exists()
