@@ -122,8 +122,11 @@ class WorkbookWriter:
     def _number(self, text: str) -> tuple[float, str | None] | None:
         """The number a cell means and its format (None: General), or None to write it as text."""
         number = workbook_number(text, self._decimal)
-        if number is None and self._doubles and _DOUBLE.fullmatch(text) and repr(float(text)) == text:
-            return float(text), None
+        if number is None and self._doubles and _DOUBLE.fullmatch(text):
+            value = float(text)
+            whole = value.is_integer() and abs(value) < 2**53 and str(int(value)) == text  # as cell_text writes it
+            if whole or repr(value) == text:
+                return value, None
         return number
 
     def _format(self, shape: str | None) -> Format | None:

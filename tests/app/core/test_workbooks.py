@@ -187,7 +187,8 @@ def _sample_rows(extra: list[object] | None = None) -> list[list[object]]:
 
 
 def test_a_sheets_numbers_go_back_to_a_workbook_as_the_doubles_it_held(tmp_path: Path) -> None:
-    source = _workbook(tmp_path / "in.xlsx", {"Customers": _sample_rows([1 / 3, 1e-05, 123456789012345.67, 2.5])})
+    numbers = [1 / 3, 1e-05, 123456789012345.67, 2.0**53 - 1, -2.5]
+    source = _workbook(tmp_path / "in.xlsx", {"Customers": _sample_rows(numbers)})
     _score(source, tmp_path / "out.xlsx")
     held, written = (_values(path, sheet) for path, sheet in ((source, "Customers"), (tmp_path / "out.xlsx", "Scored")))
     assert [row[written[0].index("amount")] for row in written[1:]] == [row[-1] for row in held[1:]]
