@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING, Literal, Protocol
 
 from app.core.dialects import InputError, Opened
 from app.core.fileio import file_kind
@@ -57,7 +57,7 @@ class Source:
     hidden: tuple[str, ...] = ()  # the sheets the workbook hides
     # Why ``sheet`` was read when none was named and there are several: "active" (the sheet the workbook was
     # saved showing) or "first visible"; "" when it was named or is the only one.
-    chosen: str = ""
+    chosen: Literal["", "active", "first visible"] = ""
     # Opens the file's bytes when it is not a local path (an object-store URL through fsspec; see
     # app.distributed.remote); None: the local file at ``path``.
     opener: Callable[[], IO[bytes]] | None = field(default=None, compare=False)
@@ -263,7 +263,9 @@ def detect_source(path: Path, sheet: str | None = None) -> Source:
                     sheets=", ".join(map(repr, names)),
                 )
             )
-        chosen = "" if sheet is not None or len(names) == 1 else "active" if sheets.active else "first visible"
+        chosen: Literal["", "active", "first visible"] = (
+            "" if sheet is not None or len(names) == 1 else "active" if sheets.active else "first visible"
+        )
         return Source(
             path,
             "excel",
