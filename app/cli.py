@@ -108,7 +108,10 @@ def _parser() -> _Parser:
         help=_("column mapping (TOML) for a file whose columns differ"),
     )
     reading.add_argument(
-        "--sheet", default=None, metavar="NAME", help=_("the workbook sheet to read (default: the first)")
+        "--sheet",
+        default=None,
+        metavar="NAME",
+        help=_("the workbook sheet to read (default: the active one, else the first visible one)"),
     )
     score = commands.add_parser(
         "score", parents=[language, model, reading], help=_("score a CSV file into a new CSV file")
@@ -377,6 +380,8 @@ def _score(args: argparse.Namespace, bundle: Bundle) -> int:
         ),
         file=summary,
     )
+    if report.dialect is not None and report.dialect.container.startswith("sheet") and args.sheet is None:
+        print(_("Read {sheet}.").format(sheet=report.dialect.note().text()), file=summary)  # which one, unasked
     print("\n".join(_issue_lines(report, limit=10)), file=summary)
     return EXIT_OK
 

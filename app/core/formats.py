@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING, Literal, Protocol
 
 from app.core.dialects import InputError, Opened
 from app.core.fileio import file_kind
@@ -54,6 +54,10 @@ class Source:
     member: str | None = None  # the CSV inside a zip
     sheet: str | None = None  # the workbook sheet to read
     sheets: tuple[str, ...] = ()  # every sheet of a workbook, in order
+    hidden: tuple[str, ...] = ()  # the sheets the workbook hides
+    # Why ``sheet`` was read when none was named and there are several: "active" (the sheet the workbook was
+    # saved showing) or "first visible"; "" when it was named or is the only one.
+    chosen: Literal["", "active", "first visible"] = ""
     # Opens the file's bytes when it is not a local path (an object-store URL through fsspec; see
     # app.distributed.remote); None: the local file at ``path``.
     opener: Callable[[], IO[bytes]] | None = field(default=None, compare=False)
@@ -70,6 +74,14 @@ class Source:
 
     def note(self) -> Message:
         """The same, to show in any language."""
+        if self.kind == "excel" and self.chosen:
+            why = N_("the active one") if self.chosen == "active" else N_("the first visible one")
+            return Message.of(
+                N_("sheet {sheet} of a workbook ({why} of {count} sheets)"),
+                sheet=repr(self.sheet),
+                why=Message.of(why),
+                count=Figure(len(self.sheets)),
+            )
         if self.kind == "excel":
             return Message.of(N_("sheet {sheet} of a workbook"), sheet=repr(self.sheet))
         if self.kind == "zip":
@@ -236,9 +248,10 @@ def detect_source(path: Path, sheet: str | None = None) -> Source:
         kind = _kind_from(handle.read(8))
     source = _zip_source(path, info.st_size) if kind == "zip" else Source(path, kind, info.st_size)
     if source.is_workbook:
-        from app.core.excel import sheet_names
+        from app.core.excel import workbook_sheets
 
-        names = tuple(sheet_names(path))
+        sheets = workbook_sheets(path)
+        names = sheets.names
         if not names:
             raise InputError(Message.of(N_("{path}: the workbook has no sheets"), path=path))
         if sheet is not None and sheet not in names:
@@ -250,7 +263,18 @@ def detect_source(path: Path, sheet: str | None = None) -> Source:
                     sheets=", ".join(map(repr, names)),
                 )
             )
-        return Source(path, "excel", info.st_size, sheet=sheet or names[0], sheets=names)
+        chosen: Literal["", "active", "first visible"] = (
+            "" if sheet is not None or len(names) == 1 else "active" if sheets.active else "first visible"
+        )
+        return Source(
+            path,
+            "excel",
+            info.st_size,
+            sheet=sheet or sheets.default,
+            sheets=names,
+            hidden=sheets.hidden,
+            chosen=chosen,
+        )
     if sheet is not None:
         raise InputError(
             Message.of(N_("{path}: --sheet applies to workbooks (xlsx, xls, ods); this file is not one"), path=path)

@@ -466,7 +466,7 @@ def open_input(
 ) -> InputFile:
     """Detect what ``path`` is and how it is written, and return a chunk reader.
 
-    ``numeric_columns`` help spot decimal commas; ``sheet`` picks a workbook's sheet (default: the first).
+    ``numeric_columns`` help spot decimal commas; ``sheet`` picks a workbook's sheet (default: see ``detect_source``).
     Telling the encoding reads the whole file once, reporting ``progress`` and honouring ``cancelled``.
     """
     source = source if source is not None else detect_source(Path(path), sheet)  # given: a file that is not local

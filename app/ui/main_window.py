@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from app.core.bundle import Bundle
     from app.core.card import ModelCard
     from app.core.champion import FileComparison
+    from app.core.formats import Source
     from app.core.mapping_draft import FileSample
     from app.core.model_store import ActiveModel
     from app.core.reading import CancelFn, InputOptions, ProgressFn
@@ -377,8 +379,8 @@ class MainWindow(QMainWindow):
         bundle = self.state.bundle
         from app.core.reading import InputOptions
 
-        if options is None and (sheets := _sheets(path)) and len(sheets) > 1:
-            self._ask_sheet(path, sheets)
+        if options is None and (workbook := _workbook(path)) is not None and len(workbook.sheets) > 1:
+            self._ask_sheet(workbook)
             return None
         from app.core.metrics import ScoreAccumulator
         from app.core.runlog import RunLog, RunRecorder
@@ -439,17 +441,23 @@ class MainWindow(QMainWindow):
 
         self.jobs.ended.connect(open_queued)
 
-    def _ask_sheet(self, path: Path, sheets: list[str]) -> None:
-        """A workbook of several sheets: ask which to open (the first is preselected)."""
+    def _ask_sheet(self, workbook: Source) -> None:
+        """A workbook of several sheets: ask which to open, the one the core reads unasked preselected (the
+        active sheet, else the first visible one; a hidden sheet is listed as hidden, never preselected)."""
         from app.core.reading import InputOptions
 
+        path = workbook.path
+        labels = {tr("{sheet} (hidden)").format(sheet=s) if s in workbook.hidden else s: s for s in workbook.sheets}
         dialog = QInputDialog(self, objectName="sheetDialog")
         dialog.setWindowTitle(tr("Open {name}").format(name=path.name))
         dialog.setLabelText(
-            tr("{name} has {count} sheets. Which one holds the customers?").format(name=path.name, count=len(sheets))
+            tr("{name} has {count} sheets. Which one holds the customers?").format(
+                name=path.name, count=len(workbook.sheets)
+            )
         )
-        dialog.setComboBoxItems(sheets)
-        dialog.textValueSelected.connect(lambda sheet: self.open_file(path, InputOptions(sheet=sheet)))
+        dialog.setComboBoxItems(list(labels))
+        dialog.setTextValue(next(label for label, sheet in labels.items() if sheet == workbook.sheet))
+        dialog.textValueSelected.connect(lambda label: self.open_file(path, InputOptions(sheet=labels[label])))
         self.sheet_dialog = dialog
         dialog.open()
 
@@ -474,7 +482,11 @@ class MainWindow(QMainWindow):
 
         bundle = self.state.bundle
         assert bundle is not None
-        dialog = MappingDialog(bundle, needed.sample, needed.options.mapping, parent=self)
+        workbook = _workbook(needed.sample.path) if needed.sample.sheet is not None else None
+        # A workbook of several sheets: the mapping dialog can go back to the sheet choice.
+        several = workbook is not None and len(workbook.sheets) > 1
+        other_sheet = functools.partial(self._ask_sheet, workbook) if workbook is not None and several else None
+        dialog = MappingDialog(bundle, needed.sample, needed.options.mapping, parent=self, other_sheet=other_sheet)
         if needed.reason:
             self.message.setText(needed.reason.splitlines()[0])
 
@@ -846,15 +858,17 @@ class MappingBroken:
     reason: str
 
 
-def _sheets(path: Path) -> list[str]:
-    """The sheets of a workbook (empty for other files, or a file that cannot be read: the load says why)."""
+def _workbook(path: Path) -> Source | None:
+    """How a workbook is read, its sheets included (None for other files, or a file that cannot be read: the
+    load says why)."""
     from app.core.formats import detect_source
     from app.core.reading import InputError
 
     try:
-        return list(detect_source(path).sheets)
+        source = detect_source(path)
     except (InputError, OSError):  # the load job reports the problem properly
-        return []
+        return None
+    return source if source.is_workbook else None
 
 
 def show_later(window: MainWindow, milliseconds: int = 0, open_path: Path | None = None) -> None:

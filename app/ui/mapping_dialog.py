@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -59,6 +60,7 @@ class MappingDialog(QDialog):
         current: MappingFile | None = None,
         ask_path: Callable[[], str] | None = None,
         parent: QWidget | None = None,
+        other_sheet: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(parent, objectName="mappingDialog")
         self.bundle, self.sample = bundle, sample
@@ -94,6 +96,11 @@ class MappingDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.use_button.clicked.connect(self.use)
         buttons.rejected.connect(self.reject)
+        self.sheet_button: QPushButton | None = None  # back to the sheet choice, for a workbook of several
+        if other_sheet is not None:
+            self.sheet_button = buttons.addButton(tr("Choose another s&heet…"), QDialogButtonBox.ButtonRole.ResetRole)
+            self.sheet_button.clicked.connect(self.reject)
+            self.sheet_button.clicked.connect(lambda: other_sheet())
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.columns_table, 3)

@@ -468,6 +468,10 @@
         <translation>Apertura cancelada; no ha cambiado nada.</translation>
     </message>
     <message>
+        <source>{sheet} (hidden)</source>
+        <translation>{sheet} (oculta)</translation>
+    </message>
+    <message>
         <source>Open {name}</source>
         <translation>Abrir {name}</translation>
     </message>
@@ -644,6 +648,10 @@ sha256 del modelo: {sha}…</translation>
     <message>
         <source>Means, for the model</source>
         <translation>Significa, para el modelo</translation>
+    </message>
+    <message>
+        <source>Choose another s&amp;heet…</source>
+        <translation>Elegir otra &amp;hoja…</translation>
     </message>
     <message>
         <source>{column}   (e.g. {examples})</source>

@@ -88,6 +88,68 @@ def test_a_workbook_of_several_sheets_asks_which_to_open(qtbot, window: MainWind
     assert "sheet 'Customers'" in window.message.text()
 
 
+def _workbook(path: Path, sheets: dict[str, pd.DataFrame], hidden: tuple[str, ...] = (), active: int = 0) -> Path:
+    """A workbook as Excel saves it: some sheets hidden, one active."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, frame in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.append(list(frame.columns))
+        for row in frame.itertuples(index=False):
+            sheet.append(list(row))
+        sheet.sheet_state = "hidden" if name in hidden else "visible"
+    book.active = active
+    book.save(path)
+    return path
+
+
+def test_the_sheet_picker_preselects_the_sheet_a_hidden_first_one_hides(qtbot, window: MainWindow, tmp_path) -> None:
+    customers = pd.read_csv(SAMPLE)
+    path = _workbook(
+        tmp_path / "book.xlsx", {"Old": customers.iloc[:5], "Customers": customers}, hidden=("Old",), active=1
+    )
+    window.open_file(path)
+    dialog = window.sheet_dialog
+    assert dialog.isVisible()
+    assert list(dialog.comboBoxItems()) == ["Old (hidden)", "Customers"]
+    assert dialog.textValue() == "Customers"
+    with qtbot.waitSignal(window.fileLoaded, timeout=60_000) as loaded:
+        dialog.accept()
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
+    assert len(loaded.args[0]) == 200
+    assert "sheet 'Customers'" in window.message.text()
+
+
+def test_the_mapping_dialog_goes_back_to_the_sheet_choice(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    cover = pd.DataFrame({"note": ["the customers are on the next sheet"]})
+    path = _workbook(tmp_path / "book.xlsx", {"About": cover, "Customers": pd.read_csv(SAMPLE)})
+    window.open_file(path)
+    assert window.sheet_dialog.textValue() == "About"  # the active sheet, as the workbook was saved
+    with qtbot.waitSignal(window.mappingRequested, timeout=60_000) as asked:
+        window.sheet_dialog.accept()
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
+    mapping = asked.args[0]
+    qtbot.mouseClick(mapping.sheet_button, Qt.MouseButton.LeftButton)
+    assert not mapping.isVisible()
+    picker = window.sheet_dialog
+    assert picker.isVisible()
+    with qtbot.waitSignal(window.fileLoaded, timeout=60_000) as loaded:
+        picker.setTextValue("Customers")
+        picker.accept()
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
+    assert len(loaded.args[0]) == 200
+
+
+def test_a_csv_needing_a_mapping_offers_no_sheet_choice(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    export = tmp_path / "ibm.csv"
+    _ibm_export(SAMPLE, export)
+    dialog = _open_needing_a_mapping(qtbot, window, export)
+    assert dialog.sheet_button is None
+    dialog.reject()
+
+
 def test_the_sanity_banner_leads_with_rows_that_do_not_match_the_header(qtbot, window, tmp_path: Path) -> None:
     header, *rows = SAMPLE.read_text(encoding="utf-8").splitlines()
     path = tmp_path / "mixed.csv"
