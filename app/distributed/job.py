@@ -92,7 +92,9 @@ def _client(scheduler: str | None, workers: int | None) -> Iterator[tuple[Client
             n_workers=count,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=":0",
+            # Dask's ":0" listens on every interface; the dashboard shows worker identities, logs and call
+            # stacks without authentication, so this machine only (a free port: jobs may run side by side).
+            dashboard_address="127.0.0.1:0",
             silence_logs=logging.CRITICAL,
         ) as cluster,
         Client(cluster) as client,

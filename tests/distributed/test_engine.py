@@ -42,7 +42,7 @@ PART = 4_000  # bytes per partition: the 200-row sample becomes many partitions
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[LocalCluster]:
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as running:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0") as running:
         yield running
 
 
@@ -168,7 +168,7 @@ def test_killing_a_worker_mid_job_leaves_the_output_unchanged(tmp_path: Path, bu
     path = write_csv(big, tmp_path / "big.csv")
     expected = _local_output(path, tmp_path / "local.csv", bundle)
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0") as cluster,
         Client(cluster) as client,
     ):
         pids = client.run(os.getpid)
@@ -259,7 +259,7 @@ def test_a_worker_of_another_version_is_refused(tmp_path: Path, bundle: Bundle) 
         app.__version__ = "0.0.1"
 
     with (
-        LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0") as cluster,
         Client(cluster) as client,
     ):
         client.run(other_version)
@@ -310,7 +310,7 @@ def test_ctrl_c_exits_130_and_publishes_nothing(tmp_path: Path) -> None:
 
     path = write_csv(sample_frame(), tmp_path / "in.csv")
     with (  # no memory limit, so no memory monitor to resume the paused worker
-        LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0", memory_limit=0) as cluster,
+        LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address="127.0.0.1:0", memory_limit=0) as cluster,
         Client(cluster) as client,
     ):
         client.run(pause)
@@ -424,7 +424,7 @@ def test_fsspec_urls_are_read_like_local_paths(tmp_path: Path, cluster: LocalClu
 def thread_cluster() -> Iterator[LocalCluster]:
     """Workers as threads of this process, so they share fsspec's in-memory file system with the test: an object
     store without a server (memory:// has no rename, like s3:// or gs://)."""
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as running:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address="127.0.0.1:0") as running:
         yield running
 
 
@@ -517,3 +517,28 @@ def test_discard_removes_the_staging_folder_a_cancelled_task_still_writes_into(
     output.discard()
     assert len(calls) == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def _listening() -> set[tuple[int, str, int]]:
+    """Every socket this process and its children listen on: (pid, address, port)."""
+    import psutil
+
+    me = psutil.Process()
+    return {
+        (process.pid, connection.laddr.ip, connection.laddr.port)
+        for process in (me, *me.children(recursive=True))
+        for connection in process.net_connections(kind="inet")
+        if connection.status == psutil.CONN_LISTEN
+    }
+
+
+def test_the_jobs_own_cluster_listens_on_loopback_only() -> None:
+    """The local cluster's dashboard (worker identities, logs, call stacks; no authentication) and every other
+    port it opens are reachable from this machine only."""
+    before = _listening()
+    with job._client(None, 1) as (client, _count):
+        opened = _listening() - before
+        dashboard = client.dashboard_link
+    assert len(opened) >= 4, opened  # the scheduler, its dashboard, the nanny and the worker
+    assert {address for _pid, address, _port in opened} == {"127.0.0.1"}, opened
+    assert dashboard.startswith("http://127.0.0.1:")
