@@ -291,11 +291,12 @@ def _checked(
         raise ModelOutputError(
             Message.of(
                 N_(
-                    "{model} returned {value} as the probability of row {row} of {where}: a probability is a number"
+                    "{name} {version} returned {value} as the probability of row {row} of {where}: a probability is a number"
                     " from 0 to 1, so the model is broken and the run stops; use another version of the model"
                     " (`model rollback`, or Model ▸ Versions… in the window)"
                 ),
-                model=bundle.model_path,
+                name=bundle.card.name,  # not the path: on a cluster's worker that is a temporary copy
+                version=bundle.card.version,
                 value="NaN" if np.isnan(value) else general(value),
                 row=Figure(start + int(bad[0]) + 1),
                 where=where,

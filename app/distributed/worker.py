@@ -218,7 +218,16 @@ def score_partition(
             parquet.write(chunk, latest[0] if latest else None)
 
     try:
-        scan_chunks(source, reader, bundle, partition.mapping, builder, values=partition.values, on_chunk=write)
+        scan_chunks(
+            source,
+            reader,
+            bundle,
+            partition.mapping,
+            builder,
+            values=partition.values,
+            on_chunk=write,
+            where=partition.note(),  # rows are counted from the partition's first: say which partition
+        )
         if output_format == "csv":
             if csv_sink.handle is None:
                 csv_sink.start(source.dialect, source.header or list(source.columns))

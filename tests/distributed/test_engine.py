@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -30,10 +31,11 @@ from app.core import i18n
 from app.core.bundle import Bundle, load_bundle
 from app.core.dialects import Cancelled, InputError
 from app.core.output import score_to_csv
-from app.core.scoring import scan
+from app.core.scoring import ModelOutputError, scan
 from app.distributed import job
 from app.distributed.job import VersionMismatch, run_job
 from app.distributed.publish import MANIFEST
+from tests.app.faulty_models import scaled_bundle
 from tests.app.inputs import VARIANTS, sample_frame, write_csv
 from tests.conftest import REPO
 
@@ -542,3 +544,33 @@ def test_the_jobs_own_cluster_listens_on_loopback_only() -> None:
     assert len(opened) >= 4, opened  # the scheduler, its dashboard, the nanny and the worker
     assert {address for _pid, address, _port in opened} == {"127.0.0.1"}, opened
     assert dashboard.startswith("http://127.0.0.1:")
+
+
+@pytest.mark.parametrize("factor", [math.nan, 3.0, -1.0], ids=["nan", "times 3", "times -1"])
+def test_a_model_whose_output_is_no_probability_stops_the_job(
+    tmp_path: Path, cluster: LocalCluster, factor: float
+) -> None:
+    """The worker that meets the first such row names it within its partition; nothing is published."""
+    broken = load_bundle(scaled_bundle(tmp_path / "model", factor))
+    path = write_csv(sample_frame(), tmp_path / "in.csv")
+    with pytest.raises(
+        ModelOutputError,
+        match=re.escape(f"{broken.card.name} {broken.card.version} returned ")
+        + r"\S+ as the probability of row \d+ of \S*in\.csv, bytes [\d,]+ to [\d,]+: a probability is a number from 0"
+        r" to 1",
+    ):
+        run_job([str(path)], tmp_path / "out", broken, scheduler=cluster.scheduler_address, partition_bytes=PART)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "model"]
+
+
+def test_the_cli_exits_3_on_a_model_whose_output_is_no_probability(tmp_path: Path, cluster: LocalCluster) -> None:
+    model = scaled_bundle(tmp_path / "model", math.nan)
+    path = write_csv(sample_frame(), tmp_path / "in.csv")
+    env = {"SCOREDESK_DASK_SCHEDULER": cluster.scheduler_address}
+    done = _cli("score", str(path), "-o", str(tmp_path / "out"), "--engine", "dask", "--model", str(model), env=env)
+    assert done.returncode == 3, done.stderr
+    card = load_bundle(model).card
+    shown = f"error: model bundle: {card.name} {card.version} returned NaN as the probability of row 1 of"
+    assert re.search("^" + re.escape(shown), done.stderr, re.M), done.stderr
+    assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "model"]

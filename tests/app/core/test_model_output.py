@@ -29,6 +29,12 @@ def broken(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     return scaled_bundle(tmp_path_factory.mktemp("broken") / "model", request.param), request.param
 
 
+def _model_name() -> str:
+    """How the message names the model: the card's name and version (the broken copies keep the shipped one's)."""
+    card = load_bundle().card
+    return f"{card.name} {card.version}"
+
+
 def _first_bad_row(factor: float, path: Path) -> tuple[int, str]:
     """The first row (1-based) whose scaled probability is not in [0, 1], and how the message writes its value."""
     scaled = load_bundle().predictor.predict(sample_frame(path)).astype(np.float32) * np.float32(factor)
@@ -36,12 +42,12 @@ def _first_bad_row(factor: float, path: Path) -> tuple[int, str]:
     return row + 1, "NaN" if math.isnan(factor) else f"{scaled[row]:g}"
 
 
-def _assert_refused(code: int, err: str, model: Path, factor: float, where: Path) -> None:
+def _assert_refused(code: int, err: str, factor: float, where: Path) -> None:
     row, value = _first_bad_row(factor, where)
     assert code == EXIT_BUNDLE, err
     assert err.count("\n") == 1, err
     assert err.startswith(
-        f"error: model bundle: {model / 'model.onnx'} returned {value} as the probability of row {row} of {where}:"
+        f"error: model bundle: {_model_name()} returned {value} as the probability of row {row} of {where}:"
     ), err
     assert "a probability is a number from 0 to 1" in err
     assert "Traceback" not in err
@@ -52,21 +58,21 @@ def test_score_stops_and_writes_nothing(broken: tuple[Path, float], tmp_path: Pa
     model, factor = broken
     out = tmp_path / "scored.csv"
     code, _, err = run_cli(["score", str(SAMPLE), "-o", str(out), "--model", str(model), "--no-log"], capsys)
-    _assert_refused(code, err.split("\n", 1)[1], model, factor, SAMPLE)  # after the note that it is unsigned
+    _assert_refused(code, err.split("\n", 1)[1], factor, SAMPLE)  # after the note that it is unsigned
     assert list(tmp_path.iterdir()) == []
 
 
 def test_check_stops(broken: tuple[Path, float], capsys) -> None:
     model, factor = broken
     code, out, err = run_cli(["check", str(SAMPLE), "--model", str(model), "--json"], capsys)
-    _assert_refused(code, err.split("\n", 1)[1], model, factor, SAMPLE)
+    _assert_refused(code, err.split("\n", 1)[1], factor, SAMPLE)
     assert out == ""
 
 
 def test_evaluate_stops(broken: tuple[Path, float], capsys) -> None:
     model, factor = broken
     code, out, err = run_cli(["evaluate", str(LABELLED), "--model", str(model), "--bootstrap", "0"], capsys)
-    _assert_refused(code, err.split("\n", 1)[1], model, factor, LABELLED)
+    _assert_refused(code, err.split("\n", 1)[1], factor, LABELLED)
     assert out == ""
 
 
@@ -74,7 +80,7 @@ def test_report_stops_and_writes_no_page(broken: tuple[Path, float], tmp_path: P
     model, factor = broken
     page = tmp_path / "report.html"
     code, _, err = run_cli(["report", str(SAMPLE), "-o", str(page), "--model", str(model)], capsys)
-    _assert_refused(code, err.split("\n", 1)[1], model, factor, SAMPLE)
+    _assert_refused(code, err.split("\n", 1)[1], factor, SAMPLE)
     assert not page.exists()
 
 
@@ -89,7 +95,7 @@ def test_the_windows_scoring_gets_a_model_error_it_shows_as_such(broken: tuple[P
     assert isinstance(caught.value, BundleError)
     failure = JobFailure.of(caught.value)
     assert failure.expected
-    assert failure.text.startswith(f"{model / 'model.onnx'} returned ")
+    assert failure.text.startswith(f"{_model_name()} returned ")
 
 
 def test_a_failed_run_is_logged_as_unfinished_not_as_a_success(tmp_path: Path, capsys) -> None:
