@@ -291,9 +291,9 @@ def _checked(
         raise ModelOutputError(
             Message.of(
                 N_(
-                    "{name} {version} returned {value} as the probability of row {row} of {where}: a probability is a number"
-                    " from 0 to 1, so the model is broken and the run stops; use another version of the model"
-                    " (`model rollback`, or Model ▸ Versions… in the window)"
+                    "{name} {version} returned {value} as the probability of row {row} of {where}: a probability"
+                    " is a number from 0 to 1, so the model is broken and the run stops; use another version of the"
+                    " model (`model rollback`, or Model ▸ Versions… in the window)"
                 ),
                 name=bundle.card.name,  # not the path: on a cluster's worker that is a temporary copy
                 version=bundle.card.version,
