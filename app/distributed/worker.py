@@ -218,6 +218,7 @@ def score_partition(
             parquet.write(chunk, latest[0] if latest else None)
 
     try:
+        partition.stamp.check(partition.note())  # the byte range or row group of the file that was planned
         scan_chunks(
             source,
             reader,
@@ -235,6 +236,7 @@ def score_partition(
             close_output(csv_sink.handle, temporary)
         else:
             parquet.close(_empty_schema(partition, parquet.names))
+        partition.stamp.check(partition.note())  # and it did not change while this task read it
         digest = sha256_file(temporary)
         folder.store(temporary, name)
     finally:

@@ -574,3 +574,74 @@ def test_the_cli_exits_3_on_a_model_whose_output_is_no_probability(tmp_path: Pat
     assert re.search("^" + re.escape(shown), done.stderr, re.M), done.stderr
     assert "Traceback" not in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "model"]
+
+
+def _truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _append(path: Path) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(path.read_text(encoding="utf-8").split("\n", 2)[1] + "\n")
+
+
+def _rewrite_same_size(path: Path) -> None:
+    """Other bytes of the same length, written later (set a second on: a file system's clock is coarse)."""
+    before = path.stat()
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b",No,", b",NO,", 1))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+    assert path.stat().st_size == before.st_size
+
+
+CHANGES = {"truncated": _truncate, "appended to": _append, "rewritten at the same size": _rewrite_same_size}
+
+
+@pytest.mark.parametrize("by_url", [False, True], ids=["path", "file URL"])
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
+def test_an_input_changed_after_planning_fails_the_job_and_publishes_nothing(
+    tmp_path: Path, cluster: LocalCluster, bundle: Bundle, monkeypatch: pytest.MonkeyPatch, change, by_url: bool
+) -> None:
+    """Before, the partitions read whatever the file held by then: a file truncated after planning published
+    half its rows with exit 0. The plan records each input's size and modification time; every partition
+    compares them with the file it reads."""
+    path = write_csv(pd.concat([sample_frame()] * 3), tmp_path / "in.csv")
+    planned = job.plan_partitions
+
+    def plan_then_change(*args, **kwargs):  # the file changes once the client has cut it into partitions
+        partitions = planned(*args, **kwargs)
+        assert len(partitions) > 3
+        change(path)
+        return partitions
+
+    monkeypatch.setattr(job, "plan_partitions", plan_then_change)
+    with pytest.raises(InputError, match=r"in\.csv(, bytes [\d,]+ to [\d,]+)?: the file changed since the job started"):
+        run_job(
+            [path.as_uri() if by_url else str(path)],
+            tmp_path / "out",
+            bundle,
+            scheduler=cluster.scheduler_address,
+            partition_bytes=PART,
+        )
+    assert [p.name for p in tmp_path.iterdir()] == ["in.csv"]
+
+
+def test_a_parquet_file_replaced_after_planning_fails_the_job(
+    tmp_path: Path, cluster: LocalCluster, bundle: Bundle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "in.parquet"
+    table = pa.Table.from_pandas(sample_frame(), preserve_index=False)
+    pq.write_table(table, source, row_group_size=70)
+    planned = job.plan_partitions
+
+    def plan_then_replace(*args, **kwargs):
+        partitions = planned(*args, **kwargs)
+        reversed_rows = table.take(list(range(table.num_rows - 1, -1, -1)))  # the same row groups, other rows
+        pq.write_table(reversed_rows, source, row_group_size=70)
+        return partitions
+
+    monkeypatch.setattr(job, "plan_partitions", plan_then_replace)
+    with pytest.raises(InputError, match=r"in\.parquet, row group \d: the file changed since the job started"):
+        run_job([str(source)], tmp_path / "out", bundle, scheduler=cluster.scheduler_address)
+    assert [p.name for p in tmp_path.iterdir()] == ["in.parquet"]
