@@ -645,3 +645,22 @@ def test_a_parquet_file_replaced_after_planning_fails_the_job(
     with pytest.raises(InputError, match=r"in\.parquet, row group \d: the file changed since the job started"):
         run_job([str(source)], tmp_path / "out", bundle, scheduler=cluster.scheduler_address)
     assert [p.name for p in tmp_path.iterdir()] == ["in.parquet"]
+
+
+def test_an_input_written_to_while_it_is_planned_stops_the_job_before_it_starts(
+    tmp_path: Path, bundle: Bundle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cuts are placed in the file the client read: if it grew meanwhile, they may be in the wrong places."""
+    from app.distributed import plan
+
+    path = write_csv(sample_frame(), tmp_path / "in.csv")
+    cut = plan.byte_ranges
+
+    def cut_then_append(*args, **kwargs):
+        ranges = list(cut(*args, **kwargs))
+        _append(path)
+        return ranges
+
+    monkeypatch.setattr(plan, "byte_ranges", cut_then_append)
+    with pytest.raises(InputError, match=r"in\.csv: the file changed since the job started \([\d,]+ bytes then"):
+        plan.plan_partitions([path], bundle, None, PART)
