@@ -664,3 +664,35 @@ def test_an_input_written_to_while_it_is_planned_stops_the_job_before_it_starts(
     monkeypatch.setattr(plan, "byte_ranges", cut_then_append)
     with pytest.raises(InputError, match=r"in\.csv: the file changed since the job started \([\d,]+ bytes then"):
         plan.plan_partitions([path], bundle, None, PART)
+
+
+def test_inputs_with_other_columns_keep_their_column_findings_in_the_jobs_report(
+    tmp_path: Path, cluster: LocalCluster
+) -> None:
+    """Before, a job whose inputs had different headers reported renamed and extra columns only in the manifest's
+    per-input reports: the summary, the run log and the job's report had none."""
+    frame = sample_frame()
+    renamed = write_csv(frame.iloc[:100].rename(columns={"tenure": "Tenure"}), tmp_path / "a.csv")
+    extra = write_csv(frame.iloc[100:].assign(region="north"), tmp_path / "b.csv")
+    plain = [write_csv(frame.iloc[:20], tmp_path / f"{name}.csv") for name in "cd"]
+    out = tmp_path / "out"
+    env = {"SCOREDESK_DASK_SCHEDULER": cluster.scheduler_address}
+    inputs = [str(p) for p in (renamed, extra, *plain)]
+    done = _cli("score", *inputs, "-o", str(out), "--engine", "dask", env=env)
+    assert done.returncode == 0, done.stderr
+    assert re.search(rf"renamed_column +{re.escape(str(renamed))}: column 'Tenure' was read as 'tenure'", done.stdout)
+    assert re.search(rf"extra_column +{re.escape(str(extra))}: column 'region' is not used by the model", done.stdout)
+    every = f"{renamed}, {extra}, {plain[0]} and 1 more: column 'notes' is not used by the model; passed through"
+    assert every in done.stdout  # one line for a finding the inputs share
+    from app.core.runlog import RunLog
+
+    (record,) = RunLog.default().read()
+    assert {"renamed_column", "extra_column"} <= set(record["scoredesk"]["issues"])
+    report = json.loads((out / MANIFEST).read_text())["report"]
+    found = {(i["code"], i["column"], i["message"]) for i in report["issues"] if i["code"].endswith("_column")}
+    assert found == {
+        ("renamed_column", "tenure", f"{renamed}: column 'Tenure' was read as 'tenure'"),
+        ("extra_column", "region", f"{extra}: column 'region' is not used by the model; passed through"),
+        ("extra_column", "notes", every),
+    }
+    assert report["verdict"] == "warning"  # a renamed column is a warning, in the job's verdict too
