@@ -302,7 +302,7 @@ def _checked(
                 where=where,
             )
         )
-    return np.clip(probability, 0.0, 1.0)  # float32 rounding past a bound, nothing more (see implausible)
+    return np.asarray(np.clip(probability, 0.0, 1.0))  # float32 rounding past a bound, nothing more (implausible)
 
 
 def scan(
