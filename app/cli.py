@@ -1059,6 +1059,9 @@ def _run(command: Callable[[], int]) -> int:
     except (InputError, OutputError) as error:
         print(f"error: {shown(error)}", file=sys.stderr)  # "error:" stays: scripts look for it
         return EXIT_INPUT
+    except BundleError as error:  # found while scoring: a model whose output is no probability
+        print("error: " + _("model bundle: {error}").format(error=shown(error)), file=sys.stderr)
+        return EXIT_BUNDLE
     except BrokenPipeError:
         _silence_stdout()  # the job itself finished; a reader that stopped early is no failure
         return EXIT_OK

@@ -11,11 +11,21 @@ import pandas as pd
 from app.core.card import FeatureSpec
 from app.core.prepare import onnx_feed, prepare_features
 
-__all__ = ["OnnxPredictor", "PredictorError"]
+__all__ = ["OnnxPredictor", "PredictorError", "implausible"]
+
+# float32 arithmetic can carry a true 0 or 1 a few units in the last place past the bound (float32's epsilon is
+# 1.2e-7); anything beyond that is no probability at all.
+_SLACK = 1e-6
 
 
 class PredictorError(RuntimeError):
     """The ONNX model cannot be loaded or does not take the card's inputs."""
+
+
+def implausible(probability: np.ndarray) -> np.ndarray:
+    """Where a probability is NaN, infinite or outside [0, 1] beyond float32 rounding: what no working model
+    returns."""
+    return ~((probability >= -_SLACK) & (probability <= 1 + _SLACK))
 
 
 class OnnxPredictor:

@@ -15,13 +15,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from app.core.bundle import Bundle
+from app.core.bundle import Bundle, BundleError
 from app.core.card import ModelCard
 from app.core.checks import STATUS_INVALID, ChunkAssessment, assess_chunk
 from app.core.dialects import SEPARATORS
 from app.core.formats import Source
-from app.core.i18n import N_, Figure, Message, Nn_, Remedy
+from app.core.i18n import N_, Figure, Message, Nn_, Remedy, general
 from app.core.mapping_file import apply_values
+from app.core.predictor import implausible
 from app.core.reading import (
     CHUNK_ROWS,
     CancelFn,
@@ -44,6 +45,7 @@ __all__ = [
     "CancelFn",
     "Cancelled",
     "MissingColumnsError",
+    "ModelOutputError",
     "ProgressFn",
     "ScoredChunk",
     "map_file_columns",
@@ -79,6 +81,10 @@ class ScoredChunk:
     lines: list[str] | None = None  # each row as written, when the reader could tell (see TextChunk)
     fields: np.ndarray | None = None
     extras: np.ndarray | None = None  # per row, the fields beyond the header's width as written
+
+
+class ModelOutputError(BundleError):
+    """The model returned a probability that is no number from 0 to 1: it is broken, so the run stops."""
 
 
 class AmbiguousColumnsError(InputError):
@@ -298,6 +304,32 @@ def score_chunk(
     return assessment, probability
 
 
+def _checked(
+    probability: np.ndarray, status: np.ndarray, bundle: Bundle, where: Message | Path, start: int
+) -> np.ndarray:
+    """The chunk's probabilities, or ModelOutputError naming the first scored row whose value no working model
+    returns. One such row stops the run rather than making the row invalid: a model that returns NaN, 1.8 or
+    -0.3 for one row cannot be trusted for the rows where its output happens to look like a probability."""
+    bad = np.flatnonzero((status != STATUS_INVALID) & implausible(probability))
+    if bad.size:
+        value = float(probability[bad[0]])
+        raise ModelOutputError(
+            Message.of(
+                N_(
+                    "{name} {version} returned {value} as the probability of row {row} of {where}: a probability"
+                    " is a number from 0 to 1, so the model is broken and the run stops; use another version of the"
+                    " model (`model rollback`, or Model ▸ Versions… in the window)"
+                ),
+                name=bundle.card.name,  # not the path: on a cluster's worker that is a temporary copy
+                version=bundle.card.version,
+                value="NaN" if np.isnan(value) else general(value),
+                row=Figure(start + int(bad[0]) + 1),
+                where=where,
+            )
+        )
+    return np.asarray(np.clip(probability, 0.0, 1.0))  # float32 rounding past a bound, nothing more (implausible)
+
+
 def scan(
     path: Path,
     bundle: Bundle,
@@ -348,9 +380,11 @@ def scan_chunks(
     on_chunk: Callable[[ScoredChunk], None] | None = None,
     chunk_done: Callable[[], None] | None = None,
     cancelled: CancelFn | None = None,
+    where: Message | None = None,
 ) -> None:
     """Check and score each chunk of ``source`` into ``builder``, handing it on: the whole file, or one part of
-    it that a cluster's worker reads (``InputFile.chunks(span=...)``), which ``ReportBuilder.absorb`` merges."""
+    it that a cluster's worker reads (``InputFile.chunks(span=...)``), which ``ReportBuilder.absorb`` merges.
+    ``where`` names that part in a message (default: the file)."""
     card = bundle.card
     id_column = next((mapping.source_for[c] for c in card.id_columns if c in mapping.source_for), None)
     for chunk in chunks:
@@ -359,6 +393,8 @@ def scan_chunks(
         text = chunk.text
         assessment, probability = score_chunk(chunk, bundle, mapping, source.dialect, predict, values)
         start = builder.rows
+        if predict:
+            probability = _checked(probability, assessment.status, bundle, where or source.path, start)
         builder.add(assessment, text[id_column] if id_column else None)
         builder.add_widths(chunk.widths, start, _other_separator_rows(text, chunk.widths, source))
         if on_chunk is not None:

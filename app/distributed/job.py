@@ -23,13 +23,14 @@ import dask
 from distributed import Client, LocalCluster, wait
 
 from app.core.bundle import CARD_FILE, Bundle
+from app.core.catalogue import SEVERITIES
 from app.core.checks import STATUS_NAMES
 from app.core.columns import ColumnMapping
 from app.core.dialects import Cancelled, InputError
-from app.core.i18n import N_, Message
+from app.core.i18n import N_, Figure, Message, Nn_
 from app.core.metrics import ScoreAccumulator
 from app.core.reading import CHUNK_ROWS, InputOptions
-from app.core.report import FileReport, ReportBuilder
+from app.core.report import FileReport, Issue, ReportBuilder
 from app.distributed.inputs import expand_inputs
 from app.distributed.plan import Partition, plan_partitions
 from app.distributed.publish import local_path, open_output
@@ -46,6 +47,9 @@ _POLL_SECONDS = 0.5
 # late). Measured on 2M rows, 1 worker: 18.9 s -> 16.8 s, against 13.1 s for the local engine.
 _WORKER_MALLOC = {"MALLOC_MMAP_THRESHOLD_": str(32 << 20)}
 ProgressFn = Callable[[int, int, int], None]  # partitions done, partitions, rows done
+# What a header says, found per input; a job of inputs with other headers has no one header to find them in.
+_HEADER_CODES = ("mapped_column", "duplicate_column", "renamed_column", "extra_column")
+_NAMED_INPUTS = 3  # a finding shared by a folder of monthly exports names the first few
 
 
 class VersionMismatch(InputError):
@@ -92,7 +96,9 @@ def _client(scheduler: str | None, workers: int | None) -> Iterator[tuple[Client
             n_workers=count,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=":0",
+            # Dask's ":0" listens on every interface; the dashboard shows worker identities, logs and call
+            # stacks without authentication, so this machine only (a free port: jobs may run side by side).
+            dashboard_address="127.0.0.1:0",
             silence_logs=logging.CRITICAL,
         ) as cluster,
         Client(cluster) as client,
@@ -134,6 +140,35 @@ def _same_columns(partitions: Sequence[Partition]) -> ColumnMapping | None:
     return partitions[0].mapping if len(shapes) == 1 else None
 
 
+def _inputs_named(paths: Sequence[str]) -> Message:
+    """``a.csv, b.csv, c.csv`` or ``a.csv, b.csv, c.csv and 9 more``."""
+    names = ", ".join(paths[:_NAMED_INPUTS])
+    if len(paths) <= _NAMED_INPUTS:
+        return Message.of("{names}", names=names)
+    more = Figure(len(paths) - _NAMED_INPUTS, grouped=True)
+    return Message.of(Nn_("{names} and {count} more", "{names} and {count} more"), names=names, count=more)
+
+
+def _header_issues(reports: Sequence[FileReport]) -> list[Issue]:
+    """Each input's header findings (a renamed or an extra column...), one per finding, naming its inputs."""
+    found: dict[tuple[str, str, str], tuple[Issue, list[str]]] = {}
+    for report in reports:
+        for issue in report.issues:
+            if issue.code in _HEADER_CODES:
+                found.setdefault((issue.code, issue.column, issue.message), (issue, []))[1].append(report.path)
+    return [
+        Issue.of(
+            issue.code,
+            issue.column,
+            issue.severity,
+            issue.rows,
+            issue.examples,
+            Message.of("{inputs}: {finding}", inputs=_inputs_named(paths), finding=issue.note or issue.message),
+        )
+        for issue, paths in found.values()
+    ]
+
+
 def _reports(
     bundle: Bundle,
     partitions: Sequence[Partition],
@@ -173,7 +208,13 @@ def _reports(
     for builder, path in zip(per_input, inputs, strict=True):
         if builder.rows == 0:
             raise InputError(Message.of(N_("{path}: the file has a header but no data rows"), path=path))
-    return job.finish(), [b.finish() for b in per_input]
+    reports = [b.finish() for b in per_input]
+    merged = job.finish()
+    if common is None:
+        rank = {s: i for i, s in enumerate(reversed(SEVERITIES))}
+        issues = sorted([*merged.issues, *_header_issues(reports)], key=lambda i: (rank[i.severity], i.code, i.column))
+        merged = dataclasses.replace(merged, issues=issues)
+    return merged, reports
 
 
 def _manifest(result: JobResult, bundle: Bundle, output_format: str, inputs: Sequence[Path | str]) -> dict[str, Any]:

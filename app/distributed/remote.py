@@ -16,9 +16,12 @@ from app.core.dialects import InputError
 from app.core.formats import Source, detect_stream_source
 from app.core.i18n import N_, Message
 
-__all__ = ["RemoteOpener", "expand_url", "is_url", "remote_source", "remote_source_size"]
+__all__ = ["RemoteOpener", "expand_url", "is_url", "remote_source", "remote_source_size", "remote_stamp"]
 
 _GLOB_CHARACTERS = set("*?[")
+# What tells one version of an object from the next, by backend: S3 and Azure's ETag, Google's generation,
+# a file's modification time, the in-memory store's creation time.
+_VERSION_KEYS = ("ETag", "etag", "generation", "mtime", "LastModified", "last_modified", "created")
 
 
 def is_url(argument: str) -> bool:
@@ -79,6 +82,16 @@ def remote_source_size(url: str) -> int:
         return int(fs.size(root))
     except OSError as error:
         raise InputError(Message.of(N_("{path}: cannot be opened ({reason})"), path=url, reason=str(error))) from None
+
+
+def remote_stamp(url: str) -> tuple[int, str]:
+    """The size of the file at ``url`` and what its store says of its version (ETag, generation or time)."""
+    fs, root = _filesystem(url)
+    try:
+        info = fs.info(root)
+    except OSError as error:
+        raise InputError(Message.of(N_("{path}: cannot be opened ({reason})"), path=url, reason=str(error))) from None
+    return int(info["size"]), str(next((info[key] for key in _VERSION_KEYS if info.get(key) is not None), ""))
 
 
 def remote_source(url: str) -> Source:

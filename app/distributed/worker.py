@@ -218,7 +218,17 @@ def score_partition(
             parquet.write(chunk, latest[0] if latest else None)
 
     try:
-        scan_chunks(source, reader, bundle, partition.mapping, builder, values=partition.values, on_chunk=write)
+        partition.stamp.check(partition.note())  # the byte range or row group of the file that was planned
+        scan_chunks(
+            source,
+            reader,
+            bundle,
+            partition.mapping,
+            builder,
+            values=partition.values,
+            on_chunk=write,
+            where=partition.note(),  # rows are counted from the partition's first: say which partition
+        )
         if output_format == "csv":
             if csv_sink.handle is None:
                 csv_sink.start(source.dialect, source.header or list(source.columns))
@@ -226,6 +236,7 @@ def score_partition(
             close_output(csv_sink.handle, temporary)
         else:
             parquet.close(_empty_schema(partition, parquet.names))
+        partition.stamp.check(partition.note())  # and it did not change while this task read it
         digest = sha256_file(temporary)
         folder.store(temporary, name)
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -30,10 +31,11 @@ from app.core import i18n
 from app.core.bundle import Bundle, load_bundle
 from app.core.dialects import Cancelled, InputError
 from app.core.output import score_to_csv
-from app.core.scoring import scan
+from app.core.scoring import ModelOutputError, scan
 from app.distributed import job
 from app.distributed.job import VersionMismatch, run_job
 from app.distributed.publish import MANIFEST
+from tests.app.faulty_models import scaled_bundle
 from tests.app.inputs import VARIANTS, sample_frame, write_csv
 from tests.conftest import REPO
 
@@ -42,7 +44,7 @@ PART = 4_000  # bytes per partition: the 200-row sample becomes many partitions
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[LocalCluster]:
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as running:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0") as running:
         yield running
 
 
@@ -168,7 +170,7 @@ def test_killing_a_worker_mid_job_leaves_the_output_unchanged(tmp_path: Path, bu
     path = write_csv(big, tmp_path / "big.csv")
     expected = _local_output(path, tmp_path / "local.csv", bundle)
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0") as cluster,
         Client(cluster) as client,
     ):
         pids = client.run(os.getpid)
@@ -259,7 +261,7 @@ def test_a_worker_of_another_version_is_refused(tmp_path: Path, bundle: Bundle) 
         app.__version__ = "0.0.1"
 
     with (
-        LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0") as cluster,
         Client(cluster) as client,
     ):
         client.run(other_version)
@@ -310,7 +312,7 @@ def test_ctrl_c_exits_130_and_publishes_nothing(tmp_path: Path) -> None:
 
     path = write_csv(sample_frame(), tmp_path / "in.csv")
     with (  # no memory limit, so no memory monitor to resume the paused worker
-        LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0", memory_limit=0) as cluster,
+        LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address="127.0.0.1:0", memory_limit=0) as cluster,
         Client(cluster) as client,
     ):
         client.run(pause)
@@ -424,7 +426,7 @@ def test_fsspec_urls_are_read_like_local_paths(tmp_path: Path, cluster: LocalClu
 def thread_cluster() -> Iterator[LocalCluster]:
     """Workers as threads of this process, so they share fsspec's in-memory file system with the test: an object
     store without a server (memory:// has no rename, like s3:// or gs://)."""
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as running:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address="127.0.0.1:0") as running:
         yield running
 
 
@@ -517,3 +519,180 @@ def test_discard_removes_the_staging_folder_a_cancelled_task_still_writes_into(
     output.discard()
     assert len(calls) == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def _listening() -> set[tuple[int, str, int]]:
+    """Every socket this process and its children listen on: (pid, address, port)."""
+    import psutil
+
+    me = psutil.Process()
+    return {
+        (process.pid, connection.laddr.ip, connection.laddr.port)
+        for process in (me, *me.children(recursive=True))
+        for connection in process.net_connections(kind="inet")
+        if connection.status == psutil.CONN_LISTEN
+    }
+
+
+def test_the_jobs_own_cluster_listens_on_loopback_only() -> None:
+    """The local cluster's dashboard (worker identities, logs, call stacks; no authentication) and every other
+    port it opens are reachable from this machine only."""
+    before = _listening()
+    with job._client(None, 1) as (client, _count):
+        opened = _listening() - before
+        dashboard = client.dashboard_link
+    assert len(opened) >= 4, opened  # the scheduler, its dashboard, the nanny and the worker
+    assert {address for _pid, address, _port in opened} == {"127.0.0.1"}, opened
+    assert dashboard.startswith("http://127.0.0.1:")
+
+
+@pytest.mark.parametrize("factor", [math.nan, 3.0, -1.0], ids=["nan", "times 3", "times -1"])
+def test_a_model_whose_output_is_no_probability_stops_the_job(
+    tmp_path: Path, cluster: LocalCluster, factor: float
+) -> None:
+    """The worker that meets the first such row names it within its partition; nothing is published."""
+    broken = load_bundle(scaled_bundle(tmp_path / "model", factor))
+    path = write_csv(sample_frame(), tmp_path / "in.csv")
+    with pytest.raises(
+        ModelOutputError,
+        match=re.escape(f"{broken.card.name} {broken.card.version} returned ")
+        + r"\S+ as the probability of row \d+ of \S*in\.csv, bytes [\d,]+ to [\d,]+: a probability is a number from 0"
+        r" to 1",
+    ):
+        run_job([str(path)], tmp_path / "out", broken, scheduler=cluster.scheduler_address, partition_bytes=PART)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "model"]
+
+
+def test_the_cli_exits_3_on_a_model_whose_output_is_no_probability(tmp_path: Path, cluster: LocalCluster) -> None:
+    model = scaled_bundle(tmp_path / "model", math.nan)
+    path = write_csv(sample_frame(), tmp_path / "in.csv")
+    env = {"SCOREDESK_DASK_SCHEDULER": cluster.scheduler_address}
+    done = _cli("score", str(path), "-o", str(tmp_path / "out"), "--engine", "dask", "--model", str(model), env=env)
+    assert done.returncode == 3, done.stderr
+    card = load_bundle(model).card
+    shown = f"error: model bundle: {card.name} {card.version} returned NaN as the probability of row 1 of"
+    assert re.search("^" + re.escape(shown), done.stderr, re.M), done.stderr
+    assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "model"]
+
+
+def _truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _append(path: Path) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(path.read_text(encoding="utf-8").split("\n", 2)[1] + "\n")
+
+
+def _rewrite_same_size(path: Path) -> None:
+    """Other bytes of the same length, written later (set a second on: a file system's clock is coarse)."""
+    before = path.stat()
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b",No,", b",NO,", 1))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+    assert path.stat().st_size == before.st_size
+
+
+CHANGES = {"truncated": _truncate, "appended to": _append, "rewritten at the same size": _rewrite_same_size}
+
+
+@pytest.mark.parametrize("by_url", [False, True], ids=["path", "file URL"])
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
+def test_an_input_changed_after_planning_fails_the_job_and_publishes_nothing(
+    tmp_path: Path, cluster: LocalCluster, bundle: Bundle, monkeypatch: pytest.MonkeyPatch, change, by_url: bool
+) -> None:
+    """Before, the partitions read whatever the file held by then: a file truncated after planning published
+    half its rows with exit 0. The plan records each input's size and modification time; every partition
+    compares them with the file it reads."""
+    path = write_csv(pd.concat([sample_frame()] * 3), tmp_path / "in.csv")
+    planned = job.plan_partitions
+
+    def plan_then_change(*args, **kwargs):  # the file changes once the client has cut it into partitions
+        partitions = planned(*args, **kwargs)
+        assert len(partitions) > 3
+        change(path)
+        return partitions
+
+    monkeypatch.setattr(job, "plan_partitions", plan_then_change)
+    with pytest.raises(InputError, match=r"in\.csv(, bytes [\d,]+ to [\d,]+)?: the file changed since the job started"):
+        run_job(
+            [path.as_uri() if by_url else str(path)],
+            tmp_path / "out",
+            bundle,
+            scheduler=cluster.scheduler_address,
+            partition_bytes=PART,
+        )
+    assert [p.name for p in tmp_path.iterdir()] == ["in.csv"]
+
+
+def test_a_parquet_file_replaced_after_planning_fails_the_job(
+    tmp_path: Path, cluster: LocalCluster, bundle: Bundle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "in.parquet"
+    table = pa.Table.from_pandas(sample_frame(), preserve_index=False)
+    pq.write_table(table, source, row_group_size=70)
+    planned = job.plan_partitions
+
+    def plan_then_replace(*args, **kwargs):
+        partitions = planned(*args, **kwargs)
+        reversed_rows = table.take(list(range(table.num_rows - 1, -1, -1)))  # the same row groups, other rows
+        pq.write_table(reversed_rows, source, row_group_size=70)
+        return partitions
+
+    monkeypatch.setattr(job, "plan_partitions", plan_then_replace)
+    with pytest.raises(InputError, match=r"in\.parquet, row group \d: the file changed since the job started"):
+        run_job([str(source)], tmp_path / "out", bundle, scheduler=cluster.scheduler_address)
+    assert [p.name for p in tmp_path.iterdir()] == ["in.parquet"]
+
+
+def test_an_input_written_to_while_it_is_planned_stops_the_job_before_it_starts(
+    tmp_path: Path, bundle: Bundle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cuts are placed in the file the client read: if it grew meanwhile, they may be in the wrong places."""
+    from app.distributed import plan
+
+    path = write_csv(sample_frame(), tmp_path / "in.csv")
+    cut = plan.byte_ranges
+
+    def cut_then_append(*args, **kwargs):
+        ranges = list(cut(*args, **kwargs))
+        _append(path)
+        return ranges
+
+    monkeypatch.setattr(plan, "byte_ranges", cut_then_append)
+    with pytest.raises(InputError, match=r"in\.csv: the file changed since the job started \([\d,]+ bytes then"):
+        plan.plan_partitions([path], bundle, None, PART)
+
+
+def test_inputs_with_other_columns_keep_their_column_findings_in_the_jobs_report(
+    tmp_path: Path, cluster: LocalCluster
+) -> None:
+    """Before, a job whose inputs had different headers reported renamed and extra columns only in the manifest's
+    per-input reports: the summary, the run log and the job's report had none."""
+    frame = sample_frame()
+    renamed = write_csv(frame.iloc[:100].rename(columns={"tenure": "Tenure"}), tmp_path / "a.csv")
+    extra = write_csv(frame.iloc[100:].assign(region="north"), tmp_path / "b.csv")
+    plain = [write_csv(frame.iloc[:20], tmp_path / f"{name}.csv") for name in "cd"]
+    out = tmp_path / "out"
+    env = {"SCOREDESK_DASK_SCHEDULER": cluster.scheduler_address}
+    inputs = [str(p) for p in (renamed, extra, *plain)]
+    done = _cli("score", *inputs, "-o", str(out), "--engine", "dask", env=env)
+    assert done.returncode == 0, done.stderr
+    assert re.search(rf"renamed_column +{re.escape(str(renamed))}: column 'Tenure' was read as 'tenure'", done.stdout)
+    assert re.search(rf"extra_column +{re.escape(str(extra))}: column 'region' is not used by the model", done.stdout)
+    every = f"{renamed}, {extra}, {plain[0]} and 1 more: column 'notes' is not used by the model; passed through"
+    assert every in done.stdout  # one line for a finding the inputs share
+    from app.core.runlog import RunLog
+
+    (record,) = RunLog.default().read()
+    assert {"renamed_column", "extra_column"} <= set(record["scoredesk"]["issues"])
+    report = json.loads((out / MANIFEST).read_text())["report"]
+    found = {(i["code"], i["column"], i["message"]) for i in report["issues"] if i["code"].endswith("_column")}
+    assert found == {
+        ("renamed_column", "tenure", f"{renamed}: column 'Tenure' was read as 'tenure'"),
+        ("extra_column", "region", f"{extra}: column 'region' is not used by the model; passed through"),
+        ("extra_column", "notes", every),
+    }
+    assert report["verdict"] == "warning"  # a renamed column is a warning, in the job's verdict too

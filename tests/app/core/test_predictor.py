@@ -14,7 +14,7 @@ import pytest
 
 from app.core.bundle import load_bundle
 from app.core.card import FeatureSpec
-from app.core.predictor import OnnxPredictor, PredictorError
+from app.core.predictor import OnnxPredictor, PredictorError, implausible
 
 FEATURES = (FeatureSpec("x", "numeric"), FeatureSpec("c", "categorical"))
 CATEGORY_TERM = {"a": 0.2, "b": 0.5}
@@ -205,3 +205,9 @@ def test_shipped_model_predict_one_agrees_with_a_golden_row(bundle) -> None:
         for spec in bundle.card.features
     }
     assert bundle.predictor.predict_one(values) == pytest.approx(row["probability"], abs=1e-6)
+
+
+def test_implausible_marks_what_no_probability_is() -> None:
+    """float32 rounding just past 0 or 1 is a probability; NaN, infinities and anything further are not."""
+    p = np.array([0.0, 1.0, 0.5, 1 + 5e-7, -5e-7, np.nan, np.inf, -np.inf, 1.01, -0.01, 3.0])
+    assert implausible(p).tolist() == [False] * 5 + [True] * 6
