@@ -55,7 +55,12 @@ _BLANKS = (
 )
 _FORMULA_START = tuple(_FORMULA_CHARACTERS + _BLANKS)
 _ASCII_STARTS = (*(c for c in _FORMULA_START if c.isascii()), '"')
-_NUMBER = re.compile(r"^[ \t]*[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)([eE][+-]?[0-9]+)?[ \t]*$")
+# A number as spreadsheets write it: plain (-3, 1.5e3), or grouped in thousands (-1,000,000; -1.234,5), which a
+# spreadsheet reads as a number too. Neither can run, so neither gets the quote that would make it text.
+_NUMBER = re.compile(
+    r"^[ \t]*[+-]?(([0-9]+([.,][0-9]*)?|[.,][0-9]+)([eE][+-]?[0-9]+)?"
+    r"|[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?|[0-9]{1,3}(\.[0-9]{3})+(,[0-9]*)?)[ \t]*$"
+)
 
 
 def _runs_as_formula(cell: str) -> bool:

@@ -121,3 +121,12 @@ def test_hidden_formula_starts_are_neutralised_in_copied_rows(tmp_path: Path) ->
     records = _records(_score_text(tmp_path, text))
     width = len(HEADER.split(","))
     assert [record[width] for record in records[1:]] == ["'＝1+1", "' =1+1", "fine"]
+
+
+def test_grouped_negative_numbers_stay_numbers_not_quoted_text() -> None:
+    from app.core.output import neutralise_formulas
+
+    numbers = ["-1,000,000", "-1.234,5", "+12,345.67", "-1.000.000", " -1,000 "]
+    assert list(neutralise_formulas(numbers)) == numbers
+    risky = ["-1,2,3", "-1,000+A1", "=1,000", "-SUM(1,000)", "-1,00,000"]
+    assert list(neutralise_formulas(risky)) == ["'" + cell for cell in risky]
