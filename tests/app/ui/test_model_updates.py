@@ -29,7 +29,7 @@ def test_an_installed_model_that_fails_verification_is_replaced_by_the_shipped_o
         window.load_default_bundle()
     qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
     assert window.state.bundle.card.version == "1.0.0"
-    assert "using the shipped model instead" in window.message.text()
+    assert "using the shipped model telco_churn 1.0.0 instead" in window.message.text()
     assert "MODEL_CARD.md does not match" in window.message.text()
     window.close()
 
