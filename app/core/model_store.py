@@ -39,7 +39,7 @@ from app.core.signing import (
     verify_manifest,
 )
 
-__all__ = ["ActiveModel", "InstallRefused", "ModelStore", "version_key"]
+__all__ = ["ActiveModel", "InstallRefused", "ModelStore", "NotNewer", "version_key"]
 
 POINTER = "active.json"
 HIGH_WATER = "installed.json"  # the newest version of each model ever installed here: a rollback's floor
@@ -55,6 +55,10 @@ class InstallRefused(LocalizedError, ValueError):
     def __init__(self, message: str | Message = "", hint: Message | None = None) -> None:
         super().__init__(message)
         self.hint = hint
+
+
+class NotNewer(InstallRefused):
+    """A version not newer than the active, the shipped or one installed before: a downgrade needs a choice."""
 
 
 class UnreadableInstall(SignatureError):
@@ -389,7 +393,7 @@ class ModelStore:
         else:
             return None
         if not allow_downgrade:
-            raise InstallRefused(refusal, hint=Message.of(N_("--allow-downgrade installs it anyway")))
+            raise NotNewer(refusal, hint=Message.of(N_("--allow-downgrade installs it anyway")))
         return floor[0] if floor is not None and _older(package.version, floor[0]) else None
 
     def use(self, version: str, *, allow_downgrade: bool = False) -> None:
@@ -410,7 +414,7 @@ class ModelStore:
             downgrade = floor is not None and _older(version, floor[0])
             if downgrade and not allow_downgrade:
                 assert floor is not None
-                raise InstallRefused(
+                raise NotNewer(
                     Message.of(N_("{version} is older than {floor}"), version=version, floor=floor[1]),
                     hint=Message.of(N_("--allow-downgrade uses it anyway")),
                 )

@@ -22,13 +22,14 @@ from app.cli import EXIT_BUNDLE, EXIT_INPUT, EXIT_OK
 from app.core.card import card_digest
 from app.core.fileio import sha256_file
 from app.core.model_store import ModelStore
-from app.core.paths import bundle_dir
 from app.core.signing import MANIFEST, SIGNATURE, write_package
 from model_build.packaging import package
-from tests.app.core.test_signed_models import _bundle, _package, _seed, keys  # noqa: F401  (a fixture)
+from tests.app.core import test_signed_models
+from tests.app.core.test_signed_models import _bundle, _package, _seed
 from tests.app.running import run_cli as _run
 
 REPO = Path(__file__).resolve().parents[3]
+keys = test_signed_models.keys  # the same fixture: a trusted key and a stranger's
 SAMPLE = str(REPO / "resources/samples/telco_churn_to_score.csv")
 
 
@@ -71,7 +72,10 @@ def _times(tmp_path: Path, key: Path, factor: float, *, golden_follow: bool = Fa
     return package(folder, _seed(key), tmp_path / f"dist-{factor}")
 
 
-def _resigned(source: Path, key: Path, target: Path, change: Callable[[dict[str, bytes], dict[str, Any]], None]) -> Path:
+Change = Callable[[dict[str, bytes], dict[str, Any]], None]
+
+
+def _resigned(source: Path, key: Path, target: Path, change: Change) -> Path:
     """``source`` with its files and manifest changed, the hashes recomputed and signed again with ``key``."""
     import hashlib
 
@@ -184,7 +188,9 @@ def test_a_manifest_that_disagrees_with_the_card_is_refused(tmp_path: Path, keys
     assert (code, err.count("\n")) == (EXIT_BUNDLE, 1), err
     assert "the manifest says telco_churn 9.9.9, the model card telco_churn 1.0.1" in err
     for version in ("../../elsewhere", "1.0/../../x", "", "1.0.1\n", "x" * 200):
-        path = _resigned(good, keys["key"], tmp_path / "v.sdmodel", lambda f, m, v=version: m["model"].update(version=v))
+        path = _resigned(
+            good, keys["key"], tmp_path / "v.sdmodel", lambda f, m, v=version: m["model"].update(version=v)
+        )
         code, _, err = _run(["model", "install", str(path)], capsys)
         assert (code, err.count("\n")) == (EXIT_BUNDLE, 1), (version, err)
         assert "not a plain version" in err, (version, err)
