@@ -206,7 +206,12 @@ def load_bundle(directory: Path | None = None, *, threads: int | None = None) ->
         predictor = OnnxPredictor(model_path, card.features, card.probability_output, threads=threads)
     except PredictorError as error:
         raise BundleError(Message.of("{path}: {error}", path=model_path, error=error)) from None
-    metadata = predictor.metadata
+    try:
+        metadata = predictor.metadata
+    except UnicodeDecodeError:  # onnxruntime decodes metadata_props as UTF-8 only when asked for them
+        raise BundleError(
+            Message.of(N_("{path}: its metadata_props are not valid UTF-8 text"), path=model_path)
+        ) from None
     for key, attribute in _METADATA_KEYS.items():
         if metadata.get(key) != getattr(card, attribute):
             raise BundleError(
