@@ -124,8 +124,13 @@ class ModelStore:
 
     def _switch_to(self, version: str, downgrade: bool = False) -> None:
         """Make ``version`` active, remembering the one it replaces for a rollback."""
-        current, history = self.active_version, list(self._pointer().get("previous", []))
-        self._point_to(version, [*history, current] if current else history, downgrade)
+        current, history = self.active_version, self._history()
+        self._point_to(version, [*history, current] if current and is_plain_version(current) else history, downgrade)
+
+    def _history(self) -> list[str]:
+        """The versions active before, oldest first (what is not a plain version is no version: dropped)."""
+        previous = self._pointer().get("previous")
+        return [v for v in previous if is_plain_version(v)] if isinstance(previous, list) else []
 
     def newest_installed(self, name: str) -> str | None:
         """The newest version of model ``name`` ever installed here (kept after rollbacks, as TUF does)."""
@@ -396,19 +401,22 @@ class ModelStore:
             raise NotNewer(refusal, hint=Message.of(N_("--allow-downgrade installs it anyway")))
         return floor[0] if floor is not None and _older(package.version, floor[0]) else None
 
+    def _require_installed(self, version: str) -> None:
+        if version not in self.versions():
+            installed = ", ".join(self.versions())
+            raise InstallRefused(
+                Message.of(
+                    N_("version {version} is not installed (installed: {installed})"),
+                    version=version,
+                    installed=installed or Message.of(N_("none")),
+                )
+            )
+
     def use(self, version: str, *, allow_downgrade: bool = False) -> None:
         """Make an installed version active (after verifying it); one older than the newest shipped or installed
         only when ``allow_downgrade`` says the user chose it."""
         with self._exclusive():
-            if version not in self.versions():
-                installed = ", ".join(self.versions())
-                raise InstallRefused(
-                    Message.of(
-                        N_("version {version} is not installed (installed: {installed})"),
-                        version=version,
-                        installed=installed or Message.of(N_("none")),
-                    )
-                )
+            self._require_installed(version)
             package = self.verify(version)
             floor = self._floor(package.name)
             downgrade = floor is not None and _older(version, floor[0])
@@ -424,12 +432,13 @@ class ModelStore:
     def rollback(self) -> str | None:
         """Go back to the version active before the last switch (None: the shipped bundle); an explicit choice."""
         with self._exclusive():
-            history = list(self._pointer().get("previous", []))
+            history = self._history()
             if self.active_version is None:
                 raise InstallRefused(Message.of(N_("the shipped model is active; there is nothing to roll back to")))
             previous = history.pop() if history else None
             downgrade = False
             if previous is not None:
+                self._require_installed(previous)
                 package = self.verify(previous)
                 floor = self._floor(package.name)
                 downgrade = floor is not None and _older(previous, floor[0])

@@ -502,3 +502,15 @@ def test_what_a_killed_install_leaves_is_removed_by_the_next(tmp_path: Path, key
     assert [p.name.startswith(".incoming-") for p in root.iterdir() if p.name != ".lock"] == [True]
     assert _run(["model", "install", str(signed)], capsys)[0] == EXIT_OK
     assert sorted(p.name for p in root.iterdir() if p.name != ".lock") == ["1.0.1", "active.json", "installed.json"]
+
+
+def test_a_rollback_reads_only_installed_versions_from_active_json(tmp_path: Path, keys, capsys) -> None:
+    assert _run(["model", "install", str(_package(tmp_path, keys["key"]))], capsys)[0] == EXIT_OK
+    pointer = ModelStore().root / "active.json"
+    pointer.write_text(json.dumps({"version": "1.0.1", "previous": ["1.0.9"]}))
+    code, _, err = _run(["model", "rollback"], capsys)
+    assert (code, err) == (EXIT_INPUT, "error: version 1.0.9 is not installed (installed: 1.0.1)\n")
+    pointer.write_text(json.dumps({"version": "1.0.1", "previous": [7, "../x"]}))
+    code, out, err = _run(["model", "rollback"], capsys)
+    assert code == EXIT_OK, err
+    assert "rolled back to the shipped model telco_churn 1.0.0" in out
