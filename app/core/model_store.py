@@ -5,6 +5,11 @@ An install unpacks into a hidden folder, syncs it, renames it into place, and on
 (atomically): a crash at any moment leaves the old model or the new one active, never half of one. Every load
 checks the signature and the hashes again, so a bundle altered on disk, or signed by a key since revoked, is
 refused and the shipped bundle used instead.
+
+Nothing is installed that does not load and predict its card's golden rows. The newer of the shipped and the
+installed model runs; an older one only when the user chose it (``downgrade`` in the pointer), and then with a
+warning. ``installed.json`` remembers the newest version of each model ever installed, so a rollback to the
+shipped model does not open the door to an older signed package. Changes take a lock (``.lock``), one at a time.
 """
 
 from __future__ import annotations
