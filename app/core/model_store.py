@@ -30,10 +30,11 @@ from app import __version__
 from app.core.bundle import MODEL_FILE, Bundle, BundleError, check_golden_rows, load_bundle, read_card
 from app.core.card import SCHEMA_VERSION
 from app.core.fileio import atomic_write_text
-from app.core.i18n import N_, LocalizedError, Message, shown
+from app.core.i18n import N_, Figure, LocalizedError, Message, shown
 from app.core.paths import bundle_dir, keys_dir, user_data_dir
 from app.core.signing import (
     MANIFEST,
+    MAX_MEMBER_BYTES,
     SIGNATURE,
     Package,
     SignatureError,
@@ -182,10 +183,14 @@ class ModelStore:
     def verify(self, version: str) -> Package:
         """Check an installed version's signature and files again, as they are on disk now."""
         folder = self.root / version
+        where = f"installed model {version} ({folder})"
         try:
-            manifest_bytes, signature = (folder / MANIFEST).read_bytes(), (folder / SIGNATURE).read_bytes()
+            manifest_bytes = _read_bounded(folder / MANIFEST, where)
+            signature = _read_bounded(folder / SIGNATURE, where)
             files = {
-                p.name: p.read_bytes() for p in folder.iterdir() if p.is_file() and p.name not in (MANIFEST, SIGNATURE)
+                p.name: _read_bounded(p, where)
+                for p in folder.iterdir()
+                if p.is_file() and p.name not in (MANIFEST, SIGNATURE)
             }
         except OSError as error:
             raise UnreadableInstall(
@@ -193,7 +198,6 @@ class ModelStore:
                     N_("installed model {version}: cannot be read ({reason})"), version=version, reason=error.strerror
                 )
             ) from None
-        where = f"installed model {version} ({folder})"
         manifest = verify_manifest(manifest_bytes, signature, self.trusted, where)
         check_files(manifest, files, where)
         return Package(manifest, files, manifest_bytes, signature)
@@ -451,6 +455,24 @@ class ModelStore:
             self._point_to(previous, history, downgrade)
         self._record("model.rolled_back", {"version": previous, "from_version": left})
         return previous
+
+
+def _read_bounded(path: Path, where: str) -> bytes:
+    """An installed file, read no further than a package may hold of it (a file grown on disk is not read whole;
+    one no package holds reads as empty, and the manifest check then names it)."""
+    limit = MAX_MEMBER_BYTES.get(path.name, 0)
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit > 0:
+        raise SignatureError(
+            Message.of(
+                N_("{where}: {name} is larger than the {limit} MB a package's {name} may hold"),
+                where=where,
+                name=path.name,
+                limit=Figure(limit / 2**20, 1),
+            )
+        )
+    return data[:limit]
 
 
 def facts(package: Package) -> dict[str, Any]:

@@ -513,3 +513,18 @@ def test_a_rollback_reads_only_installed_versions_from_active_json(tmp_path: Pat
     code, out, err = _run(["model", "rollback"], capsys)
     assert code == EXIT_OK, err
     assert "rolled back to the shipped model telco_churn 1.0.0" in out
+
+
+def test_an_installed_file_grown_on_disk_is_not_read_whole(tmp_path: Path, keys, capsys) -> None:
+    assert _run(["model", "install", str(_package(tmp_path, keys["key"]))], capsys)[0] == EXIT_OK
+    os.truncate(ModelStore().root / "1.0.1" / "MODEL_CARD.md", 300 << 20)  # sparse: no disk, 300 MB to read
+    tracemalloc.start()
+    try:
+        code, out, err = _run(["info"], capsys)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert code == EXIT_OK
+    assert "MODEL_CARD.md is larger than the 4.0 MB a package's MODEL_CARD.md may hold" in err
+    assert "using the shipped model telco_churn 1.0.0 instead" in err
+    assert peak < 150_000_000  # the 300 MB were never read (loading the shipped model takes some 70 MB)
