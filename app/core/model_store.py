@@ -28,7 +28,7 @@ from typing import Any
 
 from app import __version__
 from app.core.bundle import MODEL_FILE, Bundle, BundleError, check_golden_rows, load_bundle, read_card
-from app.core.card import SCHEMA_VERSION
+from app.core.card import SCHEMA_VERSION, ModelCard
 from app.core.fileio import atomic_write_text
 from app.core.i18n import N_, Figure, LocalizedError, Message, shown
 from app.core.paths import bundle_dir, keys_dir, user_data_dir
@@ -148,9 +148,9 @@ class ModelStore:
         if not _older(version, self.newest_installed(name)):
             atomic_write_text(self.root / HIGH_WATER, json.dumps({**marks, name: version}, indent=1) + "\n")
 
-    def _floor(self, name: str) -> tuple[str, Message] | None:
+    def _floor(self, name: str, shipped: ModelCard | None = None) -> tuple[str, Message] | None:
         """The version below which model ``name`` is a downgrade here, and what that version is."""
-        shipped, newest = read_card(self.shipped), self.newest_installed(name)
+        shipped, newest = shipped or read_card(self.shipped), self.newest_installed(name)
         candidates = [(newest, Message.of(N_("{version} installed before"), version=newest))] if newest else []
         if shipped.name == name:
             candidates.append((shipped.version, Message.of(N_("the shipped {version}"), version=shipped.version)))
@@ -231,7 +231,7 @@ class ModelStore:
                         newest=newest,
                     )
                 )
-            floor = self._floor(package.name)
+            floor = self._floor(package.name, shipped)
             older = floor is not None and _older(named, floor[0])
             if older and not pointer.get("downgrade"):  # the program was upgraded: its newer model runs
                 return ActiveModel(load_bundle(self.shipped))
@@ -389,7 +389,7 @@ class ModelStore:
                 hint=Message.of(N_("--allow-other-model installs it anyway")),
             )
         current = self.active_version or shipped.version
-        floor = self._floor(package.name)
+        floor = self._floor(package.name, shipped)
         if version_key(package.version) <= version_key(current):
             refusal = Message.of(
                 N_("{name} {version} is not newer than the active {current}"),
