@@ -17,7 +17,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from app.core.bundle import Bundle, BundleError, load_bundle
 from app.core.drift import drifted_and_unsure
@@ -30,6 +30,9 @@ from app.core.reading import InputError, InputOptions
 from app.core.report import FileReport
 from app.core.scoring import MissingColumnsError
 from app.core.words import DRIFT_STATUSES, GATE_STATUSES, SEVERITIES, verdict_word, word
+
+if TYPE_CHECKING:
+    from app.core.model_store import ModelStore
 
 __all__ = ["EXIT_BUNDLE", "EXIT_INPUT", "EXIT_OK", "main"]
 
@@ -220,7 +223,9 @@ def _parser() -> _Parser:
     )
     install.add_argument("package", type=Path, metavar="FILE.sdmodel")
     install.add_argument(
-        "--allow-downgrade", action="store_true", help=_("install a version not newer than the active")
+        "--allow-downgrade",
+        action="store_true",
+        help=_("install a version not newer than the active, the shipped or one installed before"),
     )
     install.add_argument("--allow-other-model", action="store_true", help=_("install a model of another name"))
     listing = model_commands.add_parser(
@@ -229,6 +234,11 @@ def _parser() -> _Parser:
     listing.add_argument("--json", action="store_true")
     use = model_commands.add_parser("use", parents=[language], help=_("make an installed version active"))
     use.add_argument("version", metavar="VERSION")
+    use.add_argument(
+        "--allow-downgrade",
+        action="store_true",
+        help=_("use a version older than the shipped one or one installed before (a warning names both)"),
+    )
     model_commands.add_parser(
         "rollback", parents=[language], help=_("go back to the version active before the last switch")
     )
@@ -694,8 +704,20 @@ def card_summary(bundle: Bundle) -> dict[str, Any]:
         "test_metrics": {k: v for k, v in raw.get("metrics", {}).get("test", {}).items() if k != "confusion_matrix"},
         "gates": [{k: g[k] for k in ("name", "metric", "value", "status")} for g in raw.get("gates", [])],
         "bundle": str(bundle.directory),
+        "in_use": {"origin": bundle.origin, "version": bundle.card.version, "key_id": bundle.signed_by},
+        "warning": bundle.warning.english() if bundle.warning is not None else None,
         "trusted_keys": _trusted_key_ids(),
     }
+
+
+def _in_use(bundle: Bundle) -> str:
+    """Which model runs, in words: the shipped one, an installed one and its key, or a folder."""
+    model = f"{bundle.card.name} {bundle.card.version}"
+    if bundle.origin == "installed":
+        return _("model in use: the installed {model}, signed by key {key}").format(model=model, key=bundle.signed_by)
+    if bundle.origin == "shipped":
+        return _("model in use: the shipped {model}").format(model=model)
+    return _("model in use: {model} from the unsigned folder {folder}").format(model=model, folder=bundle.directory)
 
 
 def _trusted_key_ids() -> list[str]:
@@ -727,6 +749,9 @@ def _info(args: argparse.Namespace, bundle: Bundle) -> int:
         )
     )
     print(_("bundle {folder}").format(folder=summary["bundle"]))
+    print(_in_use(bundle))
+    if bundle.warning is not None:
+        print("warning: " + bundle.warning.text())
     print(_("trusted model-package keys: {keys}").format(keys=", ".join(summary["trusted_keys"]) or _("none")))
     print(_("data sha256 {digest}").format(digest=summary["data_sha256"]))
     print(_("model sha256 {digest}").format(digest=summary["onnx_sha256"]))
@@ -758,6 +783,8 @@ def _general(value: float) -> str:
 def _self_test(args: argparse.Namespace, bundle: Bundle) -> int:
     from app.core.selftest import run_self_test
 
+    if bundle.warning is not None:
+        print("warning: " + bundle.warning.text())
     result = run_self_test(bundle)
     if not args.no_gui:
         try:
@@ -856,7 +883,7 @@ def _history(args: argparse.Namespace) -> int:
 def _model(args: argparse.Namespace, bundle: Bundle) -> int:
     from app.core.champion import comparison_lines
     from app.core.model_store import InstallRefused, ModelStore
-    from app.core.signing import SignatureError, read_package
+    from app.core.signing import SignatureError
 
     store = ModelStore()
     try:
@@ -873,16 +900,9 @@ def _model(args: argparse.Namespace, bundle: Bundle) -> int:
                 )
             )
         elif args.model_command == "list":
-            active, shipped = store.active_version, _shipped_version()
-            rows = [{"version": v, "active": v == active} for v in store.versions()]
-            if args.json:
-                print(json.dumps({"shipped": shipped, "active": active, "installed": rows}, indent=1))
-            else:
-                print(_("  shipped {model}").format(model=shipped) + (_("   (active)") if active is None else ""))
-                for row in rows:
-                    print(f"{'*' if row['active'] else ' '} {row['version']}")
+            _list_models(store, bundle, args.json)
         elif args.model_command == "use":
-            store.use(args.version)
+            store.use(args.version, allow_downgrade=args.allow_downgrade)
             print(_("version {version} is now active").format(version=args.version))
         elif args.model_command == "rollback":
             previous = store.rollback()
@@ -892,7 +912,7 @@ def _model(args: argparse.Namespace, bundle: Bundle) -> int:
                 print(_("rolled back to the shipped model {model}").format(model=_shipped_version()))
         else:
             if args.package is not None:
-                package = read_package(args.package, store.trusted)
+                package, _challenger = store.examine(args.package)
             elif store.active_version is not None:
                 package = store.verify(store.active_version)
             else:
@@ -907,18 +927,61 @@ def _model(args: argparse.Namespace, bundle: Bundle) -> int:
                     name=package.name, version=package.version, key=package.key
                 )
             )
-    except (SignatureError, InstallRefused) as error:
+    except InstallRefused as error:
+        hint = f"; {error.hint.text()}" if error.hint is not None else ""
+        print(f"error: {shown(error)}{hint}", file=sys.stderr)
+        return EXIT_INPUT
+    except (SignatureError, BundleError) as error:
         print(f"error: {shown(error)}", file=sys.stderr)
-        return EXIT_BUNDLE if isinstance(error, SignatureError) else EXIT_INPUT
+        return EXIT_BUNDLE
     return EXIT_OK
+
+
+def _list_models(store: ModelStore, bundle: Bundle, as_json: bool) -> None:
+    """The shipped model and the installed versions; the one running marked, and why when it is not the newest."""
+    from app.core.bundle import read_card
+
+    shipped = read_card(store.shipped)
+    running = bundle.directory.name if bundle.origin == "installed" else None
+    older = [v for v in store.versions() if bundle.card.name == shipped.name and _older(v, shipped.version)]
+    if as_json:
+        rows = [{"version": v, "active": v == store.active_version} for v in store.versions()]
+        print(
+            json.dumps(
+                {
+                    "shipped": f"{shipped.name} {shipped.version}",
+                    "active": store.active_version,
+                    "installed": rows,
+                    "running": {"origin": bundle.origin, "version": bundle.card.version},
+                    "warning": bundle.warning.english() if bundle.warning is not None else None,
+                },
+                indent=1,
+            )
+        )
+        return
+    marker = _("   (active)") if bundle.origin == "shipped" else ""
+    print(_("  shipped {model}").format(model=f"{shipped.name} {shipped.version}") + marker)
+    for version in store.versions():
+        note = ""
+        if version in older and version != running:
+            note = "   " + _("(older than the shipped {version}: not used)").format(version=shipped.version)
+        print(f"{'*' if version == running else ' '} {version}{note}")
+    if bundle.warning is not None:
+        print("warning: " + bundle.warning.text())
+
+
+def _older(version: str, than: str) -> bool:
+    from app.core.model_store import version_key
+
+    return version_key(version) < version_key(than)
 
 
 def _shipped_version() -> str:
     """The shipped bundle's model and version."""
     from app.core.bundle import read_card
-    from app.core.paths import bundle_dir
+    from app.core.model_store import ModelStore
 
-    card = read_card(bundle_dir())
+    card = read_card(ModelStore().shipped)
     return f"{card.name} {card.version}"
 
 
@@ -964,9 +1027,10 @@ def _bundle(directory: Path | None) -> Bundle:
     from app.core.model_store import ModelStore
 
     active = ModelStore().active()
-    if active.problem:
-        print(f"warning: {active.shown_problem()}", file=sys.stderr)
-    return active.bundle
+    if not active.problem:
+        return active.bundle
+    print(f"warning: {active.shown_problem()}", file=sys.stderr)
+    return dataclasses.replace(active.bundle, warning=active.problem_note)
 
 
 class _Terminated(BaseException):

@@ -10,14 +10,26 @@ from pathlib import Path
 
 from app.core.card import CardError, ModelCard, card_digest
 from app.core.fileio import file_kind, sha256_file
-from app.core.i18n import N_, LocalizedError, Message
+from app.core.i18n import N_, LocalizedError, Message, general
 from app.core.paths import bundle_dir
 from app.core.predictor import OnnxPredictor, PredictorError
 
-__all__ = ["CARD_FILE", "MODEL_FILE", "Bundle", "BundleError", "load_bundle", "read_card"]
+__all__ = [
+    "CARD_FILE",
+    "GOLDEN_TOLERANCE",
+    "MODEL_FILE",
+    "Bundle",
+    "BundleError",
+    "GoldenCheck",
+    "check_golden_rows",
+    "load_bundle",
+    "read_card",
+]
 
 MODEL_FILE = "model.onnx"
 CARD_FILE = "model_card.json"
+
+GOLDEN_TOLERANCE = 1e-6
 
 # Facts the ONNX file carries in metadata_props; they must agree with the card.
 _METADATA_KEYS = {"model_name": "name", "model_version": "version"}
@@ -36,6 +48,7 @@ class Bundle:
     predictor: OnnxPredictor
     origin: str = "shipped"  # shipped | installed | unsigned (--model DIR)
     signed_by: str | None = None  # the key id of an installed, signed bundle
+    warning: Message | None = None  # said wherever this model is named: why it runs, or why another one does not
 
     @property
     def provenance(self) -> dict[str, str | None]:
@@ -46,6 +59,50 @@ class Bundle:
     def model_path(self) -> Path:
         """Path of the ONNX file."""
         return self.directory / MODEL_FILE
+
+
+@dataclass(frozen=True)
+class GoldenCheck:
+    """The model on its card's golden rows: how many, the largest difference, and why it fails (None: it passes)."""
+
+    rows: int
+    worst: float
+    problem: Message | None
+
+
+def check_golden_rows(bundle: Bundle) -> GoldenCheck:
+    """Predict the card's golden rows: every output a probability, each within ``GOLDEN_TOLERANCE`` of the card."""
+    import numpy as np
+    import pandas as pd
+
+    golden = bundle.card.raw.get("golden_rows") or []
+    if not golden:
+        return GoldenCheck(0, math.nan, Message.of(N_("the card has no golden rows")))
+    try:
+        frame = pd.DataFrame([row["inputs"] for row in golden], dtype=object)
+        expected = np.array([row["probability"] for row in golden], dtype=np.float64)
+        actual = np.asarray(bundle.predictor.predict(frame), dtype=np.float64)
+    except Exception as error:  # onnxruntime's errors are untyped; a model that cannot predict them fails them
+        reason = f"{type(error).__name__}: {error}".splitlines()[0][:300]
+        return GoldenCheck(len(golden), math.nan, Message.of(N_("cannot predict them ({reason})"), reason=reason))
+    for index, value in enumerate(actual):
+        if not 0.0 <= value <= 1.0:  # NaN fails this too
+            template = (
+                N_("row {row} gives {value}, outside 0 to 1") if math.isfinite(value) else N_("row {row} gives {value}")
+            )
+            return GoldenCheck(len(golden), math.nan, Message.of(template, row=index + 1, value=f"{value:.6g}"))
+    worst = float(np.max(np.abs(actual - expected))) if len(actual) == len(expected) else math.inf
+    if not worst <= GOLDEN_TOLERANCE:
+        return GoldenCheck(
+            len(golden),
+            worst,
+            Message.of(
+                N_("max |difference| {worst} from the card (limit {limit})"),
+                worst=f"{worst:.2e}",
+                limit=general(GOLDEN_TOLERANCE),
+            ),
+        )
+    return GoldenCheck(len(golden), worst, None)
 
 
 def _require_file(path: Path, directory: Path) -> None:
@@ -149,7 +206,12 @@ def load_bundle(directory: Path | None = None, *, threads: int | None = None) ->
         predictor = OnnxPredictor(model_path, card.features, card.probability_output, threads=threads)
     except PredictorError as error:
         raise BundleError(Message.of("{path}: {error}", path=model_path, error=error)) from None
-    metadata = predictor.metadata
+    try:
+        metadata = predictor.metadata
+    except UnicodeDecodeError:  # onnxruntime decodes metadata_props as UTF-8 only when asked for them
+        raise BundleError(
+            Message.of(N_("{path}: its metadata_props are not valid UTF-8 text"), path=model_path)
+        ) from None
     for key, attribute in _METADATA_KEYS.items():
         if metadata.get(key) != getattr(card, attribute):
             raise BundleError(

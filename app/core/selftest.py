@@ -5,18 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
-from app.core.bundle import Bundle
+from app.core.bundle import GOLDEN_TOLERANCE, Bundle, check_golden_rows
 from app.core.i18n import N_, Figure, Message, Nn_, general
 from app.core.paths import samples_dir
 from app.core.scoring import scan
 
 __all__ = ["GOLDEN_TOLERANCE", "SelfTestResult", "run_self_test"]
-
-GOLDEN_TOLERANCE = 1e-6
-
 
 _INTEGRITY, _SIGNATURE, _GOLDEN, _SAMPLE = (
     N_("bundle integrity"),
@@ -79,24 +73,20 @@ def run_self_test(bundle: Bundle, samples: Path | None = None) -> SelfTestResult
         ),
     )
     result.add(*_signature_check(bundle))
-    golden = card.raw.get("golden_rows", [])
-    if not golden:
-        result.add(Message.of(_GOLDEN), False, Message.of(N_("the card has no golden rows")))
+    golden = check_golden_rows(bundle)
+    if golden.problem is not None:
+        result.add(Message.of(_GOLDEN), False, golden.problem)
     else:
-        frame = pd.DataFrame([row["inputs"] for row in golden], dtype=object)
-        expected = np.array([row["probability"] for row in golden], dtype=np.float64)
-        actual = bundle.predictor.predict(frame)
-        worst = float(np.max(np.abs(actual - expected)))
         result.add(
             Message.of(_GOLDEN),
-            worst <= GOLDEN_TOLERANCE,
+            True,
             Message.of(
                 Nn_(
                     "{count} row, max |difference| {worst} (limit {limit})",
                     "{count} rows, max |difference| {worst} (limit {limit})",
                 ),
-                count=Figure(len(golden)),
-                worst=f"{worst:.2e}",
+                count=Figure(golden.rows),
+                worst=f"{golden.worst:.2e}",
                 limit=general(GOLDEN_TOLERANCE),
             ),
         )

@@ -39,9 +39,12 @@ class JobFailure:
         """Describe ``error``; a bug's traceback goes to errors.log here, in the thread where it is alive."""
         from app.core.bundle import BundleError
         from app.core.fileio import OutputError
+        from app.core.model_store import InstallRefused
         from app.core.reading import InputError
+        from app.core.signing import SignatureError
 
-        if isinstance(error, InputError | BundleError | OutputError):
+        # a package that is refused (untrusted, damaged, not newer) is the user's to act on, not a bug
+        if isinstance(error, InputError | BundleError | OutputError | SignatureError | InstallRefused):
             return cls(type(error).__name__, shown(error), expected=True)
         if isinstance(error, OSError):
             return cls(type(error).__name__, f"{error.filename or 'file'}: {error.strerror or error}", expected=True)

@@ -266,15 +266,13 @@ class MainWindow(QMainWindow):
         table, champion = self.state.table, self.state.bundle
 
         def verify(_progress: ProgressFn, _cancelled: CancelFn) -> tuple[Package, ModelCard, FileComparison | None]:
-            import json
+            from app.core.model_store import ModelStore, NotNewer
 
-            from app.core.card import ModelCard
-            from app.core.model_store import ModelStore
-            from app.core.signing import read_package
-
-            package = read_package(path, ModelStore().trusted)
-            card = ModelCard.from_dict(json.loads(package.files["model_card.json"]))
-            return package, card, _on_open_file(package, table, champion)
+            try:  # everything the install will check, so that nothing is offered that would then fail
+                package, challenger = ModelStore().examine(path, rules=True)
+            except NotNewer as error:
+                raise NotNewer(f"{shown(error)}.\n\n{_not_newer_hint()}") from None
+            return package, challenger.card, _on_open_file(challenger, table, champion)
 
         return self.jobs.start(
             Job(verify),
@@ -819,23 +817,23 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _on_open_file(package: Package, table: ScoredTable | None, champion: Bundle) -> FileComparison | None:
+def _on_open_file(challenger: Bundle, table: ScoredTable | None, champion: Bundle) -> FileComparison | None:
     """The update against the active model on the open file's labelled rows, or None (runs in the worker)."""
-    import tempfile
-
-    from app.core.bundle import load_bundle
     from app.core.champion import compare_on_file
 
     if table is None or not table.has_labels:
         return None
-    with tempfile.TemporaryDirectory() as folder:
-        for name, data in package.files.items():
-            (Path(folder) / name).write_bytes(data)
-        challenger = load_bundle(Path(folder))  # the session holds the model: the folder can go
     try:
         return compare_on_file(table, champion, challenger)
     except KeyError:  # the file lacks a column the challenger needs
         return None
+
+
+def _not_newer_hint() -> str:
+    """How the window goes back to an older version (its words, not the command line's flags)."""
+    return tr(
+        "Only a newer version can be installed. To run a version installed before, choose it in Model ▸ Versions…"
+    )
 
 
 @dataclass(frozen=True)

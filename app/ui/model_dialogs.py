@@ -151,7 +151,9 @@ class VersionsDialog(QDialog):
         if version is None:
             self.status.setText(tr("The shipped model is active after a rollback to it; pick an installed version."))
             return
-        self._change(lambda: self.store.use(version), tr("{version} is now active.").format(version=version))
+        # picking a version here is the explicit choice an older one needs; the status bar then warns of it
+        done = tr("{version} is now active.").format(version=version)
+        self._change(lambda: self.store.use(version, allow_downgrade=True), done)
 
     def roll_back(self) -> None:
         """Go back to the version active before the last switch."""

@@ -614,6 +614,10 @@ Modelo: {model}
 sha256 del modelo: {sha}…</translation>
     </message>
     <message>
+        <source>Only a newer version can be installed. To run a version installed before, choose it in Model ▸ Versions…</source>
+        <translation>Solo se puede instalar una versión más reciente. Para usar una versión instalada antes, elíjala en Modelo ▸ Versiones…</translation>
+    </message>
+    <message>
         <source>(none)</source>
         <translation>(ninguna)</translation>
     </message>

@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
+import json
 import random
+import shutil
+import warnings
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from app.cli import EXIT_INPUT, EXIT_OK, main
+from app.cli import EXIT_BUNDLE, EXIT_INPUT, EXIT_OK, main
+from app.core.card import card_digest
 from app.core.output import neutralise_formulas
 from app.core.reading import InputError, open_input
+from app.core.signing import MANIFEST, PACKAGE_FILES, write_package
+from tests.app.core import test_signed_models
 from tests.app.inputs import SAMPLE
 
 SEED = 20261202
@@ -262,3 +270,91 @@ def test_fuzzed_mapping_files_end_in_a_score_or_one_line(tmp_path: Path, capsys)
             assert "unexpected" not in err, f"{mapping}: {err}"
             assert "\x1b" not in err, f"{mapping}: {err!r}"
     assert outcomes[EXIT_OK] > 0  # some mutations leave a usable mapping: the harness reaches scoring too
+
+
+# ---- model packages ------------------------------------------------------------------------------------------
+
+PACKAGES = 80
+keys = test_signed_models.keys  # a trusted key (the program's key folder, here a temporary one) and a stranger's
+
+
+def _mutate_package(rng: random.Random, good: bytes, seed: bytes) -> bytes:
+    """One damaged or crafted package: bytes of the file changed, or its contents changed and signed again with
+    the trusted key (so only the checks after the signature stand between it and the active model)."""
+    kind = rng.randrange(4)
+    if kind == 0:  # damaged in transit or on disk
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 8)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        return bytes(data[: rng.choice([len(data), rng.randrange(len(data) + 1)])])
+    if kind == 1:  # another archive around the same members: duplicates, extras, members dropped
+        with zipfile.ZipFile(io.BytesIO(good)) as archive:
+            entries = [(name, archive.read(name)) for name in archive.namelist()]
+        for _ in range(rng.randint(1, 3)):
+            name, data = rng.choice(entries)
+            entries.insert(rng.randrange(len(entries) + 1), (rng.choice([name, "../" + name, "x/" + name]), data))
+        if rng.random() < 0.3:
+            entries.pop(rng.randrange(len(entries)))
+        buffer = io.BytesIO()
+        with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w", rng.choice([0, 8])) as archive:
+            warnings.simplefilter("ignore")  # zipfile warns of the duplicate names we want
+            for name, data in entries:
+                archive.writestr(name, data)
+        return buffer.getvalue()
+    with zipfile.ZipFile(io.BytesIO(good)) as archive:
+        manifest = json.loads(archive.read(MANIFEST))
+        files = {name: archive.read(name) for name in PACKAGE_FILES}
+    if kind == 2:  # a signed model whose bytes or card say something else
+        name = rng.choice(["model.onnx", "model.onnx", "model_card.json"])
+        data = bytearray(files[name])
+        for _ in range(rng.randint(1, 4)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        files[name] = bytes(data)
+        if name == "model.onnx" and rng.random() < 0.7:  # the card follows the new bytes, as a build would
+            card = json.loads(files["model_card.json"])
+            card["model"]["onnx_sha256"] = hashlib.sha256(files[name]).hexdigest()
+            card["integrity"]["card_sha256"] = card_digest(card)
+            files["model_card.json"] = json.dumps(card).encode()
+    else:  # a signed manifest that says something odd
+        field, value = rng.choice(
+            [
+                ("version", rng.choice(["9.9.9", "../x", "", "1.0.1/..", 7, None, "1.0.0", "0"])),
+                ("name", rng.choice(["", "other", 3, None])),
+                ("card_schema", rng.choice([None, "1", 99])),
+                ("min_app_version", rng.choice(["99", "x", "0"])),
+            ]
+        )
+        (manifest["model"] if field in ("version", "name") else manifest)[field] = value
+    if rng.random() < 0.9:
+        manifest["files"] = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    return write_package(files, manifest, seed)
+
+
+@pytest.mark.slow
+def test_fuzzed_packages_never_crash_and_never_activate_a_model_failing_its_golden_rows(
+    tmp_path: Path, keys, capsys, isolated_user_data
+) -> None:
+    from app.core.bundle import check_golden_rows
+    from app.core.model_store import ModelStore
+    from tests.app.core.test_signed_models import _package, _seed
+
+    good = _package(tmp_path, keys["key"]).read_bytes()
+    seed, rng = _seed(keys["key"]), random.Random(SEED)
+    outcomes: dict[int, int] = {}
+    for index in range(PACKAGES):
+        path = tmp_path / f"fuzz-{index:03d}.sdmodel"
+        path.write_bytes(_mutate_package(rng, good, seed))
+        for command in ("verify", "install"):
+            code = main(["model", command, str(path)])
+            out, err = capsys.readouterr()
+            assert code in (EXIT_OK, EXIT_INPUT, EXIT_BUNDLE), f"{path}: {command} exit {code}: {err}"
+            assert "details in" not in err, f"{path}: {err}"
+            assert code == EXIT_OK or err.count("\n") == 1, f"{path}: {err}"
+        outcomes[code] = outcomes.get(code, 0) + 1
+        active = ModelStore().active()
+        assert not active.problem, f"{path}: {active.problem}"
+        assert check_golden_rows(active.bundle).problem is None, path
+        assert (active.installed is not None) == (code == EXIT_OK), path
+        shutil.rmtree(ModelStore().root, ignore_errors=True)  # the next package meets an empty store
+    assert not (isolated_user_data / "errors.log").exists()
+    assert outcomes.get(EXIT_BUNDLE, 0) > PACKAGES // 2  # the corpus mostly tests refusals
