@@ -346,6 +346,10 @@ def progress_printer(stream: Any) -> ProgressFn:  # noqa: ANN401  # a text strea
 
     def show(done: int, total: int, rows: int) -> None:
         rate = rows / max(time.perf_counter() - started, 1e-9)
-        print(f"scoring: {done}/{total} partitions, {rows:,} rows, {rate:,.0f} rows/s", file=stream, flush=True)
+        print(
+            f"scoring: {done}/{total} partitions, {rows:,} {'row' if rows == 1 else 'rows'}, {rate:,.0f} rows/s",
+            file=stream,
+            flush=True,
+        )
 
     return show

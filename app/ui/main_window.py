@@ -513,7 +513,11 @@ class MainWindow(QMainWindow):
         report = table.report
         counts = report.status_counts
         self.message.setText(
-            tr("{name}: {rows} rows ({ok} ok, {warning} warning, {invalid} invalid); {form}").format(
+            (
+                tr("{name}: {rows} row ({ok} ok, {warning} warning, {invalid} invalid); {form}")
+                if report.rows == 1
+                else tr("{name}: {rows} rows ({ok} ok, {warning} warning, {invalid} invalid); {form}")
+            ).format(
                 name=path.name,
                 rows=integer(report.rows),
                 ok=integer(counts["ok"]),

@@ -177,9 +177,11 @@ class ResultsPanel(QWidget):
         self.prediction_filter.setCurrentIndex(0)
         self.search.clear()
         self.requested_label.setText(
-            tr("Showing {count} rows: {description}").format(
-                count=integer(int(self._requested.sum())), description=description
-            )
+            (
+                tr("Showing {count} row: {description}")
+                if int(self._requested.sum()) == 1
+                else tr("Showing {count} rows: {description}")
+            ).format(count=integer(int(self._requested.sum())), description=description)
         )
         self.clear_requested.show()
         self.apply_filters()

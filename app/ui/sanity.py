@@ -140,7 +140,9 @@ def _verdict_text(report: FileReport) -> str:
     for issue in report.issues:
         if CATALOGUE[issue.code].scope == "file" and issue.severity != "info" and issue.code != "drift":
             where = isolated(issue.column) + (
-                tr(": {count} rows").format(count=integer(issue.rows)) if issue.rows else ""
+                (tr(": {count} row") if issue.rows == 1 else tr(": {count} rows")).format(count=integer(issue.rows))
+                if issue.rows
+                else ""
             )
             by_kind.setdefault(gettext(CATALOGUE[issue.code].title), []).append(where)
     whole = "; ".join(f"{title} ({', '.join(places)})" for title, places in by_kind.items())
@@ -156,19 +158,25 @@ def _verdict_text(report: FileReport) -> str:
         )
         return tr("The rows do not match the header: {problem}.").format(problem=lead) + f"{invalid}{drift}{click}"
     if report.verdict == "error":
-        row_part = " " + tr("{count} of {rows} rows cannot be scored and have no prediction.").format(
-            count=integer(counts["invalid"]), rows=total
-        )
+        row_part = " " + (
+            tr("The row cannot be scored and has no prediction.")
+            if rows == 1
+            else tr("{count} of {rows} rows cannot be scored and have no prediction.")
+        ).format(count=integer(counts["invalid"]), rows=total)
         row_part = row_part if counts["invalid"] else ""
         return tr("This file has errors.") + f"{row_part}{about_file}{drift}{click}"
     if report.verdict == "warning":
         row_part = (
             " "
-            + tr("{count} of {rows} rows have a warning of their own.").format(
-                count=integer(counts["warning"]), rows=total
-            )
+            + (
+                tr("The row has a warning of its own.")
+                if rows == 1
+                else tr("{count} of {rows} rows have a warning of their own.")
+            ).format(count=integer(counts["warning"]), rows=total)
             if counts["warning"]
             else ""
         )
         return tr("This file can be scored, with warnings.") + f"{row_part}{about_file}{drift}{click}"
-    return tr("No problems found in {rows} rows.").format(rows=total)
+    return (tr("No problems found in {rows} row.") if rows == 1 else tr("No problems found in {rows} rows.")).format(
+        rows=total
+    )

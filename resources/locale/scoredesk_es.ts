@@ -484,6 +484,10 @@
         <translation>No se pueden asignar las columnas</translation>
     </message>
     <message>
+        <source>{name}: {rows} row ({ok} ok, {warning} warning, {invalid} invalid); {form}</source>
+        <translation>{name}: {rows} fila ({ok} bien, {warning} con aviso, {invalid} no válidas); {form}</translation>
+    </message>
+    <message>
         <source>{name}: {rows} rows ({ok} ok, {warning} warning, {invalid} invalid); {form}</source>
         <translation>{name}: {rows} filas ({ok} bien, {warning} con aviso, {invalid} no válidas); {form}</translation>
     </message>
@@ -974,6 +978,10 @@ sha256 del modelo: {sha}…</translation>
         <translation>&lt;h2&gt;Aún no hay ningún archivo abierto&lt;/h2&gt;&lt;p&gt;Abra un archivo CSV o un libro con &lt;b&gt;Archivo ▸ Abrir…&lt;/b&gt; (Ctrl+O), arrastre uno a esta ventana o pruebe &lt;b&gt;Archivo ▸ Abrir ejemplo&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;Cada fila se comprueba frente a lo que el modelo aprendió, se puntúa y se explica.&lt;/p&gt;</translation>
     </message>
     <message>
+        <source>Showing {count} row: {description}</source>
+        <translation>Se muestra {count} fila: {description}</translation>
+    </message>
+    <message>
         <source>Showing {count} rows: {description}</source>
         <translation>Mostrando {count} filas: {description}</translation>
     </message>
@@ -1054,6 +1062,10 @@ sha256 del modelo: {sha}…</translation>
         <translation>: {count} filas</translation>
     </message>
     <message>
+        <source>: {count} row</source>
+        <translation>: {count} fila</translation>
+    </message>
+    <message>
         <source>About the file as a whole: {findings}.</source>
         <translation>Sobre el archivo en conjunto: {findings}.</translation>
     </message>
@@ -1070,12 +1082,20 @@ sha256 del modelo: {sha}…</translation>
         <translation>Las filas no coinciden con el encabezado: {problem}.</translation>
     </message>
     <message>
+        <source>The row cannot be scored and has no prediction.</source>
+        <translation>La fila no se puede puntuar y no tiene predicción.</translation>
+    </message>
+    <message>
         <source>{count} of {rows} rows cannot be scored and have no prediction.</source>
         <translation>{count} de {rows} filas no se pueden puntuar y no tienen predicción.</translation>
     </message>
     <message>
         <source>This file has errors.</source>
         <translation>Este archivo tiene errores.</translation>
+    </message>
+    <message>
+        <source>The row has a warning of its own.</source>
+        <translation>La fila tiene un aviso propio.</translation>
     </message>
     <message>
         <source>{count} of {rows} rows have a warning of their own.</source>
@@ -1088,6 +1108,10 @@ sha256 del modelo: {sha}…</translation>
     <message>
         <source>No problems found in {rows} rows.</source>
         <translation>No se han encontrado problemas en {rows} filas.</translation>
+    </message>
+    <message>
+        <source>No problems found in {rows} row.</source>
+        <translation>No se han encontrado problemas en {rows} fila.</translation>
     </message>
     <message>
         <source>Copy the selected row</source>

@@ -223,3 +223,17 @@ def test_a_burst_of_threshold_changes_redraws_model_quality_once_more_not_each_t
         "tn": confusion.tn,
         "fn": confusion.fn,
     }
+
+
+def test_a_file_of_one_row_is_one_row_everywhere(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    header, first, *_ = SAMPLE.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "one.csv"
+    path.write_text(f"{header}\n{first}\n", encoding="utf-8")
+    open_and_wait(qtbot, window, path)
+    assert "one.csv: 1 row (" in window.message.text()
+    assert "No problems found in 1 row." == window.panels["Sanity"].banner.text()
+    warned = tmp_path / "one_warning.csv"
+    warned.write_text(f"{header}\n{first.replace('Month-to-month', 'Weekly')}\n", encoding="utf-8")
+    open_and_wait(qtbot, window, warned)
+    assert "The row has a warning of its own." in window.panels["Sanity"].banner.text()
+    assert "1 rows" not in window.message.text() + window.panels["Sanity"].banner.text()
