@@ -167,7 +167,11 @@ def plain_script(source: Path, out: Path, workers: int) -> None:
     threshold = float(card["threshold"]["value"])
     with (
         LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.ERROR
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address="127.0.0.1:0",
+            silence_logs=logging.ERROR,
         ) as cluster,
         Client(cluster),
     ):

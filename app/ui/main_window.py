@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from app.core.reading import CancelFn, InputOptions, ProgressFn
     from app.core.signing import Package
     from app.core.table import ScoredTable
+    from app.core.views import QualityView
     from app.ui.charts import ChartWidget
     from app.ui.state import AppState
 
@@ -213,31 +214,45 @@ class MainWindow(QMainWindow):
     def load_default_bundle(self, directory: Path | None = None) -> None:
         """Load and verify the bundle in a worker thread, so the window is never blocked."""
 
+        warmed: dict[str, QualityView] = {}
+
         def load(_progress: ProgressFn, _cancelled: CancelFn) -> Bundle | ActiveModel:
             from app.core.bundle import load_bundle
-            from app.core.model_store import ModelStore
+            from app.core.model_store import ActiveModel, ModelStore
+            from app.core.views import card_quality
 
-            return load_bundle(directory) if directory is not None else ModelStore().active()
+            loaded = load_bundle(directory) if directory is not None else ModelStore().active()
+            # What the first visit to Model quality needs, made here rather than on the GUI thread: the test set's
+            # view (its ROC band resamples) and the chart drawing's imports.
+            warmed["card"] = card_quality((loaded.bundle if isinstance(loaded, ActiveModel) else loaded).card)
+            import matplotlib.backends.backend_qtagg
+            import matplotlib.figure  # noqa: F401
 
-        self.jobs.start(Job(load), self._loaded, lambda failure: self._fail(tr("The model cannot be used"), failure))
+            return loaded
+
+        self.jobs.start(
+            Job(load),
+            lambda loaded: self._loaded(loaded, warmed.get("card")),
+            lambda failure: self._fail(tr("The model cannot be used"), failure),
+        )
         self.message.setText(tr("Loading and verifying the model…"))
 
-    def _loaded(self, loaded: Bundle | ActiveModel) -> None:
+    def _loaded(self, loaded: Bundle | ActiveModel, card_view: QualityView | None = None) -> None:
         """A bundle, or the active model (an installed one, or the shipped one and why)."""
         from app.core.model_store import ActiveModel
 
         if not isinstance(loaded, ActiveModel):
-            self.use_bundle(loaded)
+            self.use_bundle(loaded, card_view)
             return
-        self.use_bundle(loaded.bundle)
+        self.use_bundle(loaded.bundle, card_view)
         if loaded.problem:  # never silently: the analyst sees which model runs and why
             sys.stderr.write(f"warning: {loaded.problem}\n")
             self.message.setText(tr("Warning: {problem}").format(problem=loaded.shown_problem()))
 
-    def use_bundle(self, bundle: Bundle) -> None:
+    def use_bundle(self, bundle: Bundle, card_view: QualityView | None = None) -> None:
         """Show a verified bundle (tests hand one in directly)."""
         model = bundle.card.name
-        self.state.set_bundle(bundle, self.settings.threshold(model), self.settings.costs(model))
+        self.state.set_bundle(bundle, self.settings.threshold(model), self.settings.costs(model), card_view)
         if not self.panels:
             self._build_panels()
         self.setWindowTitle(f"{APP_NAME}: {bundle.card.display_name} {bundle.card.version}")
@@ -387,12 +402,15 @@ class MainWindow(QMainWindow):
         threshold = self.state.threshold  # read here, not in the worker
         recorder = RunRecorder(RunLog.default(), bundle, "app") if self.log_action.isChecked() else None
 
+        warmed: dict[str, QualityView | None] = {}
+
         def load(progress: ProgressFn, cancelled: CancelFn) -> ScoredTable | MappingNeeded | MappingBroken:
             from app.core.mapping_draft import header_key, read_sample
             from app.core.mapping_file import load_mapping
             from app.core.reading import InputError
             from app.core.scoring import AmbiguousColumnsError, MissingColumnsError
             from app.core.table import load_table
+            from app.core.views import file_quality
 
             chosen = options or InputOptions()
             with recorder.recording(path) if recorder else contextlib.nullcontext():
@@ -412,12 +430,13 @@ class MainWindow(QMainWindow):
                 scores = ScoreAccumulator(threshold)
                 scores.add(table.probability)
                 recorder.succeeded(table.report, scores)
+            warmed["quality"] = file_quality(table)  # here, not on the GUI thread at the first visit to the tab
             return table
 
         self.message.setText(tr("Reading and scoring {name}…").format(name=path.name))
         return self.jobs.start(
             Job(load),
-            lambda table: self._file_loaded(path, table),
+            lambda table: self._file_loaded(path, table, warmed.get("quality")),
             lambda failure: self._fail(tr("Cannot open {name}").format(name=path.name), failure),
             lambda: self._cancelled(tr("Opening cancelled; nothing changed.")),
         )
@@ -499,14 +518,16 @@ class MainWindow(QMainWindow):
         dialog.open()
         self.mappingRequested.emit(dialog)
 
-    def _file_loaded(self, path: Path, table: ScoredTable | MappingNeeded | MappingBroken) -> None:
+    def _file_loaded(
+        self, path: Path, table: ScoredTable | MappingNeeded | MappingBroken, quality: QualityView | None = None
+    ) -> None:
         if isinstance(table, MappingNeeded):
             self._ask_mapping(table)
             return
         if isinstance(table, MappingBroken):
             self._ask_about_broken_mapping(table)
             return
-        self.state.set_table(table)
+        self.state.set_table(table, quality)
         self.settings.last_folder = str(path.parent)
         self.settings.add_recent(str(path))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.i18n import integer, number, percent
-from app.core.views import QualityView, card_quality, file_quality
 from app.ui.charts import CalibrationChart, RocChart
 from app.ui.i18n import QT_TR_NOOP, tr
 from app.ui.lazy import WhenVisible
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     from app.core.estimation import PerformanceEstimate
     from app.core.metrics import Confusion
     from app.core.threshold_intervals import MetricsWithIntervals
+    from app.core.views import QualityView
     from app.ui.state import AppState
 
 __all__ = ["ConfusionMatrixWidget", "QualityPanel"]
@@ -119,7 +119,6 @@ class QualityPanel(QWidget):
         self.file_side.matrix.cellClicked.connect(self._cell_clicked)
         self._file_view: QualityView | None = None
         self._file_view_ready = False
-        self._card_cache: dict[str, Any] = {}
         self.estimate: PerformanceEstimate | None = None  # the unlabelled file's, as last shown
         self._update = WhenVisible(self, self.refresh)
         state.bundleChanged.connect(self._data_changed)
@@ -128,26 +127,22 @@ class QualityPanel(QWidget):
         self._data_changed()
 
     def _data_changed(self) -> None:
-        self._file_view = None  # recomputed when next shown
+        self._file_view = None  # taken from the state when next shown
         self._file_view_ready = False
         self._update()
 
     def refresh(self) -> None:
         """Redraw for the current file and threshold."""
         if not self._file_view_ready:
-            table = self.state.table
-            self._file_view = file_quality(table) if table is not None else None
+            self._file_view = self.state.file_quality()
             self._file_view_ready = True
             self._draw_calibration()  # does not depend on the threshold
         self._threshold_changed(self.state.threshold)
 
     def _card_view(self) -> QualityView:
-        """The test set's view, once per model."""
-        bundle = self.state.bundle
-        assert bundle is not None
-        if self._card_cache.get("bundle") is not bundle:
-            self._card_cache = {"bundle": bundle, "view": card_quality(bundle.card)}
-        view: QualityView = self._card_cache["view"]
+        """The test set's view (the state keeps it once per model)."""
+        view = self.state.card_quality()
+        assert view is not None  # a bundle is loaded
         return view
 
     def _draw_calibration(self) -> None:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from app.core.bundle import Bundle
     from app.core.metrics import RankedScores
     from app.core.table import ScoredTable
+    from app.core.views import QualityView
 
 __all__ = ["AppState"]
 
@@ -43,12 +44,19 @@ class AppState(QObject):
             self.set_bundle(bundle)
 
     def set_bundle(
-        self, bundle: Bundle, threshold: float | None = None, costs: tuple[float, float] | None = None
+        self,
+        bundle: Bundle,
+        threshold: float | None = None,
+        costs: tuple[float, float] | None = None,
+        card_view: QualityView | None = None,
     ) -> None:
-        """Use a verified bundle; threshold and costs default to the card's."""
+        """Use a verified bundle; threshold and costs default to the card's; ``card_view``: its test set's quality
+        view, when a worker computed it already."""
         self.bundle = bundle
         self.table = None
         self._cache.clear()
+        if card_view is not None:
+            self._cache["card_quality"] = card_view
         card_costs = bundle.card.section("decision_costs")
         self.threshold = bundle.card.threshold if threshold is None else threshold
         self.cost_per_action, self.value_per_true_positive = costs or (
@@ -60,10 +68,13 @@ class AppState(QObject):
         self.thresholdChanged.emit(self.threshold)
         self.costsChanged.emit()
 
-    def set_table(self, table: ScoredTable | None) -> None:
-        """Show a newly scored file (or none)."""
+    def set_table(self, table: ScoredTable | None, quality: QualityView | None = None) -> None:
+        """Show a newly scored file (or none); ``quality``: its quality view, when a worker computed it already."""
         self.table = table
         self._cache.pop("file_ranked", None)
+        self._cache.pop("file_quality", None)
+        if quality is not None:
+            self._cache["file_quality"] = quality
         self.selected_row = -1
         self.tableChanged.emit()
 
@@ -88,6 +99,25 @@ class AppState(QObject):
     def request_rows(self, mask: np.ndarray, description: str) -> None:
         """Ask the results table to show just these rows."""
         self.rowsRequested.emit(mask, description)
+
+    def card_quality(self) -> QualityView | None:
+        """The test set's quality view, computed once per model."""
+        if "card_quality" not in self._cache and self.bundle is not None:
+            from app.core.views import card_quality
+
+            self._cache["card_quality"] = card_quality(self.bundle.card)
+        return self._cache.get("card_quality")
+
+    def file_quality(self) -> QualityView | None:
+        """The open file's quality view (None without a labelled file), computed once per file."""
+        if self.table is None:
+            return None
+        if "file_quality" not in self._cache:
+            from app.core.views import file_quality
+
+            self._cache["file_quality"] = file_quality(self.table)
+        view: QualityView | None = self._cache["file_quality"]
+        return view
 
     def card_ranked(self) -> RankedScores | None:
         """The card's test-set predictions, sorted once for threshold queries."""

@@ -237,3 +237,35 @@ def test_a_file_of_one_row_is_one_row_everywhere(qtbot, window: MainWindow, tmp_
     open_and_wait(qtbot, window, warned)
     assert "The row has a warning of its own." in window.panels["Sanity"].banner.text()
     assert "1 rows" not in window.message.text() + window.panels["Sanity"].banner.text()
+
+
+def test_model_quality_finds_its_views_made_by_the_workers(qtbot, tmp_path: Path, monkeypatch) -> None:
+    """The first visit to Model quality draws; the ROC bands' resampling ran in the workers that loaded the model
+    and the file, never on the GUI thread."""
+    import threading
+
+    from app.core import views
+    from app.ui.settings import Settings
+    from app.ui.state import AppState
+
+    threads: list[str] = []
+    for name in ("card_quality", "file_quality"):
+        original = getattr(views, name)
+
+        def traced(*args, original=original):
+            threads.append(threading.current_thread().name)
+            return original(*args)
+
+        monkeypatch.setattr(views, name, traced)
+    window = MainWindow(AppState(), Settings())
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.bundleLoaded, timeout=60_000):
+        window.load_default_bundle()
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
+    open_and_wait(qtbot, window, LABELLED)
+    window.show()
+    window.tabs.setCurrentWidget(window.panels["Model quality"])
+    assert window.panels["Model quality"].file_side.matrix.counts()
+    assert len(threads) == 2
+    assert threading.main_thread().name not in threads
+    window.close()
