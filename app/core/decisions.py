@@ -8,12 +8,21 @@ probability stands in for the chance that acting pays (the model is calibrated o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import numpy as np
 
 from app.core.metrics import RankedScores, expected_value, threshold_grid
 
-__all__ = ["DecisionCurve", "confusion_mask", "expected_curve", "realised_curve", "usable_rows"]
+__all__ = [
+    "DecisionCurve",
+    "confusion_mask",
+    "decision_digits",
+    "expected_curve",
+    "predicted",
+    "realised_curve",
+    "usable_rows",
+]
 
 
 @dataclass(frozen=True)
@@ -71,3 +80,21 @@ def confusion_mask(labels: np.ndarray, probability: np.ndarray, threshold: float
     actual = labels == 1
     masks = {"tp": predicted & actual, "fp": predicted & ~actual, "tn": ~predicted & ~actual, "fn": ~predicted & actual}
     return np.asarray(usable & masks[cell], dtype=bool)
+
+
+def predicted(probability: float, threshold: float) -> bool:
+    """The model's decision for one probability: positive at or above the threshold (the rule every front end
+    and the written files use)."""
+    return probability >= threshold
+
+
+def decision_digits(probability: float, threshold: float, least: int = 3, most: int = 9) -> int:
+    """Decimal places that show ``probability`` on the side of ``threshold`` it is decided on: 0.189977 at 0.19 is a
+    No, which three places (0.190) and four (0.1900) would contradict, so it takes five (0.18998)."""
+    decided = predicted(probability, threshold)
+    shown = Decimal(str(probability))  # rounded as the number formatter rounds it: the decimal text, half to even
+    for digits in range(least, most + 1):
+        rounded = shown.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
+        if predicted(float(rounded), threshold) == decided:
+            return digits
+    return most

@@ -92,6 +92,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
         self.tabs = QTabWidget(objectName="tabs")
+        # A set minimum replaces the panels' summed minimum sizes, which made the window jump back to about
+        # 980×750 when a tab was switched after it had been made small; a small window now clips instead.
+        self.tabs.setMinimumSize(320, 240)
         self.setCentralWidget(self.tabs)
         self.panels: dict[str, QWidget] = {}
         self._build_status_bar()
@@ -686,6 +689,15 @@ class MainWindow(QMainWindow):
 
     def export_report(self, out: Path) -> Job | None:
         """Write the open file's report, as `python -m app report` does, at the current threshold and costs."""
+        if out.suffix.lower() not in (".html", ".htm"):  # a web page named .pdf would open as nothing
+            self._fail(
+                tr("The report cannot be written"),
+                tr(
+                    "The report is a web page: name it .html, not {suffix}. To get a PDF, open it in a browser and"
+                    " print it to PDF; its charts and tables keep their layout."
+                ).format(suffix=out.suffix or tr("(no suffix)")),
+            )
+            return None
         exportable = self._exportable()
         if exportable is None:
             return None

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.decisions import decision_digits
 from app.core.i18n import gettext, integer, number
 from app.ui.charts import ExplanationChart, ImportanceChart
 from app.ui.i18n import QT_TR_NOOP, plain_html, tr
@@ -135,6 +136,9 @@ class ResultsPanel(QWidget):
         self._requested = None
         self.requested_label.clear()
         self.clear_requested.hide()
+        self.search.blockSignals(True)  # a new file starts unfiltered, and says so
+        self.search.clear()
+        self.search.blockSignals(False)
         self.view.resizeColumnsToContents() if self.state.table is not None and len(self.state.table) < 5000 else None
         self._show_detail(-1)
         self._update_count()
@@ -227,7 +231,8 @@ class ResultsPanel(QWidget):
             )
             lines.append(
                 tr("<p>Probability <b>{probability}</b>: {decision}</p>").format(
-                    probability=number(probability, 3), decision=decision
+                    probability=number(probability, decision_digits(probability, self.state.threshold)),
+                    decision=decision,
                 )
             )
         issues = [tag for tag in str(table.issues[row]).split(";") if tag]

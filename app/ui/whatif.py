@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.decisions import decision_digits, predicted
 from app.core.i18n import general_text, number
 from app.ui.charts import ExplanationChart, ImportanceChart
 from app.ui.i18n import tr
@@ -160,12 +161,14 @@ class WhatIfPanel(QWidget):
         probability = bundle.predictor.predict_one(values)
         label = (
             bundle.card.target.positive_label
-            if probability >= self.state.threshold
+            if predicted(probability, self.state.threshold)
             else bundle.card.target.negative_label
         )
         self.result.setText(
             tr("Probability <b>{probability}</b>: {label} at threshold {threshold}").format(
-                probability=number(probability, 3), label=label, threshold=number(self.state.threshold, 2)
+                probability=number(probability, decision_digits(probability, self.state.threshold)),
+                label=label,
+                threshold=number(self.state.threshold, 2),
             )
         )
         outside = []

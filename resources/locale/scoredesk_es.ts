@@ -554,6 +554,14 @@ Asigne las columnas de nuevo (y guarde la nueva asignación), u olvide la guarda
         <translation>Exportado {path}</translation>
     </message>
     <message>
+        <source>The report is a web page: name it .html, not {suffix}. To get a PDF, open it in a browser and print it to PDF; its charts and tables keep their layout.</source>
+        <translation>El informe es una página web: nómbrelo .html, no {suffix}. Para obtener un PDF, ábralo en un navegador e imprímalo en PDF; sus gráficos y tablas conservan su diseño.</translation>
+    </message>
+    <message>
+        <source>(no suffix)</source>
+        <translation>(sin extensión)</translation>
+    </message>
+    <message>
         <source>Writing the report {name}…</source>
         <translation>Escribiendo el informe {name}…</translation>
     </message>

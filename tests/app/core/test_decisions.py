@@ -186,3 +186,15 @@ def test_confusion_mask_on_empty_input() -> None:
 def test_confusion_mask_refuses_an_unknown_cell() -> None:
     with pytest.raises(KeyError):
         confusion_mask(np.array([1]), np.array([0.5]), 0.5, "tpr")
+
+
+@pytest.mark.parametrize(
+    ("probability", "threshold", "digits"),
+    [(0.189977, 0.19, 5), (0.19, 0.19, 3), (0.5, 0.19, 3), (0.1895, 0.19, 4), (0.18999999, 0.19, 8), (0.0, 0.01, 3)],
+)
+def test_a_probability_is_shown_with_the_digits_that_keep_its_decision(probability, threshold, digits) -> None:
+    from app.core.decisions import decision_digits, predicted
+
+    assert decision_digits(probability, threshold) == digits
+    shown = float(f"{probability:.{digits}f}")
+    assert predicted(shown, threshold) == predicted(probability, threshold)

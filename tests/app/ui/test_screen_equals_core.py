@@ -257,3 +257,22 @@ def test_file_text_is_shown_as_text_never_as_markup(qtbot, window: MainWindow, t
     extra = next(text for text in shown if "notes" in text)
     assert "\u2068notes\u202e\u2069" in extra  # the override ends with the header's isolate
     assert sanity.banner.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_a_probability_next_to_the_threshold_shows_the_side_it_is_decided_on(qtbot, window: MainWindow) -> None:
+    import math
+    import re
+
+    table = open_and_wait(qtbot, window, LABELLED)
+    p = table.probability
+    gap = np.where(np.isnan(p), np.inf, np.ceil(p * 100) / 100 - p)
+    gap[gap == 0] = np.inf
+    row = int(np.argmin(gap))
+    threshold = math.ceil(p[row] * 100) / 100
+    assert gap[row] < 0.0005, "the sample has a probability just under a threshold"
+    window.state.set_threshold(threshold)
+    _select(window, row)
+    text = window.panels["Results"].detail.toPlainText()
+    shown = float(re.search(r"Probability ([0-9.]+):", text).group(1))
+    assert "No at threshold" in text
+    assert shown < threshold

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication
 
 from app.core.mapping_file import load_mapping
 from app.core.reading import InputOptions
@@ -269,3 +270,31 @@ def test_model_quality_finds_its_views_made_by_the_workers(qtbot, tmp_path: Path
     assert len(threads) == 2
     assert threading.main_thread().name not in threads
     window.close()
+
+
+def test_a_report_named_pdf_is_refused_plainly(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    open_and_wait(qtbot, window, LABELLED)
+    with qtbot.waitSignal(window.jobFailed, timeout=10_000) as failed:
+        assert window.export_report(tmp_path / "report.pdf") is None
+    assert "name it .html, not .pdf" in failed.args[0]
+    assert not (tmp_path / "report.pdf").exists()
+
+
+def test_a_small_window_stays_small_when_tabs_change(qtbot, window: MainWindow) -> None:
+    window.resize(200, 150)
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        QApplication.processEvents()
+    assert window.width() < 600
+    assert window.height() < 500
+
+
+def test_a_new_file_clears_the_search(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    open_and_wait(qtbot, window, LABELLED)
+    results = window.panels["Results"]
+    results.search.setText("Two year")
+    results.apply_filters()
+    assert results.model.rowCount() < 500
+    table = open_and_wait(qtbot, window, SAMPLE)
+    assert results.search.text() == ""
+    assert results.model.rowCount() == len(table)
