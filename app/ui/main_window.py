@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.core.i18n import LANGUAGES, integer, language, shown
+from app.core.i18n import LANGUAGES, integer, language, number, shown
 from app.core.language import remember_language
 from app.core.paths import APP_NAME, samples_dir
 from app.ui.errors import show_error
@@ -117,12 +117,45 @@ class MainWindow(QMainWindow):
         self.progress.setFixedWidth(220)
         self.cancel_button = QPushButton(tr("Cancel"), objectName="cancel")
         self.cancel_button.clicked.connect(self.jobs.cancel)
+        # The threshold decides every prediction shown and written: it is always on screen, with the way back to
+        # the model's own when it differs (it is remembered across restarts per model).
+        self.threshold_label = QLabel(objectName="thresholdStatus")
+        self.reset_threshold = QPushButton(tr("Use the model's"), objectName="resetThreshold")
+        self.reset_threshold.setToolTip(tr("Back to the threshold the model card chose"))
+        self.reset_threshold.clicked.connect(self._use_model_threshold)
         bar = self.statusBar()
         bar.addWidget(self.message, 1)
+        bar.addPermanentWidget(self.threshold_label)
+        bar.addPermanentWidget(self.reset_threshold)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
         self.progress.hide()
         self.cancel_button.hide()
+        self.reset_threshold.hide()
+        self.state.thresholdChanged.connect(self._show_threshold)
+        self.state.bundleChanged.connect(lambda: self._show_threshold(self.state.threshold))
+
+    def _show_threshold(self, threshold: float) -> None:
+        bundle = self.state.bundle
+        if bundle is None:
+            self.threshold_label.clear()
+            return
+        own = bundle.card.threshold
+        if round(own, 2) == round(threshold, 2):
+            self.threshold_label.setText(
+                tr("Threshold {threshold} (the model's)").format(threshold=number(threshold, 2))
+            )
+        else:
+            self.threshold_label.setText(
+                tr("Threshold {threshold} (yours; the model's is {own})").format(
+                    threshold=number(threshold, 2), own=number(own, 2)
+                )
+            )
+        self.reset_threshold.setVisible(round(own, 2) != round(threshold, 2))
+
+    def _use_model_threshold(self) -> None:
+        if self.state.bundle is not None:
+            self.state.set_threshold(self.state.bundle.card.threshold)
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu(tr("&File"))
@@ -159,6 +192,15 @@ class MainWindow(QMainWindow):
             chosen.addAction(action)
             self.language_menu.addAction(action)
             self.language_actions[code] = action
+        find = QAction(tr("Find in the results"), self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.find_in_results)
+        self.addAction(find)
+        for index in range(len(PANEL_TITLES)):  # Ctrl+1 ... Ctrl+9: the tabs in order
+            go = QAction(self)
+            go.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            go.triggered.connect(lambda _=False, i=index: self.tabs.setCurrentIndex(i) if self.panels else None)
+            self.addAction(go)
         help_menu = self.menuBar().addMenu(tr("&Help"))
         self._action(help_menu, tr("&About"), None, self.about)
 
@@ -629,7 +671,7 @@ class MainWindow(QMainWindow):
     # ---- exporting --------------------------------------------------------------------------
     def export_dialog(self) -> None:
         """Ask where to write the scored CSV."""
-        path = self._ask_where("Export scored CSV", "_scored.csv", _csv_filter())
+        path = self._ask_where(tr("Export scored CSV"), "_scored.csv", _csv_filter())
         if path is not None:
             self.export_scored(path)
 
@@ -676,14 +718,29 @@ class MainWindow(QMainWindow):
             lambda: self._cancelled(tr("Export cancelled; no file was written.")),
         )
 
+    def find_in_results(self) -> None:
+        """Ctrl+F: the Results tab, its search box ready for typing."""
+        results = self.panels.get("Results")
+        if results is None:
+            return
+        self.tabs.setCurrentWidget(results)
+        search = getattr(results, "search", None)
+        if search is not None:
+            search.setFocus()
+            search.selectAll()
+
     def _exported(self, out: Path) -> None:
         self.settings.last_folder = str(out.parent)
-        self.message.setText(tr("Exported {path}").format(path=out))
+        self.message.setText(
+            tr("Exported {path} (predictions at threshold {threshold})").format(
+                path=out, threshold=number(self.state.threshold, 2)
+            )
+        )
         self.exportFinished.emit(str(out))
 
     def export_report_dialog(self) -> None:
         """File ▸ Export report…: ask where to write the open file's HTML report."""
-        path = self._ask_where("Export report", "_report.html", "Web pages (*.html *.htm)")
+        path = self._ask_where(tr("Export report"), "_report.html", tr("Web pages (*.html *.htm)"))
         if path is not None:
             self.export_report(path)
 

@@ -102,12 +102,19 @@ class UpdateDialog(QDialog):
         else:
             self.on_file.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.install_button = buttons.addButton("&Install and use it", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.install_button = buttons.addButton(tr("&Install and use it"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         for widget in (intro, self.table, self.flips, self.on_file, buttons):
             layout.addWidget(widget)
+        # Wide and tall enough that every column and row of the comparison shows whole, not cut at ~240 px.
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        width = header.length() + self.table.verticalHeader().width() + 4 * self.table.frameWidth() + 48
+        height = self.table.verticalHeader().length() + header.height() + 4 * self.table.frameWidth()
+        self.table.setMinimumSize(width - 48, height)
+        self.resize(max(width, 560), self.sizeHint().height())
 
 
 class VersionsDialog(QDialog):

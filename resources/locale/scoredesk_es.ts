@@ -328,6 +328,22 @@
         <translation>Cancelar</translation>
     </message>
     <message>
+        <source>Use the model&apos;s</source>
+        <translation>Usar el del modelo</translation>
+    </message>
+    <message>
+        <source>Back to the threshold the model card chose</source>
+        <translation>Volver al umbral que eligió la ficha del modelo</translation>
+    </message>
+    <message>
+        <source>Threshold {threshold} (the model&apos;s)</source>
+        <translation>Umbral {threshold} (el del modelo)</translation>
+    </message>
+    <message>
+        <source>Threshold {threshold} (yours; the model&apos;s is {own})</source>
+        <translation>Umbral {threshold} (el suyo; el del modelo es {own})</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
@@ -390,6 +406,10 @@
     <message>
         <source>&amp;Language</source>
         <translation>&amp;Idioma</translation>
+    </message>
+    <message>
+        <source>Find in the results</source>
+        <translation>Buscar en los resultados</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -530,6 +550,10 @@ Asigne las columnas de nuevo (y guarde la nueva asignación), u olvide la guarda
         <translation>La ventana muestra un archivo a la vez: abre {name}, no {others}.</translation>
     </message>
     <message>
+        <source>Export scored CSV</source>
+        <translation>Exportar CSV puntuado</translation>
+    </message>
+    <message>
         <source>Cannot export</source>
         <translation>No se puede exportar</translation>
     </message>
@@ -550,10 +574,6 @@ Asigne las columnas de nuevo (y guarde la nueva asignación), u olvide la guarda
         <translation>Exportación cancelada; no se ha escrito ningún archivo.</translation>
     </message>
     <message>
-        <source>Exported {path}</source>
-        <translation>Exportado {path}</translation>
-    </message>
-    <message>
         <source>The report is a web page: name it .html, not {suffix}. To get a PDF, open it in a browser and print it to PDF; its charts and tables keep their layout.</source>
         <translation>El informe es una página web: nómbrelo .html, no {suffix}. Para obtener un PDF, ábralo en un navegador e imprímalo en PDF; sus gráficos y tablas conservan su diseño.</translation>
     </message>
@@ -568,6 +588,18 @@ Asigne las columnas de nuevo (y guarde la nueva asignación), u olvide la guarda
     <message>
         <source>The report cannot be written</source>
         <translation>No se puede escribir el informe</translation>
+    </message>
+    <message>
+        <source>Exported {path} (predictions at threshold {threshold})</source>
+        <translation>Exportado {path} (predicciones con el umbral {threshold})</translation>
+    </message>
+    <message>
+        <source>Export report</source>
+        <translation>Exportar informe</translation>
+    </message>
+    <message>
+        <source>Web pages (*.html *.htm)</source>
+        <translation>Páginas web (*.html *.htm)</translation>
     </message>
     <message>
         <source>Report cancelled; no file was written.</source>
@@ -740,6 +772,10 @@ sha256 del modelo: {sha}…</translation>
     <message>
         <source>On {file} ({rows} labelled rows): ROC AUC {before} -&gt; {after} ({change}); {share} of its decisions would flip.</source>
         <translation>En {file} ({rows} filas etiquetadas): ROC AUC {before} -&gt; {after} ({change}); cambiaría el {share} de sus decisiones.</translation>
+    </message>
+    <message>
+        <source>&amp;Install and use it</source>
+        <translation>&amp;Instalarlo y usarlo</translation>
     </message>
     <message>
         <source>Model versions</source>

@@ -298,3 +298,34 @@ def test_a_new_file_clears_the_search(qtbot, window: MainWindow, tmp_path: Path)
     table = open_and_wait(qtbot, window, SAMPLE)
     assert results.search.text() == ""
     assert results.model.rowCount() == len(table)
+
+
+def test_the_threshold_is_always_on_screen_with_the_way_back_to_the_models(qtbot, window: MainWindow) -> None:
+    own = window.state.bundle.card.threshold
+    assert window.threshold_label.text() == f"Threshold {own:.2f} (the model's)"
+    assert window.reset_threshold.isHidden()
+    window.state.set_threshold(0.4)
+    assert window.threshold_label.text() == f"Threshold 0.40 (yours; the model's is {own:.2f})"
+    assert not window.reset_threshold.isHidden()
+    qtbot.mouseClick(window.reset_threshold, Qt.MouseButton.LeftButton)
+    assert window.state.threshold == round(own, 2)
+    assert window.reset_threshold.isHidden()
+
+
+def test_an_export_names_the_threshold_its_predictions_use(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    open_and_wait(qtbot, window, SAMPLE)
+    window.state.set_threshold(0.3)
+    with qtbot.waitSignal(window.exportFinished, timeout=60_000):
+        window.export_scored(tmp_path / "out.csv")
+    assert "(predictions at threshold 0.30)" in window.message.text()
+
+
+def test_keyboard_reaches_the_search_and_every_tab(qtbot, window: MainWindow) -> None:
+    window.activateWindow()
+    for index in range(window.tabs.count()):
+        qtbot.keyClick(window, Qt.Key.Key_1 + index, Qt.KeyboardModifier.ControlModifier)
+        assert window.tabs.currentIndex() == index
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    results = window.panels["Results"]
+    assert window.tabs.currentWidget() is results
+    assert results.search.hasFocus()
