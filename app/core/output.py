@@ -420,12 +420,15 @@ def score_to_csv(
     chunk_rows: int = CHUNK_ROWS,
     stream: IO[bytes] | None = None,
     options: InputOptions | None = None,
+    only: np.ndarray | None = None,
 ) -> ScoreResult:
     """Score ``path`` into ``out`` atomically: on any error or cancel, ``out`` is not created or changed.
 
     With ``stream`` (and ``out`` None) the rows go there as they are scored, as ``-o -`` sends them to
     standard output. ``sinks`` also see every chunk (e.g. the run log's row events); ``explain`` adds each
-    row's top reasons; ``options`` pick a workbook's sheet and a column mapping.
+    row's top reasons; ``options`` pick a workbook's sheet and a column mapping; ``only`` (a boolean mask over
+    the file's rows) writes just those rows, each exactly as the whole file's output has it (the report and the
+    summary still cover the whole file).
     """
     path = Path(path)
     threshold = bundle.card.threshold if threshold is None else threshold
@@ -433,7 +436,15 @@ def score_to_csv(
 
     def run(sink: CsvSink | _WorkbookSink) -> FileReport:
         def every_sink(chunk: ScoredChunk) -> None:
-            sink(chunk)
+            if only is None:
+                sink(chunk)
+            else:
+                kept = only[chunk.start : chunk.start + len(chunk.probability)]
+                if len(kept) != len(chunk.probability):
+                    raise InputError(
+                        Message.of(N_("{path} has more rows than when the rows to export were chosen"), path=path)
+                    )
+                sink(chunk.subset(kept))
             scores.add(chunk.probability)
             for extra in sinks:
                 extra(chunk)

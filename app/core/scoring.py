@@ -82,6 +82,29 @@ class ScoredChunk:
     fields: np.ndarray | None = None
     extras: np.ndarray | None = None  # per row, the fields beyond the header's width as written
 
+    def subset(self, keep: np.ndarray) -> ScoredChunk:
+        """The same chunk with only the rows ``keep`` (a boolean mask over its rows) marks, each unchanged."""
+        rows = np.flatnonzero(keep)
+        found = self.assessment
+        assessment = ChunkAssessment(
+            {name: values[rows] for name, values in found.columns.items()},
+            {key: mask[rows] for key, mask in found.masks.items()},
+            found.status[rows],
+            found.issues[rows],
+            found.drift_counts,
+        )
+        return ScoredChunk(
+            self.start,
+            self.text.iloc[rows].reset_index(drop=True),
+            assessment,
+            self.probability[rows],
+            self.source,
+            self.mapping,
+            None if self.lines is None else [self.lines[row] for row in rows],
+            None if self.fields is None else self.fields[rows],
+            None if self.extras is None else self.extras[rows],
+        )
+
 
 class ModelOutputError(BundleError):
     """The model returned a probability that is no number from 0 to 1: it is broken, so the run stops."""

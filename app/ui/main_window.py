@@ -35,6 +35,8 @@ from app.ui.jobs import Job, JobFailure, JobRunner
 from app.ui.settings import Settings
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from app.core.bundle import Bundle
     from app.core.card import ModelCard
     from app.core.champion import FileComparison
@@ -166,6 +168,9 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         self.map_action = self._action(menu, tr("&Map columns…"), QKeySequence("Ctrl+M"), self.map_columns_dialog)
         self.export_action = self._action(menu, tr("&Export scored CSV…"), QKeySequence("Ctrl+E"), self.export_dialog)
+        self.export_shown_action = self._action(
+            menu, tr("Export the &rows shown…"), None, lambda: self.export_shown_dialog()
+        )
         self.export_report_action = self._action(
             menu, tr("Export &report…"), QKeySequence("Ctrl+R"), self.export_report_dialog
         )
@@ -249,6 +254,11 @@ class MainWindow(QMainWindow):
             self.panels[title] = panel
             self.tabs.addTab(panel, tr(title))
         self.state.rowsRequested.connect(lambda *_: self.tabs.setCurrentWidget(self.panels["Results"]))
+        results = self.panels["Results"]
+        assert isinstance(results, ResultsPanel)
+        from app.ui.table_actions import TableActions
+
+        self.table_actions = TableActions(results.view, self.export_shown_dialog)
         sanity = self.panels["Sanity"]
         assert isinstance(sanity, SanityPanel)
         sanity.editMappingRequested.connect(self.map_columns_dialog)
@@ -697,8 +707,21 @@ class MainWindow(QMainWindow):
             return None
         return table, bundle
 
-    def export_scored(self, out: Path) -> Job | None:
-        """Write the scored file exactly as `python -m app score` does, at the current threshold."""
+    def export_shown_dialog(self) -> None:
+        """Export only the rows the Results table shows now (a filter, a search, a clicked confusion cell)."""
+        results = self.panels.get("Results")
+        if results is None or self.state.table is None:
+            return
+        path = self._ask_where(tr("Export the rows shown"), "_rows.csv", _csv_filter())
+        if path is not None:
+            from app.ui.results import ResultsPanel
+
+            assert isinstance(results, ResultsPanel)
+            self.export_scored(path, results.visible_mask())
+
+    def export_scored(self, out: Path, only: np.ndarray | None = None) -> Job | None:
+        """Write the scored file exactly as `python -m app score` does, at the current threshold (``only``: just
+        the rows it marks, each as the whole file's output has it)."""
         exportable = self._exportable()
         if exportable is None:
             return None
@@ -708,7 +731,9 @@ class MainWindow(QMainWindow):
         def export(progress: ProgressFn, cancelled: CancelFn) -> Path:
             from app.core.output import score_to_csv
 
-            return score_to_csv(table.path, out, bundle, threshold, progress, cancelled, options=table.options).out
+            return score_to_csv(
+                table.path, out, bundle, threshold, progress, cancelled, options=table.options, only=only
+            ).out
 
         self.message.setText(tr("Writing {name}…").format(name=out.name))
         return self.jobs.start(
@@ -859,6 +884,7 @@ class MainWindow(QMainWindow):
         self.samples_menu.setEnabled(ready and not self.samples_menu.isEmpty())
         self.recent_menu.setEnabled(ready)
         self.export_action.setEnabled(ready and self.state.table is not None)
+        self.export_shown_action.setEnabled(ready and self.state.table is not None)
         self.export_report_action.setEnabled(ready and self.state.table is not None)
         self.export_charts_action.setEnabled(ready and self.state.table is not None)
         self.map_action.setEnabled(ready and self.state.table is not None)

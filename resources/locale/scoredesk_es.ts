@@ -368,6 +368,10 @@
         <translation>&amp;Exportar CSV puntuado…</translation>
     </message>
     <message>
+        <source>Export the &amp;rows shown…</source>
+        <translation>Exportar las &amp;filas mostradas…</translation>
+    </message>
+    <message>
         <source>Export &amp;report…</source>
         <translation>Exportar &amp;informe…</translation>
     </message>
@@ -560,6 +564,10 @@ Asigne las columnas de nuevo (y guarde la nueva asignación), u olvide la guarda
     <message>
         <source>{path} changed since it was opened; open it again first.</source>
         <translation>{path} ha cambiado desde que se abrió; ábralo de nuevo antes.</translation>
+    </message>
+    <message>
+        <source>Export the rows shown</source>
+        <translation>Exportar las filas mostradas</translation>
     </message>
     <message>
         <source>Writing {name}…</source>
@@ -1276,6 +1284,14 @@ La aplicación sigue siendo utilizable. Los detalles se han guardado en {where}.
     <message>
         <source>Something went wrong ({kind}: {message}). The details were saved to {where}.</source>
         <translation>Algo ha fallado ({kind}: {message}). Los detalles se han guardado en {where}.</translation>
+    </message>
+    <message>
+        <source>&amp;Copy rows</source>
+        <translation>&amp;Copiar filas</translation>
+    </message>
+    <message>
+        <source>&amp;Export the rows shown…</source>
+        <translation>&amp;Exportar las filas mostradas…</translation>
     </message>
 </context>
 </TS>

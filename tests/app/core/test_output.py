@@ -7,13 +7,15 @@ import io
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.core.bundle import load_bundle
 from app.core.output import OUTPUT_COLUMNS, score_to_csv
-from tests.app.inputs import SAMPLE
+from tests.app.inputs import LABELLED, SAMPLE
 
 BUNDLE = load_bundle()
 HEADER, *ROWS = SAMPLE.read_text(encoding="utf-8").splitlines()
@@ -111,3 +113,21 @@ def test_blocks_cut_anywhere_give_the_same_file(notes: list[str], chunk_rows: in
         score_to_csv(source, cut, BUNDLE, chunk_rows=chunk_rows)
         assert cut.read_bytes() == whole.read_bytes()
         assert len(_parsed(whole.read_text(encoding="utf-8"))) == len(notes)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_only_some_rows_are_written_each_exactly_as_the_whole_files_output_has_it(tmp_path: Path, suffix: str) -> None:
+    bundle = load_bundle()
+    whole, part = tmp_path / f"whole{suffix}", tmp_path / f"part{suffix}"
+    score_to_csv(LABELLED, whole, bundle, chunk_rows=64)
+    only = np.zeros(500, dtype=bool)
+    only[[0, 3, 63, 64, 65, 200, 499]] = True
+    result = score_to_csv(LABELLED, part, bundle, chunk_rows=64, only=only)
+    assert result.report.rows == 500  # the report still covers the whole file
+    read = (
+        (lambda p: pd.read_excel(p, dtype=str))
+        if suffix == ".xlsx"
+        else (lambda p: pd.read_csv(p, dtype=str, keep_default_na=False))
+    )
+    expected = read(whole).iloc[np.flatnonzero(only)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(read(part), expected)

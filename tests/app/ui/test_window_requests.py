@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
@@ -329,3 +331,39 @@ def test_keyboard_reaches_the_search_and_every_tab(qtbot, window: MainWindow) ->
     results = window.panels["Results"]
     assert window.tabs.currentWidget() is results
     assert results.search.hasFocus()
+
+
+def test_rows_taken_out_of_the_table_copy_as_tsv_and_export_as_scored(qtbot, window: MainWindow, tmp_path) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    frame = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)
+    frame.loc[1, "contract"] = "=HYPERLINK(1)"  # an unseen category that a spreadsheet would run
+    path = tmp_path / "customers.csv"
+    frame.to_csv(path, index=False)
+    open_and_wait(qtbot, window, path)
+    results = window.panels["Results"]
+    results.view.selectRow(0)
+    results.view.selectionModel().select(
+        results.model.index(1, 0),
+        results.view.selectionModel().SelectionFlag.Select | results.view.selectionModel().SelectionFlag.Rows,
+    )
+    text = window.table_actions.copy_selected()
+    assert QGuiApplication.clipboard().text() == text
+    header, first, second = text.rstrip("\r\n").split("\r\n")
+    assert header.split("\t")[: results.model.columnCount()][0] == results.model.headerData(
+        0, Qt.Orientation.Horizontal
+    )
+    assert first.split("\t")[1] == results.model.data(results.model.index(0, 1))
+    assert "'=HYPERLINK(1)" in second.split("\t")
+    results.status_filter.setCurrentIndex(2)  # warning rows only
+    shown = results.visible_mask()
+    with qtbot.waitSignal(window.exportFinished, timeout=60_000):
+        assert window.export_scored(tmp_path / "rows.csv", shown) is not None, window.message.text()
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
+    whole = tmp_path / "whole.csv"
+    with qtbot.waitSignal(window.exportFinished, timeout=60_000):
+        window.export_scored(whole)
+    written = pd.read_csv(tmp_path / "rows.csv", dtype=str, keep_default_na=False)
+    expected = pd.read_csv(whole, dtype=str, keep_default_na=False).iloc[np.flatnonzero(shown)].reset_index(drop=True)
+    assert len(written) == int(shown.sum()) >= 1
+    pd.testing.assert_frame_equal(written, expected)
