@@ -17,6 +17,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QLabel,
+    QProxyStyle,
+    QStyle,
+    QStyleHintReturn,
+    QStyleOption,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -118,6 +122,24 @@ class FileColumns(QAbstractListModel):
         return self._labels[row]
 
 
+class _ListPopup(QProxyStyle):
+    """The application's style, but a picker drops a scrolling list instead of a menu over itself.
+
+    Fusion's menu-like popup is as wide as its widest label: opening it labelled all 5,000 columns (1.7 s).
+    """
+
+    def styleHint(
+        self,
+        hint: QStyle.StyleHint,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+        returnData: QStyleHintReturn | None = None,
+    ) -> int:
+        if hint == QStyle.StyleHint.SH_ComboBox_Popup:
+            return 0
+        return super().styleHint(hint, option, widget, returnData)
+
+
 class MappingDialog(QDialog):
     """Edit a mapping for one file; ``chosen`` holds the mapping to use once accepted (saved or not)."""
 
@@ -135,6 +157,8 @@ class MappingDialog(QDialog):
         self._ask_path = ask_path or self._ask_save_path
         self._values: dict[str, dict[str, str]] = {k: dict(v) for k, v in (current.values if current else {}).items()}
         self.file_columns = FileColumns(sample, self)
+        self._picker_style = _ListPopup()
+        self._picker_style.setParent(self)
         self.setWindowTitle(tr("Map the columns of {name}").format(name=sample.path.name))
         self.resize(860, 640)
         intro = QLabel(
@@ -192,6 +216,7 @@ class MappingDialog(QDialog):
             picker.setMinimumContentsLength(_PICKER_CHARS)
             picker.view().setUniformItemSizes(True)  # type: ignore[attr-defined]  # a QListView
             picker.setModel(self.file_columns)
+            picker.setStyle(self._picker_style)
             picker.setCurrentIndex(self.file_columns.row_of(suggestion.get(name)))
             picker.currentIndexChanged.connect(lambda _=0, r=row: self._column_picked(r))
             self.columns_table.setCellWidget(row, 2, picker)

@@ -131,6 +131,12 @@ def test_the_mapping_dialog_looks_up_examples_only_for_columns_shown(
     assert "…" in label
     assert len(label) < 120
     assert labels_computed[-1] == "last_column"
+    # Its list opens below it and labels the rows it shows (Fusion's menu-like popup measured all 620).
+    before = len(labels_computed)
+    picker.showPopup()
+    qtbot.waitUntil(picker.view().isVisible)
+    assert len(labels_computed) - before < 40
+    picker.hidePopup()
     assert dialog.picker("tenure").currentData() == "tenure"  # still matched by name
     assert "no row can be scored" in dialog.preview_label.text()
     # Typing a column's name picks it, as before; the mapping and its preview follow.
