@@ -37,7 +37,7 @@ _ALL = QT_TR_NOOP("All")
 _EXPLAINED_FEATURES = 10
 # Sizing a column to its contents asks for its cells: only the columns in view, each once, over a few rows.
 # Sizing all 5,000 columns of a wide file over all its rows froze the window for 20 s.
-_FIT_ROWS = 50
+_FIT_ROWS = 30  # about the rows a window shows
 _FIT_WIDTH = (40, 360)  # pixels: a fitted column's narrowest and widest (long text is elided, whole in its tip)
 
 
