@@ -157,6 +157,7 @@ class MappingDialog(QDialog):
         self._ask_path = ask_path or self._ask_save_path
         self._values: dict[str, dict[str, str]] = {k: dict(v) for k, v in (current.values if current else {}).items()}
         self.file_columns = FileColumns(sample, self)
+        self._previewed: MappingFile | None = None  # the mapping the preview shows
         self._picker_style = _ListPopup()
         self._picker_style.setParent(self)
         self.setWindowTitle(tr("Map the columns of {name}").format(name=sample.path.name))
@@ -308,7 +309,12 @@ class MappingDialog(QDialog):
         return self.picker(name).currentData()
 
     def _refresh_preview(self) -> None:
-        counts = preview(self.sample, self.bundle, self.mapping())
+        # A pick changes the selected row and its value table too: each asked again, ~0.1 s each on the GUI thread.
+        mapping = self.mapping()
+        if mapping == self._previewed:
+            return
+        self._previewed = mapping
+        counts = preview(self.sample, self.bundle, mapping)
         if counts["missing"]:
             text = (
                 tr("{count} model column has no file column yet: no row can be scored.")
