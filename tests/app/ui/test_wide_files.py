@@ -5,6 +5,7 @@ Timings are the benchmark's job (benchmarks/bench_app.py); these tests count the
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pandas as pd
@@ -64,6 +65,16 @@ def test_a_wide_file_sizes_only_the_columns_in_view(qtbot, window: MainWindow, t
     qtbot.waitUntil(lambda: header.sectionSize(last) > header.defaultSectionSize())
     assert model.data(model.index(3, last)) == "the last column's value on row 3, written out"
     assert "last_column" in cells_read
+
+
+def test_starting_a_job_collects_only_the_young_generations(qtbot, window: MainWindow, monkeypatch) -> None:
+    collected: list[int] = []
+    real = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda generation=2: collected.append(generation) or real(generation))
+    open_and_wait(qtbot, window, SAMPLE)
+    # A full collection (generation 2) at every file opened stalled the window 60 to 130 ms.
+    assert collected == [1]
+    assert gc.isenabled()  # paused while the worker ran, resumed after
 
 
 def test_a_huge_cell_is_shortened_on_screen_and_kept_whole(qtbot, window: MainWindow, tmp_path: Path) -> None:
