@@ -140,12 +140,12 @@ class ResultsPanel(QWidget):
         self.prediction_filter.addItems([tr(_ALL), labels[1], labels[0]])
         self.prediction_filter.blockSignals(False)
         self.model.threshold = self.state.threshold
+        self._fitted.clear()  # before the reset: the new header's scroll range asks for a fit at once
         self.model.set_table(self.state.table, labels)
         self.pages.setCurrentWidget(self.view if self.state.table is not None else self.welcome)
         self._requested = None
         self.requested_label.clear()
         self.clear_requested.hide()
-        self._fitted.clear()
         self._fit_columns_in_view()
         self._show_detail(-1)
         self._update_count()
