@@ -102,11 +102,8 @@ class FileColumns(QAbstractListModel):
         wanted = value.casefold()
         first = max(start.row(), 0)
         order = [*range(first, len(self._names))] + ([*range(first)] if flags & Qt.MatchFlag.MatchWrap else [])
-        found = [
-            self.index(row)
-            for row in order
-            if (self._names[row] if row else tr(_NONE)).casefold().startswith(wanted)  # type: ignore[union-attr]
-        ]
+        names = [tr(_NONE) if name is None else name for name in self._names]
+        found = [self.index(row) for row in order if names[row].casefold().startswith(wanted)]
         return found[:hits] if hits > 0 else found
 
     def _label(self, row: int) -> str:
