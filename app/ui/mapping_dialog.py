@@ -32,7 +32,7 @@ from app.core.i18n import integer
 from app.core.mapping_draft import FileSample, model_columns, preview, suggest_columns, suggest_values
 from app.core.mapping_file import MappingFile, save_mapping
 from app.ui.i18n import QT_TR_NOOP, tr
-from app.ui.table_model import shortened
+from app.ui.table_model import SHOWN_CHARS, shortened
 
 __all__ = ["MappingDialog"]
 
@@ -51,10 +51,10 @@ def _combo(table: QTableWidget, row: int, column: int) -> QComboBox:
 
 
 def _file_value(table: QTableWidget, row: int) -> str:
-    """The file value a row of the value table shows (every row gets its item before its picker)."""
+    """The whole file value a row of the value table shows, maybe shortened (every row gets its item first)."""
     item = table.item(row, 0)
     assert item is not None
-    return item.text()
+    return str(item.data(Qt.ItemDataRole.UserRole))
 
 
 class FileColumns(QAbstractListModel):
@@ -256,7 +256,8 @@ class MappingDialog(QDialog):
         suggestion = suggest_values(spec, values, self._values.get(name))
         self.values_table.setRowCount(len(values))
         for index, value in enumerate(values):
-            item = QTableWidgetItem(value)
+            item = QTableWidgetItem(shortened(value, SHOWN_CHARS))  # a 20 MB value is elided at every repaint
+            item.setData(Qt.ItemDataRole.UserRole, value)
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.values_table.setItem(index, 0, item)
             choice = QComboBox(objectName=f"value_{index}")

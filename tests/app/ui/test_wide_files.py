@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from PySide6.QtCore import Qt
 
-from app.core.mapping_draft import FileSample, read_sample
+from app.core.mapping_draft import FileSample, model_columns, read_sample
 from app.core.table import ScoredTable
 from app.ui import mapping_dialog
 from app.ui.main_window import MainWindow
@@ -191,3 +191,20 @@ def test_the_mapping_dialog_looks_up_examples_only_for_columns_shown(
     assert picker.currentData() == "female_in_file"
     assert dialog.mapping().columns == {"female": "female_in_file"}
     assert f"{len(sample.rows)} would be scored and 0 invalid" in dialog.preview_label.text()
+
+
+def test_the_mapping_dialog_shortens_a_huge_value_and_maps_it_whole(qtbot, bundle, tmp_path: Path) -> None:
+    frame = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)
+    huge = "Two year " * 10_000  # 90 kB
+    frame.loc[0, "contract"] = huge
+    frame.to_csv(tmp_path / "huge.csv", index=False)
+    dialog = MappingDialog(bundle, read_sample(tmp_path / "huge.csv", bundle))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.columns_table.setCurrentCell(model_columns(bundle).index("contract"), 2)
+    shown = [dialog.values_table.item(row, 0).text() for row in range(dialog.values_table.rowCount())]
+    assert max(len(text) for text in shown) <= 200  # the whole value made each repaint elide 90 kB
+    assert any(text.startswith("Two year Two year") and text.endswith("…") for text in shown)
+    choice = dialog.value_choice(huge.strip())  # values are read with the spaces around them ignored
+    choice.setCurrentIndex(choice.findData("Two year"))
+    assert dialog.mapping().values["contract"][huge.strip()] == "Two year"
