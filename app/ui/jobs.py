@@ -153,8 +153,10 @@ class JobRunner(QObject):
         thread.finished.connect(self._cleanup)
         self.job, self._thread = job, thread
         # Python's cyclic garbage collector runs in whichever thread allocates: in the worker it would
-        # finalise Qt objects off the GUI thread and crash. Collect here, pause it, resume in _cleanup.
-        gc.collect()
+        # finalise Qt objects off the GUI thread and crash. Pause it here and resume it in _cleanup; the pause
+        # is what keeps the worker safe. Only the young generations are collected first: a full collection
+        # stalled the window 60 to 130 ms at every file opened.
+        gc.collect(1)
         self._gc_was_enabled = gc.isenabled()
         gc.disable()
         thread.start()

@@ -27,7 +27,7 @@ from app.core.decisions import decision_digits
 from app.core.i18n import gettext, integer, number
 from app.ui.charts import ExplanationChart, ImportanceChart
 from app.ui.i18n import QT_TR_NOOP, plain_html, tr
-from app.ui.table_model import FIXED_COLUMNS, ProbabilityDelegate, ResultsModel
+from app.ui.table_model import FIXED_COLUMNS, SHOWN_CHARS, ProbabilityDelegate, ResultsModel, shortened
 
 if TYPE_CHECKING:
     from app.ui.state import AppState
@@ -36,6 +36,10 @@ __all__ = ["ResultsPanel"]
 
 _ALL = QT_TR_NOOP("All")
 _EXPLAINED_FEATURES = 10
+# Sizing a column to its contents asks for its cells: only the columns in view, each once, over a few rows.
+# Sizing all 5,000 columns of a wide file over all its rows froze the window for 20 s.
+_FIT_ROWS = 30  # about the rows a window shows
+_FIT_WIDTH = (40, 360)  # pixels: a fitted column's narrowest and widest (long text is elided, whole in its tip)
 
 
 class ResultsPanel(QWidget):
@@ -76,7 +80,10 @@ class ResultsPanel(QWidget):
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.verticalHeader().setDefaultSectionSize(22)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setResizeContentsPrecision(_FIT_ROWS)
+        self.view.verticalHeader().setResizeContentsPrecision(_FIT_ROWS)
         self.view.setWordWrap(False)
+        self._fitted: set[int] = set()  # columns already sized to their contents (a user's width then stays)
 
         self.detail = QTextBrowser(objectName="rowDetail")
         self.explanation = ExplanationChart(tr("Why this score"))
@@ -118,6 +125,9 @@ class ResultsPanel(QWidget):
         self._search_timer.timeout.connect(self.apply_filters)
         self.clear_requested.clicked.connect(self.clear_request)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        # Scrolling, or the view growing (its scroll range changes), brings columns into view.
+        self.view.horizontalScrollBar().valueChanged.connect(self._fit_columns_in_view)
+        self.view.horizontalScrollBar().rangeChanged.connect(self._fit_columns_in_view)
         state.tableChanged.connect(self._table_changed)
         state.thresholdChanged.connect(self._threshold_changed)
         state.rowsRequested.connect(self.show_rows)
@@ -131,6 +141,7 @@ class ResultsPanel(QWidget):
         self.prediction_filter.addItems([tr(_ALL), labels[1], labels[0]])
         self.prediction_filter.blockSignals(False)
         self.model.threshold = self.state.threshold
+        self._fitted.clear()  # before the reset: the new header's scroll range asks for a fit at once
         self.model.set_table(self.state.table, labels)
         self.pages.setCurrentWidget(self.view if self.state.table is not None else self.welcome)
         self._requested = None
@@ -139,9 +150,26 @@ class ResultsPanel(QWidget):
         self.search.blockSignals(True)  # a new file starts unfiltered, and says so
         self.search.clear()
         self.search.blockSignals(False)
-        self.view.resizeColumnsToContents() if self.state.table is not None and len(self.state.table) < 5000 else None
+        self._fit_columns_in_view()
         self._show_detail(-1)
         self._update_count()
+
+    def _fit_columns_in_view(self) -> None:
+        """Size each column in view, not sized before, to its header and the cells of a few rows."""
+        header = self.view.horizontalHeader()
+        if self.state.table is None or not header.count():
+            return
+        width = self.view.viewport().width()
+        visual = header.visualIndex(max(self.view.columnAt(0), 0))
+        while visual < header.count():
+            column = header.logicalIndex(visual)
+            if header.sectionViewportPosition(column) >= width:
+                break
+            if column not in self._fitted and not header.isSectionHidden(column):
+                self._fitted.add(column)
+                hint = max(self.view.sizeHintForColumn(column), header.sectionSizeHint(column))
+                header.resizeSection(column, min(max(hint, _FIT_WIDTH[0]), _FIT_WIDTH[1]))
+            visual += 1
 
     def _threshold_changed(self, threshold: float) -> None:
         self.model.set_threshold(threshold)
@@ -242,7 +270,7 @@ class ResultsPanel(QWidget):
                 code, _, column = tag.partition(":")
                 meaning = gettext(CATALOGUE[code].meaning) if code in CATALOGUE else ""
                 source = table.source_column(column) if column else ""
-                value = table.cell(row, source) if source in table.columns else ""
+                value = shortened(table.cell(row, source), SHOWN_CHARS) if source in table.columns else ""
                 where = (
                     tr(" in <b>{column}</b> (value '{value}')").format(
                         column=plain_html(column), value=plain_html(value)

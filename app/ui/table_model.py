@@ -14,11 +14,15 @@ from app.core.i18n import Figure
 if TYPE_CHECKING:
     from app.core.table import ScoredTable
 
-__all__ = ["FIXED_COLUMNS", "ProbabilityDelegate", "ResultsModel"]
+__all__ = ["FIXED_COLUMNS", "ProbabilityDelegate", "ResultsModel", "shortened"]
 
 FIXED_COLUMNS = ("row", "probability", "prediction", "status", "issues")
+# A cell is drawn and measured from its text: a 20 MB one took seconds. The table keeps the whole value.
+SHOWN_CHARS, TIP_CHARS = 200, 2000
 _STATUS_COLOURS = {1: QColor("#fff4cc"), 2: QColor("#f8d7d4")}
 ProbabilityRole = Qt.ItemDataRole.UserRole + 1
+_ROLE = Qt.ItemDataRole
+_ANSWERED = frozenset(int(r) for r in (_ROLE.DisplayRole, _ROLE.ToolTipRole, _ROLE.BackgroundRole, ProbabilityRole))
 
 
 class ResultsModel(QAbstractTableModel):
@@ -85,17 +89,23 @@ class ResultsModel(QAbstractTableModel):
         return "" if np.isnan(p) else self.labels[int(p >= self.threshold)]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: ANN401 - an opaque JSON or Qt value
+        # Views ask for a dozen roles per cell: answer the ones not drawn here before any lookup.
+        if role not in _ANSWERED:
+            return None
         if not index.isValid() or self.table is None:
             return None
         row = int(self.view[index.row()])
-        name = self.columns()[index.column()]
         if role == Qt.ItemDataRole.BackgroundRole:
             colour = _STATUS_COLOURS.get(int(self.table.status[row]))
             return QBrush(colour) if colour is not None else None
-        if role == ProbabilityRole and name == "probability":
-            return float(self.table.probability[row])
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
+        name = self.columns()[index.column()]
+        if role == ProbabilityRole:
+            return float(self.table.probability[row]) if name == "probability" else None
+        return shortened(self._text(row, name), SHOWN_CHARS if role == Qt.ItemDataRole.DisplayRole else TIP_CHARS)
+
+    def _text(self, row: int, name: str) -> str:
+        """The whole text of one cell: a fixed column's, or the file's as read."""
+        assert self.table is not None
         if name == "row":
             return str(row + 1)
         if name == "probability":
@@ -136,6 +146,11 @@ class ResultsModel(QAbstractTableModel):
         if order == Qt.SortOrder.DescendingOrder:
             order_index = order_index[::-1]
         return rows[order_index]
+
+
+def shortened(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, the last one an ellipsis, when longer."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ProbabilityDelegate(QStyledItemDelegate):
