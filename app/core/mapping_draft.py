@@ -23,7 +23,7 @@ from app.core.reading import Dialect, TextChunk, open_input
 from app.core.scoring import score_chunk
 from app.core.text import TEXT
 
-__all__ = ["FileSample", "header_key", "preview", "read_sample", "suggest_columns", "suggest_values"]
+__all__ = ["FileSample", "Preview", "header_key", "preview", "read_sample", "suggest_columns", "suggest_values"]
 
 SAMPLE_ROWS = 2000
 VALUE_LIMIT = 50  # distinct values shown per column: enough for any categorical, few enough to read
@@ -59,12 +59,20 @@ def read_sample(path: Path, bundle: Bundle, sheet: str | None = None, rows: int 
     """The header and first ``rows`` rows of ``path``."""
     numeric = [f.name for f in bundle.card.features if f.is_numeric]
     source = open_input(Path(path), numeric_columns=numeric, sheet=sheet)
-    chunk = next(source.chunks(rows), None)
-    if chunk is None:
+    parts: list[TextChunk] = []
+    for part in source.chunks(rows):  # a block holds about ``rows`` rows: read on until there are ``rows``
+        parts.append(part)
+        if sum(len(p.text) for p in parts) >= rows:
+            break
+    if not parts:
         chunk = TextChunk(pd.DataFrame(columns=source.columns), np.empty(0, dtype=object))
-    elif len(chunk.text) > rows:  # a block holds about ``rows`` rows: keep exactly the first ``rows``
-        widths = chunk.widths[:rows] if chunk.widths is not None else None
-        chunk = TextChunk(chunk.text.head(rows), chunk.extras[:rows], widths=widths)
+    else:
+        widths = [p.widths for p in parts]
+        chunk = TextChunk(
+            pd.concat([p.text for p in parts], ignore_index=True).head(rows),
+            np.concatenate([p.extras for p in parts])[:rows],
+            widths=np.concatenate(widths)[:rows] if all(w is not None for w in widths) else None,  # type: ignore[arg-type]
+        )
     return FileSample(Path(path), list(source.columns), chunk, source.dialect, sheet)
 
 
@@ -97,13 +105,25 @@ def suggest_values(
     return suggestion
 
 
-def preview(sample: FileSample, bundle: Bundle, mapping: MappingFile) -> dict[str, int]:
-    """How many of the sample's rows the mapping would score, and how many would be invalid."""
+@dataclass(frozen=True)
+class Preview:
+    """What a mapping would do to a file's first rows: how many score, how many are invalid, and which model
+    columns still have no file column (or more than one that could feed them)."""
+
+    rows: int
+    scored: int
+    invalid: int
+    missing: tuple[str, ...]
+
+
+def preview(sample: FileSample, bundle: Bundle, mapping: MappingFile) -> Preview:
+    """How many of the sample's rows the mapping would score, how many would be invalid, and what is unmapped."""
     card = bundle.card
     found = map_columns(sample.columns, card.feature_names, optional=card.id_columns, explicit=mapping.columns)
     rows = len(sample.rows)
-    if found.missing or found.ambiguous or not rows:
-        return {"rows": rows, "scored": 0, "invalid": rows, "missing": len(found.missing) + len(found.ambiguous)}
+    missing = (*found.missing, *found.ambiguous)
+    if missing or not rows:
+        return Preview(rows, 0, rows, tuple(missing))
     assessment, _ = score_chunk(sample.chunk, bundle, found, sample.dialect, predict=False, values=mapping.values)
     invalid = int(np.sum(assessment.status == STATUS_INVALID))
-    return {"rows": rows, "scored": rows - invalid, "invalid": invalid, "missing": 0}
+    return Preview(rows, rows - invalid, invalid, ())

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,6 +43,13 @@ _AS_IS = QT_TR_NOOP("(as written)")
 _EXAMPLES = 3
 _EXAMPLE_CHARS = 24  # an example is a hint: a long one is cut, so a label stays one short line
 _PICKER_CHARS = 28  # a picker's width in characters; measuring every label would look up every example
+_MISSING = QColor("#fde2e1")  # a model column with no file column yet
+_KINDS = {
+    "numeric": QT_TR_NOOP("numeric"),
+    "categorical": QT_TR_NOOP("categorical"),
+    "binary": QT_TR_NOOP("binary"),
+    "id": QT_TR_NOOP("id"),
+}
 
 
 def _combo(table: QTableWidget, row: int, column: int) -> QComboBox:
@@ -180,8 +188,8 @@ class MappingDialog(QDialog):
         self.values_table.horizontalHeader().setStretchLastSection(True)
         self.preview_label = QLabel(objectName="previewLabel", wordWrap=True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = buttons.addButton("&Save mapping…", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.use_button = buttons.addButton("&Use without saving", QDialogButtonBox.ButtonRole.ApplyRole)
+        self.save_button = buttons.addButton(tr("&Save mapping…"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.use_button = buttons.addButton(tr("&Use without saving"), QDialogButtonBox.ButtonRole.ApplyRole)
         self.save_button.setObjectName("saveMapping")
         self.use_button.setObjectName("useMapping")
         self.save_button.clicked.disconnect()  # AcceptRole would close the dialog before the file is written
@@ -211,7 +219,7 @@ class MappingDialog(QDialog):
         self.columns_table.setRowCount(len(names))
         kinds = {f.name: f.kind for f in self.bundle.card.features}
         for row, name in enumerate(names):
-            for column, text in enumerate((name, kinds.get(name, "id"))):
+            for column, text in enumerate((name, tr(_KINDS[kinds.get(name, "id")]))):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.columns_table.setItem(row, column, item)
@@ -256,7 +264,7 @@ class MappingDialog(QDialog):
         values = self.sample.values(source)
         self.values_label.setText(
             tr("Values of {source} for the model's {name} ({kind}):").format(
-                source=repr(source), name=repr(name), kind=spec.kind
+                source=repr(source), name=repr(name), kind=tr(_KINDS[spec.kind])
             )
         )
         known = ["1", "0"] if spec.kind == "binary" else [str(c) for c in spec.categories]
@@ -308,7 +316,7 @@ class MappingDialog(QDialog):
             if source is not None and source != name:
                 columns[name] = source
         values = {name: table for name, table in self._values.items() if table and self._source(name) is not None}
-        return MappingFile(columns=columns, values=values)
+        return MappingFile(columns=columns, values=values, features=tuple(self.bundle.card.feature_names))
 
     def _source(self, name: str) -> str | None:
         return self.picker(name).currentData()
@@ -319,18 +327,33 @@ class MappingDialog(QDialog):
         if mapping == self._previewed:
             return
         self._previewed = mapping
-        counts = preview(self.sample, self.bundle, mapping)
-        if counts["missing"]:
+        found = preview(self.sample, self.bundle, mapping)
+        if found.missing:
+            names = ", ".join(repr(name) for name in found.missing)
             text = (
-                tr("{count} model column has no file column yet: no row can be scored.")
-                if counts["missing"] == 1
-                else tr("{count} model columns have no file column yet: no row can be scored.")
-            ).format(count=counts["missing"])
+                tr("The model's {names} has no file column yet: no row can be scored.")
+                if len(found.missing) == 1
+                else tr("The model's {names} have no file column yet: no row can be scored.")
+            ).format(names=names)
         else:
             text = tr("Of the first {rows} rows, {scored} would be scored and {invalid} invalid.").format(
-                rows=integer(counts["rows"]), scored=integer(counts["scored"]), invalid=integer(counts["invalid"])
+                rows=integer(found.rows), scored=integer(found.scored), invalid=integer(found.invalid)
             )
         self.preview_label.setText(text)
+        self._mark_missing(found.missing)
+        self.use_button.setEnabled(found.scored > 0)  # a mapping that scores no row is nothing to use
+
+    def _mark_missing(self, missing: tuple[str, ...]) -> None:
+        """Highlight the model columns that still need a file column, and bring the first into view."""
+        names = model_columns(self.bundle)
+        for row, name in enumerate(names):
+            item = self.columns_table.item(row, 0)
+            if item is not None:
+                item.setBackground(QBrush(_MISSING) if name in missing else QBrush())
+        if missing and missing[0] in names:
+            first = self.columns_table.item(names.index(missing[0]), 0)
+            if first is not None:
+                self.columns_table.scrollToItem(first)
 
     def _ask_save_path(self) -> str:
         suggested = str(self.sample.path.with_suffix(".mapping.toml"))

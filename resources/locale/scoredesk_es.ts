@@ -678,6 +678,22 @@ sha256 del modelo: {sha}…</translation>
         <translation>(tal como está escrito)</translation>
     </message>
     <message>
+        <source>numeric</source>
+        <translation>numérica</translation>
+    </message>
+    <message>
+        <source>categorical</source>
+        <translation>categórica</translation>
+    </message>
+    <message>
+        <source>binary</source>
+        <translation>binaria</translation>
+    </message>
+    <message>
+        <source>id</source>
+        <translation>identificador</translation>
+    </message>
+    <message>
         <source>Map the columns of {name}</source>
         <translation>Asignar las columnas de {name}</translation>
     </message>
@@ -706,8 +722,24 @@ sha256 del modelo: {sha}…</translation>
         <translation>Significa, para el modelo</translation>
     </message>
     <message>
+        <source>&amp;Save mapping…</source>
+        <translation>&amp;Guardar la asignación…</translation>
+    </message>
+    <message>
+        <source>&amp;Use without saving</source>
+        <translation>&amp;Usar sin guardar</translation>
+    </message>
+    <message>
         <source>Choose another s&amp;heet…</source>
         <translation>Elegir otra &amp;hoja…</translation>
+    </message>
+    <message>
+        <source>The model&apos;s {names} has no file column yet: no row can be scored.</source>
+        <translation>La columna {names} del modelo aún no tiene columna del archivo: no se puede puntuar ninguna fila.</translation>
+    </message>
+    <message>
+        <source>The model&apos;s {names} have no file column yet: no row can be scored.</source>
+        <translation>Las columnas {names} del modelo aún no tienen columna del archivo: no se puede puntuar ninguna fila.</translation>
     </message>
     <message>
         <source>{column}   (e.g. {examples})</source>
@@ -736,14 +768,6 @@ sha256 del modelo: {sha}…</translation>
     <message>
         <source>0 (no)</source>
         <translation>0 (no)</translation>
-    </message>
-    <message>
-        <source>{count} model column has no file column yet: no row can be scored.</source>
-        <translation>{count} columna del modelo aún no tiene columna del archivo: no se puede puntuar ninguna fila.</translation>
-    </message>
-    <message>
-        <source>{count} model columns have no file column yet: no row can be scored.</source>
-        <translation>{count} columnas del modelo aún no tienen columna del archivo: no se puede puntuar ninguna fila.</translation>
     </message>
     <message>
         <source>Of the first {rows} rows, {scored} would be scored and {invalid} invalid.</source>

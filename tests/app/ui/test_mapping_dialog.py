@@ -158,3 +158,24 @@ def test_the_sanity_banner_leads_with_rows_that_do_not_match_the_header(qtbot, w
     banner = window.panels["Sanity"].banner.text()
     assert banner.startswith("The rows do not match the header:")
     assert "look comma-separated while the header is semicolon-separated" in banner
+
+
+def test_the_mapping_dialog_names_the_missing_column_and_offers_no_use_of_a_mapping_that_scores_nothing(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    export = tmp_path / "ibm.csv"
+    _ibm_export(SAMPLE, export)
+    dialog = _open_needing_a_mapping(qtbot, window, export)
+    assert "The model's 'female' has no file column yet" in dialog.preview_label.text()
+    names = [dialog.columns_table.item(r, 0).text() for r in range(dialog.columns_table.rowCount())]
+    marked = [n for r, n in enumerate(names) if dialog.columns_table.item(r, 0).background().style() != Qt.NoBrush]
+    assert marked == ["female"]
+    assert not dialog.use_button.isEnabled()  # nothing would be scored
+    picker = dialog.picker("female")
+    picker.setCurrentIndex(picker.findData("gender"))
+    dialog.value_choice("Female").setCurrentIndex(dialog.value_choice("Female").findData("1"))
+    dialog.value_choice("Male").setCurrentIndex(dialog.value_choice("Male").findData("0"))
+    assert dialog.use_button.isEnabled()
+    assert [n for r, n in enumerate(names) if dialog.columns_table.item(r, 0).background().style() != Qt.NoBrush] == []
+    assert dialog.columns_table.item(names.index("female"), 1).text() == "binary"
+    dialog.reject()
