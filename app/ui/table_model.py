@@ -9,20 +9,42 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QPainter
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
-from app.core.i18n import Figure
+from app.core.catalogue import CATALOGUE
+from app.core.decisions import decision_digits
+from app.core.i18n import Figure, gettext
+from app.ui.i18n import QT_TR_NOOP, tr
 
 if TYPE_CHECKING:
     from app.core.table import ScoredTable
 
-__all__ = ["FIXED_COLUMNS", "ProbabilityDelegate", "ResultsModel", "shortened"]
+__all__ = ["FIXED_COLUMNS", "ProbabilityDelegate", "ResultsModel", "issue_names", "shortened"]
 
 FIXED_COLUMNS = ("row", "probability", "prediction", "status", "issues")
+# The fixed columns' headers and the statuses as shown (the codes stay in the files the app writes).
+_FIXED_HEADERS = {
+    "row": QT_TR_NOOP("row"),
+    "probability": QT_TR_NOOP("probability"),
+    "prediction": QT_TR_NOOP("prediction"),
+    "status": QT_TR_NOOP("status"),
+    "issues": QT_TR_NOOP("issues"),
+}
+_STATUSES = (QT_TR_NOOP("ok"), QT_TR_NOOP("warning"), QT_TR_NOOP("invalid"))
 # A cell is drawn and measured from its text: a 20 MB one took seconds. The table keeps the whole value.
 SHOWN_CHARS, TIP_CHARS = 200, 2000
 _STATUS_COLOURS = {1: QColor("#fff4cc"), 2: QColor("#f8d7d4")}
 ProbabilityRole = Qt.ItemDataRole.UserRole + 1
 _ROLE = Qt.ItemDataRole
 _ANSWERED = frozenset(int(r) for r in (_ROLE.DisplayRole, _ROLE.ToolTipRole, _ROLE.BackgroundRole, ProbabilityRole))
+
+
+def issue_names(tags: str) -> str:
+    """A row's issue codes as their names: ``unseen_category:contract`` reads "Unseen category (contract)"."""
+    names = []
+    for tag in filter(None, tags.split(";")):
+        code, _, column = tag.partition(":")
+        title = gettext(CATALOGUE[code].title) if code in CATALOGUE else code
+        names.append(f"{title} ({column})" if column else title)
+    return "; ".join(names)
 
 
 class ResultsModel(QAbstractTableModel):
@@ -76,7 +98,8 @@ class ResultsModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return self.columns()[section]
+            name = self.columns()[section]
+            return tr(_FIXED_HEADERS[name]) if section < len(FIXED_COLUMNS) else name  # a file's column as written
         return None
 
     def table_row(self, view_row: int) -> int:
@@ -110,13 +133,15 @@ class ResultsModel(QAbstractTableModel):
             return str(row + 1)
         if name == "probability":
             p = self.table.probability[row]
-            return "" if np.isnan(p) else Figure(float(p), 3).local()  # 0.312 / 0,312
+            if np.isnan(p):
+                return ""
+            return Figure(float(p), decision_digits(float(p), self.threshold)).local()  # 0.312 / 0,312; 0.18998
         if name == "prediction":
             return self.prediction(row)
         if name == "status":
-            return ("ok", "warning", "invalid")[int(self.table.status[row])]
+            return tr(_STATUSES[int(self.table.status[row])])
         if name == "issues":
-            return str(self.table.issues[row])
+            return issue_names(str(self.table.issues[row]))
         return self.table.cell(row, name)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

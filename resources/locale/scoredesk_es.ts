@@ -1317,5 +1317,25 @@ La aplicación sigue siendo utilizable. Los detalles se han guardado en {where}.
         <source>&amp;Export the rows shown…</source>
         <translation>&amp;Exportar las filas mostradas…</translation>
     </message>
+    <message>
+        <source>row</source>
+        <translation>fila</translation>
+    </message>
+    <message>
+        <source>probability</source>
+        <translation>probabilidad</translation>
+    </message>
+    <message>
+        <source>prediction</source>
+        <translation>predicción</translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation>estado</translation>
+    </message>
+    <message>
+        <source>issues</source>
+        <translation>problemas</translation>
+    </message>
 </context>
 </TS>

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QImage, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -161,3 +162,21 @@ def test_the_drift_tab_writes_its_psi_bound_as_the_report_does(qapp) -> None:
         assert "PSI por debajo de 0,1 o sin" in drift_summary({}, 500, PSI_WARN)  # the report's form, not 0,10
     finally:
         install_language("en")
+
+
+def test_the_results_table_speaks_spanish_and_names_issues(qtbot, spanish_window: MainWindow, tmp_path: Path) -> None:
+    import pandas as pd
+
+    from tests.app.inputs import SAMPLE
+
+    frame = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)
+    frame.loc[0, "contract"] = "Weekly"
+    path = tmp_path / "semanal.csv"
+    frame.to_csv(path, index=False)
+    open_and_wait(qtbot, spanish_window, path)
+    model = spanish_window.panels["Results"].model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(FIXED_COLUMNS))]
+    assert headers == ["fila", "probabilidad", "predicción", "estado", "problemas"]
+    assert model.headerData(len(FIXED_COLUMNS), Qt.Orientation.Horizontal) == model.columns()[len(FIXED_COLUMNS)]
+    assert model.data(model.index(0, 3)) == "aviso"
+    assert model.data(model.index(0, 4)) == "Categoría no vista (contract)"
