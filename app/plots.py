@@ -65,7 +65,9 @@ def fitted(axes: Axes, text: str, which: str = "x", fontsize: float = 9) -> str:
     room is about half the figure, not all of it."""
     import textwrap
 
-    width, height = axes.figure.get_size_inches()
+    figure = axes.get_figure(root=True)
+    assert figure is not None  # an axes is always drawn in a figure here
+    width, height = figure.get_size_inches()
     room = (width if which == "x" else height) * 72 * 0.55  # points
     characters = max(12, int(room / (fontsize * 0.55)))  # an average character is about 0.55 em wide
     return textwrap.fill(text, characters, break_long_words=False)

@@ -1202,10 +1202,6 @@ La aplicación sigue siendo utilizable. Los detalles se han guardado en {where}.
         <translation>Se muestran las últimas {count} ejecuciones de este equipo (de {path}).</translation>
     </message>
     <message>
-        <source>Run {run}: {message}</source>
-        <translation>Ejecución {run}: {message}</translation>
-    </message>
-    <message>
         <source>No alerts: no feature crossed PSI {psi}, the positive rate stayed in its training band and no estimated ROC AUC fell below the gate.</source>
         <translation>Sin alertas: ninguna variable superó un PSI de {psi}, la tasa de positivos se mantuvo en su banda del entrenamiento y ningún ROC AUC estimado cayó por debajo del control.</translation>
     </message>
