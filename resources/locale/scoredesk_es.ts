@@ -80,6 +80,18 @@
         <translation>alerta</translation>
     </message>
     <message>
+        <source>status</source>
+        <translation>estado</translation>
+    </message>
+    <message>
+        <source>adjusted p</source>
+        <translation>p ajustada</translation>
+    </message>
+    <message>
+        <source>significant</source>
+        <translation>significativa</translation>
+    </message>
+    <message>
         <source>Drifted: {features}.</source>
         <translation>Con deriva: {features}.</translation>
     </message>
