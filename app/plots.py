@@ -48,7 +48,7 @@ def new_axes(figure: Figure, title: str) -> Axes:
     """Clear ``figure`` and give it one titled, gridded axes: every chart's frame."""
     figure.clear()
     axes = figure.add_subplot()
-    axes.set_title(plain(title), fontsize=10)
+    axes.set_title(fitted(axes, plain(title), "x", 10), fontsize=10)
     axes.grid(True, color=COLORS["grid"], linewidth=0.6)
     if language() != SOURCE_LANGUAGE:  # ticks in the language's form (0,2; 1.000); English keeps matplotlib's
         from matplotlib.ticker import FuncFormatter

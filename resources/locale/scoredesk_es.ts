@@ -1134,6 +1134,10 @@ sha256 del modelo: {sha}…</translation>
         <translation>Fuera del rango del entrenamiento: {values}</translation>
     </message>
     <message>
+        <source>At the reference values: how far each feature can move the probability</source>
+        <translation>En los valores de referencia: cuánto puede mover cada variable la probabilidad</translation>
+    </message>
+    <message>
         <source>Decision threshold</source>
         <translation>Umbral de decisión</translation>
     </message>
