@@ -29,6 +29,7 @@ __all__ = [
     "draw_group_rates",
     "draw_importances",
     "draw_roc",
+    "fitted",
     "new_axes",
     "plain",
 ]
@@ -48,7 +49,8 @@ def new_axes(figure: Figure, title: str) -> Axes:
     """Clear ``figure`` and give it one titled, gridded axes: every chart's frame."""
     figure.clear()
     axes = figure.add_subplot()
-    axes.set_title(fitted(axes, plain(title), "x", 10), fontsize=10)
+    # A title has more room than an axis label: the tick labels beside the plot push it less, legends not at all.
+    axes.set_title(fitted(axes, plain(title), "x", 10, share=0.75), fontsize=10)
     axes.grid(True, color=COLORS["grid"], linewidth=0.6)
     if language() != SOURCE_LANGUAGE:  # ticks in the language's form (0,2; 1.000); English keeps matplotlib's
         from matplotlib.ticker import FuncFormatter
@@ -58,17 +60,17 @@ def new_axes(figure: Figure, title: str) -> Axes:
     return axes
 
 
-def fitted(axes: Axes, text: str, which: str = "x", fontsize: float = 9) -> str:
+def fitted(axes: Axes, text: str, which: str = "x", fontsize: float = 9, share: float = 0.55) -> str:
     """``text`` wrapped onto lines no longer than the plot area can be (across a narrow figure, or up a short one).
 
     A label is centred on the plot area, which tick labels push aside (the features' names on the left), so the
-    room is about half the figure, not all of it."""
+    room is about half the figure (``share``), not all of it."""
     import textwrap
 
     figure = axes.get_figure(root=True)
     assert figure is not None  # an axes is always drawn in a figure here
     width, height = figure.get_size_inches()
-    room = (width if which == "x" else height) * 72 * 0.55  # points
+    room = (width if which == "x" else height) * 72 * share  # points
     characters = max(12, int(room / (fontsize * 0.55)))  # an average character is about 0.55 em wide
     return textwrap.fill(text, characters, break_long_words=False)
 
