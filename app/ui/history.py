@@ -20,15 +20,16 @@ if TYPE_CHECKING:
 __all__ = ["HistoryPanel"]
 
 
-_MOST_TICKS = 12  # run names are long: more than this many side by side cannot be read
-
-
 def _name_runs(axes: Axes, history: RunHistory) -> None:
-    """Name the runs on the x axis by file and date (two lines, slanted); with many runs, every k-th one."""
+    """Name the runs on the x axis by file and date, upright on two lines; with more runs than there is room for
+    side by side, every k-th one."""
+    figure = axes.get_figure(root=True)
+    width = figure.get_size_inches()[0] * 72 if figure is not None else 324.0  # points
+    most = max(2, int(width * 0.6 / 16))  # a two-line label of 6-point text is about 16 points wide upright
     labels = [label.replace(" ", "\n", 1) for label in history.labels()]
-    step = max(1, -(-len(labels) // _MOST_TICKS))
+    step = max(1, -(-len(labels) // most))
     runs = list(range(len(labels)))
-    axes.set_xticks(runs[::step], labels[::step], fontsize=6, rotation=30, ha="right", rotation_mode="anchor")
+    axes.set_xticks(runs[::step], labels[::step], fontsize=6, rotation=90)
 
 
 class PsiHeatmap(ChartWidget):
