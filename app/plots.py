@@ -29,6 +29,7 @@ __all__ = [
     "draw_group_rates",
     "draw_importances",
     "draw_roc",
+    "fitted",
     "new_axes",
     "plain",
 ]
@@ -48,7 +49,8 @@ def new_axes(figure: Figure, title: str) -> Axes:
     """Clear ``figure`` and give it one titled, gridded axes: every chart's frame."""
     figure.clear()
     axes = figure.add_subplot()
-    axes.set_title(plain(title), fontsize=10)
+    # A title has more room than an axis label: the tick labels beside the plot push it less, legends not at all.
+    axes.set_title(fitted(axes, plain(title), "x", 10, share=0.75), fontsize=10)
     axes.grid(True, color=COLORS["grid"], linewidth=0.6)
     if language() != SOURCE_LANGUAGE:  # ticks in the language's form (0,2; 1.000); English keeps matplotlib's
         from matplotlib.ticker import FuncFormatter
@@ -56,6 +58,34 @@ def new_axes(figure: Figure, title: str) -> Axes:
         for axis in (axes.xaxis, axes.yaxis):
             axis.set_major_formatter(FuncFormatter(lambda value, _position: _decimal(value)))
     return axes
+
+
+def fitted(axes: Axes, text: str, which: str = "x", fontsize: float = 9, share: float = 0.55) -> str:
+    """``text`` wrapped onto lines no longer than the plot area can be (across a narrow figure, or up a short one).
+
+    A label is centred on the plot area, which tick labels push aside (the features' names on the left), so the
+    room is about half the figure (``share``), not all of it."""
+    import textwrap
+
+    figure = axes.get_figure(root=True)
+    assert figure is not None  # an axes is always drawn in a figure here
+    width, height = figure.get_size_inches()
+    room = (width if which == "x" else height) * 72 * share  # points
+    characters = max(12, int(room / (fontsize * 0.55)))  # an average character is about 0.55 em wide
+    return textwrap.fill(text, characters, break_long_words=False)
+
+
+def _set_labels(axes: Axes, xlabel: str = "", ylabel: str = "", fontsize: float = 9) -> None:
+    """Axis labels wrapped to fit the figure, in every language."""
+    if xlabel:
+        axes.set_xlabel(fitted(axes, xlabel, "x", fontsize), fontsize=fontsize)
+    if ylabel:
+        axes.set_ylabel(fitted(axes, ylabel, "y", fontsize), fontsize=fontsize)
+
+
+def _shortened(text: str, limit: int = 30) -> str:
+    """A tick label no longer than ``limit`` characters (an ellipsis marks the cut)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _decimal(value: float) -> str:
@@ -90,8 +120,7 @@ def draw_roc(axes: Axes, curves: Sequence[Mapping[str, Any]]) -> None:
         axes.plot(curve["fpr"], curve["tpr"], color=curve["color"], label=label, linewidth=1.6)
         if curve.get("point"):
             axes.plot(*curve["point"], marker="o", color=curve["color"], markersize=7)
-    axes.set_xlabel(_("false-positive rate"))
-    axes.set_ylabel(_("true-positive rate"))
+    _set_labels(axes, _("false-positive rate"), _("true-positive rate"))
     axes.set_xlim(0, 1)
     axes.set_ylim(0, 1.02)
     axes.legend(loc="lower right", fontsize=8)
@@ -108,8 +137,7 @@ def draw_calibration(axes: Axes, curves: Sequence[Mapping[str, Any]]) -> None:
             color=curve["color"],
             label=plain(curve["name"]),
         )
-    axes.set_xlabel(_("mean predicted probability"))
-    axes.set_ylabel(_("observed positive rate"))
+    _set_labels(axes, _("mean predicted probability"), _("observed positive rate"))
     axes.set_xlim(0, 1)
     axes.set_ylim(0, 1)
     axes.legend(loc="upper left", fontsize=8)
@@ -118,16 +146,12 @@ def draw_calibration(axes: Axes, curves: Sequence[Mapping[str, Any]]) -> None:
 def draw_decisions(axes: Axes, curves: Sequence[Mapping[str, Any]], threshold: float) -> None:
     """Value of acting across thresholds, with each curve's best threshold and the current one."""
     for curve in curves:
-        axes.plot(curve["thresholds"], curve["values"], color=curve["color"], label=plain(curve["name"]), linewidth=1.6)
         best = curve["best"]
+        # The best threshold goes into the legend beside its curve's name: the curves' best points are often a
+        # few hundredths apart, where labels written beside the stars would cover each other.
+        label = _("{curve} (best {threshold})").format(curve=plain(curve["name"]), threshold=Number(best[0], 2).local())
+        axes.plot(curve["thresholds"], curve["values"], color=curve["color"], label=label, linewidth=1.6)
         axes.plot([best[0]], [best[1]], marker="*", markersize=12, color=curve["color"])
-        axes.annotate(
-            _("best {threshold}").format(threshold=Number(best[0], 2).local()),
-            best,
-            textcoords="offset points",
-            xytext=(6, 6),
-            fontsize=8,
-        )
     axes.axvline(
         threshold,
         color="#555555",
@@ -136,8 +160,7 @@ def draw_decisions(axes: Axes, curves: Sequence[Mapping[str, Any]], threshold: f
         label=_("threshold {threshold}").format(threshold=Number(threshold, 2).local()),
     )
     axes.axhline(0, color="#999999", linewidth=0.8)
-    axes.set_xlabel(_("threshold"))
-    axes.set_ylabel(_("value of acting per 1,000 rows"))
+    _set_labels(axes, _("threshold"), _("value of acting per 1,000 rows"))
     axes.legend(loc="best", fontsize=8)
 
 
@@ -160,7 +183,7 @@ def draw_drift(axes: Axes, drift: Mapping[str, Mapping[str, Any]], warn: float, 
     axes.set_yticks(range(len(names)), labels, fontsize=7)
     axes.invert_yaxis()
     axes.set_xlim(0, top)
-    axes.set_xlabel(_("PSI  (p: chi-square, Benjamini-Hochberg adjusted)"), fontsize=8)
+    _set_labels(axes, _("PSI  (p: chi-square, Benjamini-Hochberg adjusted)"), fontsize=8)
     axes.legend(loc="lower right", fontsize=8)
 
 
@@ -197,7 +220,7 @@ def draw_group_rates(axes: Axes, slices: Mapping[str, Mapping[str, Any]]) -> Non
     axes.set_yticks(range(len(names)), names, fontsize=7)
     axes.invert_yaxis()
     axes.set_xlim(0, 1)
-    axes.set_xlabel(_("rate (bars: 95% interval)"))
+    _set_labels(axes, _("rate (bars: 95% interval)"))
     axes.legend(fontsize=8, loc="upper left")
 
 
@@ -207,7 +230,7 @@ def draw_distribution(axes: Axes, labels: Sequence[str], training: Sequence[floa
     axes.bar([p - 0.2 for p in positions], training, width=0.4, color=COLORS["model"], label=_("training"))
     axes.bar([p + 0.2 for p in positions], current, width=0.4, color=COLORS["file"], label=_("this file"))
     axes.set_xticks(list(positions), [plain(label) for label in labels], rotation=45, ha="right", fontsize=7)
-    axes.set_ylabel(_("share of rows"))
+    _set_labels(axes, ylabel=_("share of rows"))
     axes.legend(fontsize=8)
 
 
@@ -238,17 +261,23 @@ def draw_importances(axes: Axes, importances: Sequence[Importance], top: int = 1
     axes.barh(range(len(rows)), [r["mean"] for r in rows], xerr=[r["std"] for r in rows], color="#7f8c8d")
     axes.set_yticks(range(len(rows)), [plain(r["feature"]) for r in rows], fontsize=7)
     axes.invert_yaxis()
-    axes.set_xlabel(_("drop in test ROC AUC when shuffled (all rows)"))
+    _set_labels(axes, _("drop in test ROC AUC when shuffled (all rows)"))
 
 
 def draw_explanation(axes: Axes, names: Sequence[str], effects: Sequence[float], xlabel: str = "") -> None:
     """Features that pushed a probability up (red) or down (blue)."""
+    from matplotlib.ticker import MaxNLocator
+
     colors = ["#c0392b" if e > 0 else "#1f6fb2" for e in effects]
     axes.barh(range(len(names)), effects, color=colors)
-    axes.set_yticks(range(len(names)), [plain(name) for name in names], fontsize=7)
+    # "feature = value" can be as long as a file's cell: cut it, so the bars keep the room (the table has it whole).
+    axes.set_yticks(range(len(names)), [plain(_shortened(name)) for name in names], fontsize=7)
     axes.invert_yaxis()
     axes.axvline(0, color="#555555", linewidth=0.8)
     # A floor on the scale, so rounding noise at the reference values does not fill the chart.
     reach = max([0.05, *(abs(e) * 1.1 for e in effects)])
     axes.set_xlim(-reach, reach)
-    axes.set_xlabel(xlabel or _("change in probability against the training reference"))
+    # Five ticks at most: a narrow chart has no room for more labels like "-0.15" side by side.
+    axes.xaxis.set_major_locator(MaxNLocator(nbins=4, symmetric=True))
+    axes.tick_params(axis="x", labelsize=8)
+    _set_labels(axes, xlabel or _("change in probability against the training reference"), fontsize=8)

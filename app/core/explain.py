@@ -17,7 +17,7 @@ import pandas as pd
 from app.core.card import FeatureSpec, ModelCard
 from app.core.predictor import OnnxPredictor
 
-__all__ = ["Contribution", "explain_prepared", "explain_rows", "reference_values"]
+__all__ = ["Contribution", "explain_prepared", "explain_rows", "reference_values", "swings"]
 
 
 @dataclass(frozen=True)
@@ -78,3 +78,43 @@ def explain_rows(
 def _plain(value: object) -> object:
     """numpy scalars as Python values (for display and JSON)."""
     return value.item() if isinstance(value, np.generic) else value
+
+
+def swings(predictor: OnnxPredictor, card: ModelCard, values: Mapping[str, Any]) -> list[Contribution]:
+    """What would move one row most: per feature, the value (any category; a number's 5th or 95th training
+    percentile) that changes its probability most, and that change; largest first.
+
+    The contributions of a row at the training reference are all zero (each feature already is its reference);
+    this says instead where the probability can go from there. ``values`` are prepared, as ``predict_one`` takes.
+    """
+    candidates = [(spec, value) for spec in card.features for value in _alternatives(spec)]
+    if not candidates:
+        return []
+    # One batch: the row once as it is, then once per alternative value.
+    batch = {
+        spec.name: [values[spec.name]] + [value if other is spec else values[spec.name] for other, value in candidates]
+        for spec in card.features
+    }
+    feed = {
+        spec.name: np.array(column, dtype=np.float32 if spec.is_numeric else str).reshape(-1, 1)
+        for spec, column in zip(card.features, batch.values(), strict=True)
+    }
+    probabilities = predictor.predict_prepared(feed)
+    best: dict[str, Contribution] = {}
+    for (spec, value), probability in zip(candidates, probabilities[1:], strict=True):
+        effect = float(probability - probabilities[0])
+        if spec.name not in best or abs(effect) > abs(best[spec.name].effect):
+            best[spec.name] = Contribution(spec.name, value, values[spec.name], effect)
+    return sorted(best.values(), key=lambda c: -abs(c.effect))
+
+
+def _alternatives(spec: FeatureSpec) -> list[Any]:
+    """The values a feature is tried at: its categories (binary ones as numbers), or two percentiles."""
+    if spec.kind == "binary":
+        return [float(category) for category in spec.categories]
+    if not spec.is_numeric:
+        return list(spec.categories)
+    quantiles = spec.stats.get("quantiles", {}) if spec.stats else {}
+    low = quantiles.get("p05", spec.stats.get("min") if spec.stats else None)
+    high = quantiles.get("p95", spec.stats.get("max") if spec.stats else None)
+    return [float(v) for v in (low, high) if v is not None]

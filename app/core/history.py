@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -9,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.drift import PSI_ALERT
-from app.core.i18n import N_, Figure, Message, general
+from app.core.i18n import N_, Figure, Message, general, language
 
-__all__ = ["Alert", "EstimatedAuc", "RunHistory", "printable", "summarise_runs", "well_formed"]
+__all__ = ["Alert", "EstimatedAuc", "RunHistory", "printable", "run_label", "summarise_runs", "well_formed"]
 
 
 _BIDI_CONTROLS = {"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}  # embeddings, overrides, isolates
@@ -87,9 +88,30 @@ class Alert:
         """An alert whose message can be shown in any language."""
         return cls(run, kind, note.english(), note)
 
-    def shown(self) -> str:
-        """The message in the current language."""
-        return self.note.text() if self.note is not None else self.message
+    def shown(self, run: str | None = None) -> str:
+        """The message in the current language; ``run`` names the run in it instead of its timestamp and file."""
+        if self.note is None:
+            return self.message
+        if run is None or "run" not in dict(self.note.values):
+            return self.note.text()
+        values = {**dict(self.note.values), "run": run}
+        return Message(self.note.template, tuple(values.items()), self.note.plural).text()
+
+
+def run_label(run: dict[str, Any], zone: dt.tzinfo | None = None) -> str:
+    """A run as people name it: its file and when it ran, ``customers.csv 03 Dec 14:05`` (in ``zone``, by default
+    this machine's, and the current language's month)."""
+    from babel.dates import format_datetime
+
+    name = run.get("file", {}).get("name") or "?"
+    try:
+        moment = dt.datetime.fromisoformat(str(run.get("@timestamp", "")))
+    except ValueError:
+        return f"{name} ?"
+    if moment.tzinfo is None:  # the log writes UTC; a hand-edited line without a zone is taken as UTC too
+        moment = moment.replace(tzinfo=dt.UTC)
+    moment = moment.astimezone(zone)
+    return f"{name} {format_datetime(moment, 'dd MMM HH:mm', tzinfo=moment.tzinfo, locale=language())}"
 
 
 @dataclass
@@ -107,6 +129,16 @@ class RunHistory:
     alerts: list[Alert] = field(default_factory=list)
     skipped: int = 0  # log records that are not well-formed score records (another tool's, or edited)
     unfinished: int = 0  # runs that failed or were cancelled: they have no scores to draw
+
+    def labels(self, zone: dt.tzinfo | None = None) -> list[str]:
+        """Each run's name (``run_label``); a run named like an earlier one gets ``(2)``, ``(3)``... after it."""
+        seen: dict[str, int] = {}
+        result = []
+        for run in self.runs:
+            label = run_label(run, zone)
+            seen[label] = seen.get(label, 0) + 1
+            result.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+        return result
 
     def to_dict(self) -> dict[str, Any]:
         """The ``history --json`` document."""

@@ -182,10 +182,10 @@ _LABEL_CHARS = 25  # the longest category the model knows, "Bank transfer (autom
 class ExplanationChart(ChartWidget):
     """Features that pushed a probability up (red) or down (blue)."""
 
-    def show_contributions(self, contributions: Sequence[Contribution], limit: int = 10) -> None:
-        """The ``limit`` largest contributions, each labelled ``feature = value``."""
+    def show_contributions(self, contributions: Sequence[Contribution], limit: int = 10, joiner: str = " = ") -> None:
+        """The ``limit`` largest contributions, each labelled ``feature = value`` (or ``feature → value``)."""
         top = contributions[:limit]
-        self.redraw([f"{c.feature} = {_shown(c.value)}" for c in top], [c.effect for c in top])
+        self.redraw([f"{c.feature}{joiner}{_shown(c.value)}" for c in top], [c.effect for c in top])
 
     def draw_chart(self, axes: Axes, names: Sequence[str], effects: Sequence[float], xlabel: str = "") -> None:
         draw_explanation(axes, names, effects, xlabel)

@@ -33,6 +33,28 @@ def _money(value: float) -> str:
     return decimal(value, 0)
 
 
+# Which curve's best threshold the button applies: the file's realised value where it has labels (what acting
+# actually earned on it), else its expected value, else the test set's, before any file is open.
+_PREFERENCE = ("file_realised", "file_expected", "test_realised")
+
+
+def _offered(curves: list[dict[str, Any]]) -> dict[str, Any]:
+    """The curve whose best threshold "Use the best threshold" applies."""
+    by_kind = {c["kind"]: c for c in curves}
+    return next(by_kind[kind] for kind in _PREFERENCE if kind in by_kind)
+
+
+def _best_line(curves: list[dict[str, Any]], chosen: dict[str, Any]) -> str:
+    """Each curve's best threshold, named by its curve; the one the button applies in bold."""
+    parts = []
+    for c in curves:
+        best = decimal(c["curve"].best_threshold, 2)
+        parts.append(f"{c['name']} <b>{best}</b>" if c is chosen else f"{c['name']} {best}")
+    return tr("Best threshold: {thresholds}. The button applies {curve}.").format(
+        thresholds="; ".join(parts), curve=chosen["name"]
+    )
+
+
 class DecisionsPanel(QWidget):
     """What following the model to the letter means, at the current threshold and costs."""
 
@@ -107,7 +129,13 @@ class DecisionsPanel(QWidget):
         if ranked is not None:
             curve = realised_curve(ranked, cost, value)
             result.append(
-                {"name": tr("test set, realised"), "curve": curve, "color": "#1f6fb2", "rows": ranked.scores.size}
+                {
+                    "name": tr("test set, realised"),
+                    "kind": "test_realised",
+                    "curve": curve,
+                    "color": "#1f6fb2",
+                    "rows": ranked.scores.size,
+                }
             )
         if state.table is not None:
             file_ranked = state.file_ranked()
@@ -115,6 +143,7 @@ class DecisionsPanel(QWidget):
                 result.append(
                     {
                         "name": tr("this file, realised"),
+                        "kind": "file_realised",
                         "curve": realised_curve(file_ranked, cost, value),
                         "color": "#c0392b",
                         "rows": file_ranked.scores.size,
@@ -123,6 +152,7 @@ class DecisionsPanel(QWidget):
             result.append(
                 {
                     "name": tr("this file, expected"),
+                    "kind": "file_expected",
                     "curve": expected_curve(state.table.probability, cost, value),
                     "color": "#d9822b",
                     "rows": int((~np.isnan(state.table.probability)).sum()),
@@ -138,13 +168,18 @@ class DecisionsPanel(QWidget):
         curves = self.curves()
         if not curves:
             return
-        main = curves[-1]["curve"]
-        self._best = main.best_threshold
+        chosen = _offered(curves)
+        self._best = chosen["curve"].best_threshold
+        self.use_best.setText(
+            tr("Use the best threshold ({threshold}, {curve})").format(
+                threshold=decimal(self._best, 2), curve=chosen["name"]
+            )
+        )
         lines = []
         if state.table is not None:
-            expected, acted = main.at(state.threshold)
-            scored = curves[-1]["rows"]
-            best_value, _ = main.at(self._best)
+            expected_curve = curves[-1]  # the file's expected value: every scored row counts, labelled or not
+            expected, acted = expected_curve["curve"].at(state.threshold)
+            scored = expected_curve["rows"]
             lines.append(
                 tr(
                     "At threshold {threshold} the model says to act on <b>{acted}</b> of {scored} scored rows"
@@ -163,13 +198,16 @@ class DecisionsPanel(QWidget):
                     value=_money(expected)
                 )
             )
-            lines.append(
-                tr("Best threshold for this file: <b>{threshold}</b>, expected value {value}.").format(
-                    threshold=decimal(self._best, 2), value=_money(best_value)
+            if chosen["kind"] == "file_realised":
+                realised, _ = chosen["curve"].at(state.threshold)
+                lines.append(
+                    tr("Realised value on the file's labels: <b>{value}</b> ({rows} labelled rows).").format(
+                        value=_money(realised), rows=integer(chosen["rows"])
+                    )
                 )
-            )
+            lines.append(_best_line(curves, chosen))
         else:
-            value, acted = main.at(state.threshold)
+            value, acted = chosen["curve"].at(state.threshold)
             lines.append(
                 tr(
                     "On the model card's test set, acting at {threshold} means {acted} actions and a realised value"

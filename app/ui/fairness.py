@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtGui import QBrush, QColor, QResizeEvent
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QStyle,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.fairness import (
     FileGroups,
@@ -40,15 +49,57 @@ _HEADERS = [
 ]
 
 
+_RATE_COLUMNS = range(3, len(_HEADERS))
+
+
+class _GroupTable(QTableWidget):
+    """A table whose columns always fit its width: rates with intervals wrap onto two lines when one does not fit
+    (two tables side by side in a 1280-pixel window leave each about 600 pixels)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(objectName=name)
+        self.setColumnCount(len(_HEADERS))
+        self.setHorizontalHeaderLabels([tr(h) for h in _HEADERS])
+        self.verticalHeader().setVisible(False)
+        self.setWordWrap(True)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Fit the columns again to the new width."""
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its header and its cells; if that is too wide, the rates on two lines."""
+        header = self.horizontalHeader()
+        margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1) + 2
+        metrics = self.fontMetrics()
+
+        def widest(column: int, lines: bool) -> int:
+            items = [self.item(row, column) for row in range(self.rowCount())]
+            texts = [item.text() for item in items if item is not None]
+            parts = [part for text in texts for part in (text.replace(" (", "\n(").split("\n") if lines else [text])]
+            cells = max((metrics.horizontalAdvance(part) for part in parts), default=0) + margin
+            return max(header.sectionSizeFromContents(column).width(), cells)
+
+        whole = [widest(column, lines=False) for column in range(self.columnCount())]
+        available = self.viewport().width()
+        widths = whole
+        if sum(whole) > available:
+            widths = [widest(c, lines=c in _RATE_COLUMNS) for c in range(self.columnCount())]
+        spare = max(0, available - sum(widths))
+        for column, width in enumerate(widths):
+            # What is left over goes to the rates, so the table fills its width (and may keep rates on one line).
+            extra = spare // len(_RATE_COLUMNS) if column in _RATE_COLUMNS else 0
+            header.resizeSection(column, width + extra)
+        self.resizeRowsToContents()
+
+
 class _SliceTable(QGroupBox):
     """One table of groups, and a line of gaps per attribute; gaps above the gate in red."""
 
     def __init__(self, title: str, name: str) -> None:
         super().__init__(tr(title))
-        self.table = QTableWidget(objectName=name)
-        self.table.setColumnCount(len(_HEADERS))
-        self.table.setHorizontalHeaderLabels([tr(h) for h in _HEADERS])
-        self.table.verticalHeader().setVisible(False)
+        self.table = _GroupTable(name)
         self.gaps = QLabel(objectName=f"{name}:gaps", wordWrap=True)
         self.chart = GroupRateChart(tr("TPR and FPR per group, 95% intervals ({side})").format(side=tr(title).lower()))
         layout = QVBoxLayout(self)
@@ -88,9 +139,10 @@ class _SliceTable(QGroupBox):
                 line = f"<span style='color:{_RED.name()}'>{line}: {above}</span>"
             lines.append(line)
             for row in range(self.table.rowCount()):
-                if too_wide and self.table.item(row, 0).text() == attribute:
-                    self.table.item(row, 3).setForeground(QBrush(_RED))
-        self.table.resizeColumnsToContents()
+                name, tpr = self.table.item(row, 0), self.table.item(row, 3)
+                if too_wide and name is not None and tpr is not None and name.text() == attribute:
+                    tpr.setForeground(QBrush(_RED))
+        self.table.fit_columns()
         self.gaps.setText("<br>".join(lines) + "<br>" + tr("Each rate with its 95% interval (stratified bootstrap)."))
         self.chart.redraw(slices)
 

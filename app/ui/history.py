@@ -20,8 +20,16 @@ if TYPE_CHECKING:
 __all__ = ["HistoryPanel"]
 
 
-def _labels(history: RunHistory) -> list[str]:
-    return [f"{i + 1}" for i in range(len(history.runs))]
+def _name_runs(axes: Axes, history: RunHistory) -> None:
+    """Name the runs on the x axis by file and date, upright on two lines; with more runs than there is room for
+    side by side, every k-th one."""
+    figure = axes.get_figure(root=True)
+    width = figure.get_size_inches()[0] * 72 if figure is not None else 324.0  # points
+    most = max(2, int(width * 0.6 / 16))  # a two-line label of 6-point text is about 16 points wide upright
+    labels = [label.replace(" ", "\n", 1) for label in history.labels()]
+    step = max(1, -(-len(labels) // most))
+    runs = list(range(len(labels)))
+    axes.set_xticks(runs[::step], labels[::step], fontsize=6, rotation=90)
 
 
 class PsiHeatmap(ChartWidget):
@@ -35,7 +43,7 @@ class PsiHeatmap(ChartWidget):
         values = np.array([[np.nan if v is None else v for v in run] for run in history.psi], dtype=float).T
         image = axes.imshow(values, aspect="auto", cmap="YlOrRd", vmin=0, vmax=max(PSI_ALERT * 1.6, np.nanmax(values)))
         axes.set_yticks(range(len(history.features)), history.features, fontsize=7)
-        axes.set_xticks(range(len(history.runs)), _labels(history), fontsize=7)
+        _name_runs(axes, history)
         axes.set_xlabel(tr("run"))
         axes.grid(False)
         assert self.figure is not None  # redraw made it before calling draw_chart
@@ -81,7 +89,7 @@ class ScoreTrend(ChartWidget):
             marker="o",
             label=tr("positive rate"),
         )
-        axes.set_xticks(list(runs), _labels(history), fontsize=7)
+        _name_runs(axes, history)
         axes.set_ylim(0, 1)
         axes.set_xlabel(tr("run (blue: score deciles, median darker)"))
         axes.legend(fontsize=8, loc="upper left")
@@ -128,7 +136,7 @@ class EstimateTrend(ChartWidget):
                 label=tr("gate {bound}").format(bound=general_text(gates[-1])),
             )
         axes.plot([], [], "o", color="#1f6fb2", label=tr("estimated, 95% interval"))
-        axes.set_xticks(list(runs), _labels(history), fontsize=7)
+        _name_runs(axes, history)
         axes.set_ylim(0.4, 1)
         axes.set_ylabel("ROC AUC")
         axes.set_xlabel(tr("run (grey: the estimate does not hold)"))
@@ -143,7 +151,7 @@ class IssueTrend(ChartWidget):
         for code, rates in history.issue_rates.items():
             if any(rates):
                 axes.plot(runs, rates, marker=".", label=code)
-        axes.set_xticks(list(runs), _labels(history), fontsize=7)
+        _name_runs(axes, history)
         axes.set_ylabel(tr("share of rows"))
         axes.set_ylim(bottom=0)
         axes.set_xlabel(tr("run"))
@@ -202,8 +210,9 @@ class HistoryPanel(QWidget):
                 else tr("Showing the last {count} scoring runs on this machine (from {path}).")
             ).format(count=count, path=log.path)
         )
+        labels = self.history.labels()
         for alert in self.history.alerts:
-            self.alerts.addItem(tr("Run {run}: {message}").format(run=alert.run + 1, message=alert.shown()))
+            self.alerts.addItem(alert.shown(run=labels[alert.run]))
         if not self.history.alerts:
             from app.core.drift import PSI_ALERT
 

@@ -27,6 +27,25 @@ _BANNER_STYLES = {
 IssueRole = Qt.ItemDataRole.UserRole + 2
 # Issue rows built per turn of the event loop: a 5,000-column file's 4,980 rows at once stalled the window 120 ms.
 _BATCH = 300
+SortRole = Qt.ItemDataRole.UserRole + 3  # what a column sorts by: the number of rows, or the text in any case
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+class _Item(QTreeWidgetItem):
+    """A severity group or an issue: issues sort by the clicked column within their group; the groups keep
+    errors first, in either order (a sort that scattered them would hide what makes a file unusable)."""
+
+    def __lt__(self, other: QTreeWidgetItem) -> bool:
+        tree = self.treeWidget()
+        column = tree.sortColumn() if tree is not None else 0
+        if self.parent() is None:
+            ascending = tree is None or tree.header().sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+            mine, theirs = self.data(0, SortRole), other.data(0, SortRole)
+            return bool(mine < theirs) if ascending else bool(mine > theirs)
+        mine, theirs = self.data(column, SortRole), other.data(column, SortRole)
+        if mine is None or theirs is None:
+            return self.text(column).lower() < other.text(column).lower()
+        return bool(mine < theirs)
 
 
 class SanityPanel(QWidget):
@@ -50,6 +69,13 @@ class SanityPanel(QWidget):
         self.tree.setColumnWidth(0, 260)
         self.tree.setColumnWidth(1, 160)
         self.tree.setColumnWidth(2, 80)
+        # Sorted by the panel (not QTreeWidget's own sorting, which sorts as soon as it is on): issues come in the
+        # report's order until a header is clicked.
+        header = self.tree.header()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self._sort)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.mapping_label)
@@ -84,7 +110,8 @@ class SanityPanel(QWidget):
             issues = [i for i in report.issues if i.severity == severity]
             if not issues:
                 continue
-            group = QTreeWidgetItem(self.tree, [f"{tr(_SEVERITY_TITLES[severity])} ({integer(len(issues))})"])
+            group = _Item(self.tree, [f"{tr(_SEVERITY_TITLES[severity])} ({integer(len(issues))})"])
+            group.setData(0, SortRole, _SEVERITY_RANK[severity])
             group.setFirstColumnSpanned(True)
             group.setExpanded(True)
             queue.append((group, issues))
@@ -99,7 +126,7 @@ class SanityPanel(QWidget):
             group, issues = queue.pop(0)
             for issue in issues[:budget]:
                 entry = CATALOGUE[issue.code]
-                item = QTreeWidgetItem(
+                item = _Item(
                     group,
                     [
                         gettext(entry.title),
@@ -109,6 +136,9 @@ class SanityPanel(QWidget):
                     ],
                 )
                 item.setData(0, IssueRole, issue)
+                for column in (0, 1, 3):
+                    item.setData(column, SortRole, item.text(column).casefold())
+                item.setData(2, SortRole, issue.rows or 0)
                 item.setToolTip(3, gettext(entry.meaning))
             if len(issues) > budget:
                 queue.insert(0, (group, issues[budget:]))
@@ -116,6 +146,14 @@ class SanityPanel(QWidget):
         self.tree.resizeColumnToContents(3)
         if queue:
             QTimer.singleShot(0, self, lambda: self._add_issues(filling, queue))
+            return
+        header = self.tree.header()
+        if header.sortIndicatorSection() >= 0:  # a new file keeps the order the user chose
+            self._sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+
+    def _sort(self, column: int, order: Qt.SortOrder) -> None:
+        if column >= 0:
+            self.tree.sortItems(column, order)
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         issue = item.data(0, IssueRole)

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 __all__ = ["WhatIfPanel"]
 
 _OUT_OF_RANGE = "background:#fff4cc;"
+# Below this, a row's contributions are the rounding of the form's spin boxes (a median of 1405.325 shown as
+# 1405.33), not a change anyone made.
+_AT_REFERENCE = 1e-4
 
 
 class WhatIfPanel(QWidget):
@@ -204,7 +207,16 @@ class WhatIfPanel(QWidget):
             if spec.is_numeric:
                 prepared[spec.name] = prepared[spec.name].astype("float32")
         (contributions,) = explain_rows(bundle.predictor, prepared, reference_values(bundle.card))
-        self.explanation.show_contributions(contributions)
+        if all(abs(c.effect) < _AT_REFERENCE for c in contributions):
+            # At the reference values (the form's start) every contribution is zero and the chart would be empty:
+            # show instead how far each feature can move this prediction, and to which value.
+            from app.core.explain import swings
+
+            self.explanation.title = tr("At the reference values: how far each feature can move the probability")
+            self.explanation.show_contributions(swings(bundle.predictor, bundle.card, values), joiner=" → ")
+        else:
+            self.explanation.title = tr("What moves this prediction")
+            self.explanation.show_contributions(contributions)
         if self._importance_stale:  # it changes with the bundle only, not with each edit of the form
             self.importance.redraw(bundle.card.section("importances") or [])
             self._importance_stale = False

@@ -12,6 +12,10 @@
         <translation>Guardar el gráfico</translation>
     </message>
     <message>
+        <source>Best threshold: {thresholds}. The button applies {curve}.</source>
+        <translation>Mejor umbral: {thresholds}. El botón aplica el de {curve}.</translation>
+    </message>
+    <message>
         <source>Use the best threshold</source>
         <translation>Usar el mejor umbral</translation>
     </message>
@@ -40,6 +44,10 @@
         <translation>este archivo, esperado</translation>
     </message>
     <message>
+        <source>Use the best threshold ({threshold}, {curve})</source>
+        <translation>Usar el mejor umbral ({threshold}, {curve})</translation>
+    </message>
+    <message>
         <source>At threshold {threshold} the model says to act on &lt;b&gt;{acted}&lt;/b&gt; of {scored} scored rows ({share}).</source>
         <translation>Con el umbral {threshold}, el modelo indica actuar sobre &lt;b&gt;{acted}&lt;/b&gt; de {scored} filas puntuadas ({share}).</translation>
     </message>
@@ -52,8 +60,8 @@
         <translation>Valor esperado: &lt;b&gt;{value}&lt;/b&gt; (cada probabilidad se toma como la posibilidad de que actuar compense).</translation>
     </message>
     <message>
-        <source>Best threshold for this file: &lt;b&gt;{threshold}&lt;/b&gt;, expected value {value}.</source>
-        <translation>Mejor umbral para este archivo: &lt;b&gt;{threshold}&lt;/b&gt;, valor esperado {value}.</translation>
+        <source>Realised value on the file&apos;s labels: &lt;b&gt;{value}&lt;/b&gt; ({rows} labelled rows).</source>
+        <translation>Valor real según las etiquetas del archivo: &lt;b&gt;{value}&lt;/b&gt; ({rows} filas etiquetadas).</translation>
     </message>
     <message>
         <source>On the model card&apos;s test set, acting at {threshold} means {acted} actions and a realised value of &lt;b&gt;{value}&lt;/b&gt;; the best threshold there is {best}. Open a file to see what acting means for it.</source>
@@ -70,6 +78,18 @@
     <message>
         <source>alert</source>
         <translation>alerta</translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation>estado</translation>
+    </message>
+    <message>
+        <source>adjusted p</source>
+        <translation>p ajustada</translation>
+    </message>
+    <message>
+        <source>significant</source>
+        <translation>significativa</translation>
     </message>
     <message>
         <source>Drifted: {features}.</source>
@@ -1218,6 +1238,10 @@ sha256 del modelo: {sha}…</translation>
         <translation>Fuera del rango del entrenamiento: {values}</translation>
     </message>
     <message>
+        <source>At the reference values: how far each feature can move the probability</source>
+        <translation>En los valores de referencia: cuánto puede mover cada variable la probabilidad</translation>
+    </message>
+    <message>
         <source>Decision threshold</source>
         <translation>Umbral de decisión</translation>
     </message>
@@ -1298,10 +1322,6 @@ La aplicación sigue siendo utilizable. Los detalles se han guardado en {where}.
         <translation>Se muestran las últimas {count} ejecuciones de este equipo (de {path}).</translation>
     </message>
     <message>
-        <source>Run {run}: {message}</source>
-        <translation>Ejecución {run}: {message}</translation>
-    </message>
-    <message>
         <source>No alerts: no feature crossed PSI {psi}, the positive rate stayed in its training band and no estimated ROC AUC fell below the gate.</source>
         <translation>Sin alertas: ninguna variable superó un PSI de {psi}, la tasa de positivos se mantuvo en su banda del entrenamiento y ningún ROC AUC estimado cayó por debajo del control.</translation>
     </message>
@@ -1328,10 +1348,6 @@ La aplicación sigue siendo utilizable. Los detalles se han guardado en {where}.
     <message>
         <source>prediction</source>
         <translation>predicción</translation>
-    </message>
-    <message>
-        <source>status</source>
-        <translation>estado</translation>
     </message>
     <message>
         <source>issues</source>
