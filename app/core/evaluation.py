@@ -70,6 +70,11 @@ class LabelCollector:
             if len(rows) < EXAMPLES:
                 rows.append(int(chunk.start + row + 1))
         for spec in self.card.sensitive:
+            # A sensitive feature is grouped by the value the model saw (after the mapping: 'Female' -> 1), as the
+            # card's test set and the window are; any other sensitive column by its text as read.
+            if spec.column in chunk.assessment.columns:
+                self.groups.setdefault(spec.column, []).append(chunk.assessment.columns[spec.column])
+                continue
             source = chunk.mapping.source_for.get(spec.column)
             if source is not None:
                 self.groups.setdefault(spec.column, []).append(chunk.text[source].to_numpy(dtype=object))

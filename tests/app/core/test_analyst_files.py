@@ -333,3 +333,18 @@ def test_dot_grouped_thousands_in_a_decimal_comma_file_are_thousands(tmp_path: P
     german.to_csv(path, index=False, sep=";")
     got = _scored(path, tmp_path / "b.csv", sep=";")["probability"].str.replace(",", ".").tolist()
     assert got == _scored(plain, tmp_path / "a.csv")["probability"].tolist()
+
+
+def test_the_ibm_export_is_sliced_by_the_models_values_as_our_own_file(tmp_path: Path, capsys) -> None:
+    import json
+
+    export, mapping = tmp_path / "ibm.csv", tmp_path / "ibm.toml"
+    _ibm_export(LABELLED, export)
+    mapping.write_text(IBM_MAPPING, encoding="utf-8")
+    assert main(["evaluate", str(export), "--label", "Churn", "--mapping", str(mapping), "--json"]) == EXIT_OK
+    ibm = json.loads(capsys.readouterr().out)["slices"]
+    assert main(["evaluate", str(LABELLED), "--json"]) == EXIT_OK
+    ours = json.loads(capsys.readouterr().out)["slices"]
+    assert set(ibm["female"]["groups"]) == {"0", "1"}  # not Female/Male
+    assert ibm["female"]["groups"]["1"]["rows"] == ours["female"]["groups"]["1"]["rows"]
+    assert ibm["female"]["groups"]["1"]["tpr"] == ours["female"]["groups"]["1"]["tpr"]
