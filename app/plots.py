@@ -280,4 +280,12 @@ def draw_explanation(axes: Axes, names: Sequence[str], effects: Sequence[float],
     # Five ticks at most: a narrow chart has no room for more labels like "-0.15" side by side.
     axes.xaxis.set_major_locator(MaxNLocator(nbins=4, symmetric=True))
     axes.tick_params(axis="x", labelsize=8)
-    _set_labels(axes, xlabel or _("change in probability against the training reference"), fontsize=8)
+    # The feature names take half the width: the title and the axis label centre on the whole figure, not on the
+    # narrow plot beside them, and wrap to it (else a Spanish title ran off the right edge).
+    figure = axes.get_figure(root=True)
+    assert figure is not None  # an axes is always drawn in a figure here
+    title = axes.get_title().replace("\n", " ")
+    axes.set_title("")
+    figure.suptitle(fitted(axes, title, "x", 10, share=0.9), fontsize=10)
+    label = xlabel or _("change in probability against the training reference")
+    figure.supxlabel(fitted(axes, label, "x", 8, share=0.9), fontsize=8)

@@ -10,7 +10,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QSizePolicy, QVBoxLayout, QWidget
 
 from app.plots import (
@@ -61,6 +62,10 @@ class ChartWidget(QWidget):
         self._layout.addWidget(self._placeholder)
         self.figure: Figure | None = None  # both made by the first draw
         self.canvas: FigureCanvasQTAgg | None = None
+        self._drawn: tuple[tuple[Any, ...], dict[str, Any]] | None = None  # the last data drawn, to fit it again
+        self._drawn_width = 0
+        self._fit = QTimer(self, singleShot=True, interval=50)
+        self._fit.timeout.connect(self._fit_to_width)
         self.setMinimumSize(260, 200)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -84,9 +89,26 @@ class ChartWidget(QWidget):
     def redraw(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - forwarded to the subclass's draw_chart
         """Clear and draw again with new data."""
         figure, canvas = self._ensure_canvas()
+        self._drawn = (args, kwargs)
+        self._drawn_width = self.width()
+        if self.isVisible() and self.width() > 1 and self.height() > 1:
+            # A new canvas has the default figure size until Qt resizes it: wrap labels to the size it will show.
+            ratio = canvas.devicePixelRatioF() or 1.0
+            figure.set_size_inches(self.width() * ratio / figure.dpi, self.height() * ratio / figure.dpi, forward=False)
         axes = new_axes(figure, self.title)
         self.draw_chart(axes, *args, **kwargs)
         canvas.draw_idle()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Labels and titles are wrapped to the chart's width when drawn: a chart drawn before the window laid it
+        out (or resized since) draws again, once the resizing has settled, so none stays cut or needlessly wrapped."""
+        super().resizeEvent(event)
+        if self._drawn is not None and self.width() != self._drawn_width:
+            self._fit.start()
+
+    def _fit_to_width(self) -> None:
+        if self._drawn is not None and self.width() != self._drawn_width:
+            self.redraw(*self._drawn[0], **self._drawn[1])
 
     def draw_chart(self, axes: Axes, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - each subclass's own data
         """Subclasses draw into ``axes``."""
@@ -100,6 +122,7 @@ class ChartWidget(QWidget):
         """Show nothing: what the chart drew belonged to a file, row or model no longer shown."""
         if self.figure is None or self.canvas is None:
             return  # never drawn: the placeholder shows the title only
+        self._drawn = None
         new_axes(self.figure, self.title)
         self.canvas.draw_idle()
 

@@ -17,9 +17,9 @@ def test_what_if_starts_with_its_chart_drawn_for_the_reference_row(qtbot, window
     assert max(abs(w) for w in widths) > 0.05  # no longer a chart of zeros
     labels = [tick.get_text() for tick in axes.get_yticklabels()]
     assert labels[0].startswith(f"{expected[0].feature} → ")
-    assert "reference" in axes.get_title()
+    assert "reference" in axes.get_figure(root=True).get_suptitle()
     tenure = panel.editors["tenure"]
     tenure.setValue(tenure.value() + 20)  # an edit: the chart explains the edited row against the reference
     axes = panel.explanation.figure.axes[0]
     assert axes.get_yticklabels()[0].get_text().startswith("tenure = ")
-    assert axes.get_title() == "What moves this prediction"
+    assert axes.get_figure(root=True).get_suptitle() == "What moves this prediction"
