@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.bundle import Bundle
-from app.core.i18n import integer
+from app.core.i18n import LocalizedError, integer, shown
 from app.core.mapping_draft import FileSample, model_columns, preview, suggest_columns, suggest_values
 from app.core.mapping_file import MappingFile, save_mapping
+from app.ui.errors import show_error
 from app.ui.i18n import QT_TR_NOOP, tr
 from app.ui.table_model import SHOWN_CHARS, shortened
 
@@ -365,7 +366,19 @@ class MappingDialog(QDialog):
         path = self._ask_path()
         if not path:
             return
-        self.chosen = save_mapping(Path(path), self.mapping(), self.bundle.card)
+        try:
+            self.chosen = save_mapping(Path(path), self.mapping(), self.bundle.card)
+        except (OSError, LocalizedError) as error:  # a folder that cannot be written: say so, keep the dialog open
+            self.save_error = show_error(
+                self,
+                tr("The mapping cannot be saved"),
+                tr(
+                    "{path} cannot be written: {reason}. Choose another folder, or use the mapping without saving."
+                ).format(
+                    path=path, reason=shown(error) if isinstance(error, LocalizedError) else error.strerror or error
+                ),
+            )
+            return
         self.accept()
 
     def use(self) -> None:

@@ -173,6 +173,7 @@ class ResultsPanel(QWidget):
 
     def _threshold_changed(self, threshold: float) -> None:
         self.model.set_threshold(threshold)
+        self._update_count()  # it names the threshold the predictions are at
         if self.prediction_filter.currentIndex() > 0:
             self.apply_filters()
 
@@ -233,7 +234,9 @@ class ResultsPanel(QWidget):
     def _update_count(self) -> None:
         total = len(self.state.table) if self.state.table is not None else 0
         self.count_label.setText(
-            tr("{shown} of {total} rows").format(shown=integer(self.model.rowCount()), total=integer(total))
+            tr("{shown} of {total} rows; predictions at threshold {threshold}").format(
+                shown=integer(self.model.rowCount()), total=integer(total), threshold=number(self.state.threshold, 2)
+            )
         )
 
     def _current_changed(self, current, _previous) -> None:

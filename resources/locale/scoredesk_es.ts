@@ -762,6 +762,14 @@ sha256 del modelo: {sha}…</translation>
         <translation>Las columnas {names} del modelo aún no tienen columna del archivo: no se puede puntuar ninguna fila.</translation>
     </message>
     <message>
+        <source>The mapping cannot be saved</source>
+        <translation>No se puede guardar la asignación</translation>
+    </message>
+    <message>
+        <source>{path} cannot be written: {reason}. Choose another folder, or use the mapping without saving.</source>
+        <translation>No se puede escribir {path}: {reason}. Elija otra carpeta o use la asignación sin guardar.</translation>
+    </message>
+    <message>
         <source>{column}   (e.g. {examples})</source>
         <translation>{column}   (p. ej., {examples})</translation>
     </message>
@@ -1082,8 +1090,8 @@ sha256 del modelo: {sha}…</translation>
         <translation>Mostrando {count} filas: {description}</translation>
     </message>
     <message>
-        <source>{shown} of {total} rows</source>
-        <translation>{shown} de {total} filas</translation>
+        <source>{shown} of {total} rows; predictions at threshold {threshold}</source>
+        <translation>{shown} de {total} filas; predicciones con el umbral {threshold}</translation>
     </message>
     <message>
         <source>&lt;p&gt;Select a row to see its issues and why it got its score.&lt;/p&gt;</source>

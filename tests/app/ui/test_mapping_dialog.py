@@ -179,3 +179,22 @@ def test_the_mapping_dialog_names_the_missing_column_and_offers_no_use_of_a_mapp
     assert [n for r, n in enumerate(names) if dialog.columns_table.item(r, 0).background().style() != Qt.NoBrush] == []
     assert dialog.columns_table.item(names.index("female"), 1).text() == "binary"
     dialog.reject()
+
+
+def test_saving_a_mapping_where_it_cannot_be_written_says_so_and_keeps_the_dialog(
+    qtbot, window: MainWindow, tmp_path: Path, isolated_user_data: Path
+) -> None:
+    export = tmp_path / "ibm.csv"
+    _ibm_export(SAMPLE, export)
+    dialog = _open_needing_a_mapping(qtbot, window, export)
+    picker = dialog.picker("female")
+    picker.setCurrentIndex(picker.findData("gender"))
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("x")
+    dialog._ask_path = lambda: str(blocker / "ibm.mapping.toml")  # the save dialog's answer: inside a file
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert "cannot be written" in dialog.save_error.text()
+    assert dialog.save_error.icon().name == "Warning"  # the user's problem, not a bug
+    assert not (isolated_user_data / "errors.log").exists()
+    dialog.reject()

@@ -367,3 +367,12 @@ def test_rows_taken_out_of_the_table_copy_as_tsv_and_export_as_scored(qtbot, win
     expected = pd.read_csv(whole, dtype=str, keep_default_na=False).iloc[np.flatnonzero(shown)].reset_index(drop=True)
     assert len(written) == int(shown.sum()) >= 1
     pd.testing.assert_frame_equal(written, expected)
+
+
+def test_the_results_tab_names_the_threshold_of_its_predictions(qtbot, window: MainWindow) -> None:
+    open_and_wait(qtbot, window, SAMPLE)
+    results = window.panels["Results"]
+    own = window.state.bundle.card.threshold
+    assert results.count_label.text() == f"200 of 200 rows; predictions at threshold {own:.2f}"
+    window.state.set_threshold(0.55)
+    assert results.count_label.text().endswith("predictions at threshold 0.55")
