@@ -99,12 +99,18 @@ class MainWindow(QMainWindow):
         self.tabs.setMinimumSize(320, 240)
         self.setCentralWidget(self.tabs)
         self.panels: dict[str, QWidget] = {}
+        self._menu_actions: list[QAction] = []  # built by _build_menus, dropped when the language changes
         self._build_status_bar()
         self._build_menus()
         if settings.geometry is not None:
             self.restoreGeometry(settings.geometry)
         else:
             self.resize(1280, 820)
+        self.state.rowsRequested.connect(
+            lambda *_: self.tabs.setCurrentWidget(self.panels["Results"]) if "Results" in self.panels else None
+        )
+        self.state.thresholdChanged.connect(self._remember_threshold)
+        self.state.costsChanged.connect(self._remember_costs)
         self.jobs.started.connect(self._job_started)
         self.jobs.ended.connect(self._job_ended)
         self.jobs.progress.connect(self._progress)
@@ -201,11 +207,13 @@ class MainWindow(QMainWindow):
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.find_in_results)
         self.addAction(find)
+        self._menu_actions.append(find)
         for index in range(len(PANEL_TITLES)):  # Ctrl+1 ... Ctrl+9: the tabs in order
             go = QAction(self)
             go.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             go.triggered.connect(lambda _=False, i=index: self.tabs.setCurrentIndex(i) if self.panels else None)
             self.addAction(go)
+            self._menu_actions.append(go)
         help_menu = self.menuBar().addMenu(tr("&Help"))
         self._action(help_menu, tr("&About"), None, self.about)
 
@@ -222,6 +230,7 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         menu.addAction(action)
         self.addAction(action)  # shortcuts work even when the menu bar is hidden
+        self._menu_actions.append(action)
         return action
 
     def _build_panels(self) -> None:
@@ -253,7 +262,6 @@ class MainWindow(QMainWindow):
             panel = panel_class(self.state)
             self.panels[title] = panel
             self.tabs.addTab(panel, tr(title))
-        self.state.rowsRequested.connect(lambda *_: self.tabs.setCurrentWidget(self.panels["Results"]))
         results = self.panels["Results"]
         assert isinstance(results, ResultsPanel)
         from app.ui.table_actions import TableActions
@@ -262,8 +270,6 @@ class MainWindow(QMainWindow):
         sanity = self.panels["Sanity"]
         assert isinstance(sanity, SanityPanel)
         sanity.editMappingRequested.connect(self.map_columns_dialog)
-        self.state.thresholdChanged.connect(self._remember_threshold)
-        self.state.costsChanged.connect(self._remember_costs)
 
     # ---- the model ----------------------------------------------------------------------------
     def load_default_bundle(self, directory: Path | None = None) -> None:
@@ -900,18 +906,42 @@ class MainWindow(QMainWindow):
             )
 
     def choose_language(self, code: str) -> None:
-        """View ▸ Language: remember the choice; the window speaks it from the next start."""
+        """View ▸ Language: switch the window to ``code`` now, and remember it for the next start and the CLI."""
         remember_language(code)
         if code == language():
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            tr("Language"),
-            tr("ScoreDesk will be in {language} the next time it starts.").format(language=LANGUAGES[code]),
-            parent=self,
-        )
-        box.setObjectName("languageDialog")
-        box.open()
+        from app.ui.i18n import install_language
+
+        install_language(code)
+        self.retranslate()
+        self.message.setText(tr("ScoreDesk now speaks {language}.").format(language=LANGUAGES[code]))
+
+    def retranslate(self) -> None:
+        """Build the menus and the panels again in the current language. The panels draw from the shared state
+        (the model, the open file, the threshold and costs), so what they show stays; a row selection and a
+        table's sort order start afresh."""
+        for action in self._menu_actions:
+            self.removeAction(action)
+        self._menu_actions.clear()
+        self.menuBar().clear()
+        self._build_menus()
+        self.cancel_button.setText(tr("Cancel"))
+        self.reset_threshold.setText(tr("Use the model's"))
+        self.reset_threshold.setToolTip(tr("Back to the threshold the model card chose"))
+        self._show_threshold(self.state.threshold)
+        if self.panels:
+            current = self.tabs.currentIndex()
+            for panel in self.panels.values():
+                self.tabs.removeTab(self.tabs.indexOf(panel))
+                panel.deleteLater()
+            self.panels.clear()
+            self._build_panels()
+            self.tabs.setCurrentIndex(current)
+            self._fill_samples()
+        else:
+            self.tabs.setTabText(self.tabs.indexOf(self._placeholder), tr("Starting"))
+            self._placeholder.setText(tr("Loading the model…"))
+        self._update_actions()
 
     def about(self) -> None:
         """Versions of the app and the model."""

@@ -614,6 +614,10 @@ Asigne las columnas de nuevo (y guarde la nueva asignación), u olvide la guarda
         <translation>Escribiendo el informe {name}…</translation>
     </message>
     <message>
+        <source>ScoreDesk now speaks {language}.</source>
+        <translation>ScoreDesk habla ahora {language}.</translation>
+    </message>
+    <message>
         <source>The report cannot be written</source>
         <translation>No se puede escribir el informe</translation>
     </message>
@@ -660,14 +664,6 @@ Asigne las columnas de nuevo (y guarde la nueva asignación), u olvide la guarda
     <message>
         <source>Saved {count} charts to {folder}</source>
         <translation>Guardados {count} gráficos en {folder}</translation>
-    </message>
-    <message>
-        <source>Language</source>
-        <translation>Idioma</translation>
-    </message>
-    <message>
-        <source>ScoreDesk will be in {language} the next time it starts.</source>
-        <translation>ScoreDesk estará en {language} la próxima vez que se inicie.</translation>
     </message>
     <message>
         <source>no model loaded</source>

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QLabel,
-    QMessageBox,
     QTableWidget,
     QTextEdit,
     QTreeWidget,
@@ -138,18 +137,35 @@ def test_no_english_sentence_is_left_in_the_spanish_window(qtbot, spanish_window
     assert english == {}
 
 
-def test_the_language_menu_remembers_the_choice_for_the_next_start(qtbot, window: MainWindow) -> None:
+def test_the_language_menu_switches_the_window_now_and_remembers_the_choice(qtbot, window: MainWindow) -> None:
+    table = open_and_wait(qtbot, window, LABELLED)
+    window.tabs.setCurrentIndex(2)
     assert i18n.language() == "en"
     actions = window.language_actions
     assert [a.text() for a in actions.values()] == ["English", "Español"]
     assert actions["en"].isChecked()
-    actions["es"].trigger()
-    assert language.remembered_language() == "es"
-    qtbot.waitUntil(lambda: any(w.isVisible() for w in window.findChildren(QMessageBox)))
-    box = next(w for w in window.findChildren(QMessageBox) if w.isVisible())
-    assert "Español" in box.text()
-    box.accept()
-    assert language.choose_language(None) == "es"  # what the next start picks
+    try:
+        actions["es"].trigger()
+        assert language.remembered_language() == "es"
+        assert language.choose_language(None) == "es"  # what the next start picks, and the CLI
+        assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == SPANISH_TABS
+        assert window.tabs.currentIndex() == 2
+        assert [a.text() for a in window.menuBar().actions()] == ["&Archivo", "&Modelo", "&Ver", "Ay&uda"]
+        assert window.language_actions["es"].isChecked()
+        assert window.state.table is table  # the open file stays, drawn again in Spanish
+        model = window.panels["Results"].model
+        assert model.rowCount() == len(table)
+        assert model.headerData(1, Qt.Orientation.Horizontal) == "probabilidad"
+        assert "Umbral" in window.threshold_label.text()
+        assert "Español" in window.message.text()
+        quality = window.panels["Model quality"]
+        window.tabs.setCurrentWidget(quality)
+        assert quality.file_side.matrix.counts()  # the new panels draw the same file
+        qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # one shortcut, not two
+        assert window.tabs.currentIndex() == 0
+    finally:
+        window.language_actions["en"].trigger()
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())][0] == "Results"
 
 
 def test_the_drift_tab_writes_its_psi_bound_as_the_report_does(qapp) -> None:
