@@ -172,6 +172,16 @@ def test_opening_an_unlabelled_file_leaves_nothing_of_the_labelled_one(qtbot, wi
     assert _legend(quality.file_side.calibration) == []
     assert fairness.file_side.table.rowCount() == 0
     assert fairness.file_side.chart.figure is None or not fairness.file_side.chart.figure.axes[0].has_data()
+    decisions, drift = window.panels["Decisions"], window.panels["Drift"]
+    window.tabs.setCurrentWidget(decisions)
+    assert not any("this file, realised" in text for text in _legend(decisions.chart))  # no labels, no realised curve
+    assert "this file, expected" in decisions.use_best.text()  # the unlabelled file's own best, not the last file's
+    window.tabs.setCurrentWidget(drift)
+    psi = {
+        drift.psi_table.item(r, 0).text(): drift.psi_table.item(r, 1).text() for r in range(drift.psi_table.rowCount())
+    }
+    table = window.state.table
+    assert psi == {name: f"{found['psi']:.3f}" for name, found in table.report.drift.items()}
 
 
 def test_why_this_score_is_cleared_for_an_invalid_row(qtbot, window: MainWindow, tmp_path: Path) -> None:
