@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.core.bundle import load_bundle
 from app.core.columns import ColumnMapping
@@ -272,3 +274,32 @@ def test_load_table_refuses_a_file_without_rows(bundle, tmp_path: Path) -> None:
     path.write_text(SAMPLE.read_text().splitlines()[0] + "\n")
     with pytest.raises(InputError, match="no data rows"):
         load_table(path, bundle)
+
+
+@pytest.fixture(scope="module")
+def wide_table(tmp_path_factory: pytest.TempPathFactory) -> ScoredTable:
+    """A file of 170 columns (the sample's and 150 of short random text), loaded as the window loads it."""
+    frame = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False).head(40)
+    rng = np.random.default_rng(7)
+    letters = list("abcXYZ012 ,.é")
+    for index in range(150):
+        frame[f"extra_{index}"] = ["".join(rng.choice(letters, size=rng.integers(0, 6))) for _ in range(len(frame))]
+    path = tmp_path_factory.mktemp("wide") / "wide.csv"
+    frame.to_csv(path, index=False)
+    return load_table(path, load_bundle())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(needle=st.text(alphabet="abcXYZ012 ,.éE", min_size=1, max_size=3))
+def test_a_wide_files_search_finds_what_the_column_by_column_search_finds(wide_table: ScoredTable, needle: str) -> None:
+    assert wide_table.row_text is not None  # wide: indexed for search when it was loaded
+    by_row = wide_table.search(needle)
+    indexed, wide_table.row_text = wide_table.row_text, None
+    try:
+        assert (by_row == wide_table.search(needle)).all()
+    finally:
+        wide_table.row_text = indexed
+
+
+def test_a_narrow_file_is_searched_column_by_column() -> None:
+    assert load_table(SAMPLE, load_bundle()).row_text is None
