@@ -112,6 +112,7 @@ def test_why_this_score_explains_the_mapped_value(qtbot, window: MainWindow, bun
     row = int(np.flatnonzero(frame["contract"] == "2yr")[0])
     _select(window, row)
     results = window.panels["Results"]
+    qtbot.waitUntil(lambda: bool(_chart_labels(results.explanation)), timeout=10_000)  # explained off the GUI thread
     labels = _chart_labels(results.explanation)
     assert "contract = Two year" in labels
     assert not any("2yr" in label for label in labels)
@@ -162,7 +163,7 @@ def test_opening_an_unlabelled_file_leaves_nothing_of_the_labelled_one(qtbot, wi
     assert fairness.file_side.table.rowCount() > 0
     window.tabs.setCurrentWidget(results)
     _select(window, 0)
-    assert _chart_labels(results.explanation)
+    qtbot.waitUntil(lambda: bool(_chart_labels(results.explanation)), timeout=10_000)
 
     open_and_wait(qtbot, window, SAMPLE)
     assert _chart_labels(results.explanation) == []  # no row is selected in the new file
@@ -193,8 +194,13 @@ def test_why_this_score_is_cleared_for_an_invalid_row(qtbot, window: MainWindow,
     assert table.status[1] == 2
     results = window.panels["Results"]
     _select(window, 0)
-    assert _chart_labels(results.explanation)
+    qtbot.waitUntil(lambda: bool(_chart_labels(results.explanation)), timeout=10_000)
     _select(window, 1)
+    assert _chart_labels(results.explanation) == []
+    arrived = results.reasons.arrived
+    _select(window, 0)
+    _select(window, 1)  # before row 0's reasons arrive: they are dropped, not drawn for the invalid row
+    qtbot.waitUntil(lambda: results.reasons.arrived > arrived, timeout=10_000)
     assert _chart_labels(results.explanation) == []
 
 

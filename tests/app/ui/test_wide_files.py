@@ -105,6 +105,7 @@ def test_a_huge_cell_is_shortened_on_screen_and_kept_whole(qtbot, window: MainWi
     assert "lorem ipsum" in detail
     assert len(detail) < 2000
     # Its explanation labels the feature with its value: drawing 1.2 MB of it took 200 s.
+    qtbot.waitUntil(lambda: results.explanation.shows_data(), timeout=30_000)  # explained off the GUI thread
     labels = [label.get_text() for label in results.explanation.figure.axes[0].get_yticklabels()]
     label = next(label for label in labels if label.startswith("payment_method = "))
     assert label.startswith("payment_method = lorem ipsum")
