@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-# The CLI's commands (app/cli.py; a test keeps the two lists equal). Here so the window starts without the CLI.
+# The CLI's commands (app/cli/parser.py; a test keeps the two lists equal). Here so the window starts without the CLI.
 CLI_COMMANDS = frozenset({"score", "check", "evaluate", "report", "info", "history", "self-test", "model"})
 
 

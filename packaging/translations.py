@@ -33,7 +33,7 @@ DOMAIN = "scoredesk"
 TRANSLATED = ("es",)
 # Where gettext messages are marked: the core, the CLI, the cluster engine, the report and the charts they share
 # with the window.
-GETTEXT_SOURCES = ("app/core", "app/cli.py", "app/distributed", "app/report", "app/plots.py")
+GETTEXT_SOURCES = ("app/core", "app/cli", "app/distributed", "app/report", "app/plots.py")
 QT_SOURCES = ("app/ui",)
 _EPOCH = datetime.datetime(2026, 12, 3, tzinfo=datetime.UTC)
 KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2), "Nn_": (1, 2)}
