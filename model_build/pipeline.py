@@ -7,7 +7,6 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from app.core.fileio import sha256_bytes
@@ -15,25 +14,10 @@ from model_build import history
 from model_build.config import BuildConfig, load_config
 from model_build.exit_codes import BuildError
 from model_build.gates import GateResult
+from model_build.options import BuildOptions
 from model_build.stages import STAGE_NAMES, STAGES, BuildState, Stage, missing_input, stage_named
 
 __all__ = ["STAGE_NAMES", "BuildError", "BuildOptions", "BuildOutcome", "plan", "run_build"]
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """How to run one build."""
-
-    config_path: Path
-    out_dir: Path
-    work_dir: Path
-    accept_data_change: bool = False
-    allow_regression: bool = False
-    stages: tuple[str, ...] = ()  # empty: every stage; else only these, reading the others' outputs
-    samples_dir: Path | None = None  # default: "samples" beside the bundle folder
-    tracking_uri: str | None = None  # log the build to MLflow there (optional extra `tracking`)
-    metrics_path: Path | None = None  # also write the flat test metrics here (DVC tracks it in git)
-    echo: Callable[[str], None] = print
 
 
 @dataclass

@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 import joblib
 import numpy as np
@@ -30,14 +30,12 @@ from model_build.exit_codes import EXIT_DATA, EXIT_GATES, EXIT_USAGE, BuildError
 from model_build.export import PROBABILITY_OUTPUT, export_onnx, onnx_metadata
 from model_build.gates import GateResult, evaluate_gates, measured_intervals, measurements
 from model_build.ingest import Snapshot, ingest
+from model_build.options import BuildOptions
 from model_build.parity import check_parity
 from model_build.samples import write_samples
 from model_build.split import Split, labels_of, load_split, make_split, save_split
 from model_build.train import CandidateResult, TrainResult, feature_specs, train
 from model_build.validate import ValidationReport, validate
-
-if TYPE_CHECKING:
-    from model_build.pipeline import BuildOptions
 
 __all__ = ["COMMON_CODE", "STAGES", "BuildState", "Stage", "stage_named"]
 
@@ -45,7 +43,13 @@ R = TypeVar("R")
 JsonDict = dict[str, Any]  # a stage result that is plain JSON (evaluation, parity, comparison)
 
 # Code every stage runs: the driver, the registry, reading the config and the snapshot.
-COMMON_CODE = ("model_build/pipeline.py", "model_build/stages.py", "model_build/config.py", "model_build/ingest.py")
+COMMON_CODE = (
+    "model_build/pipeline.py",
+    "model_build/options.py",
+    "model_build/stages.py",
+    "model_build/config.py",
+    "model_build/ingest.py",
+)
 
 
 class BuildState:
