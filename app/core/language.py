@@ -41,9 +41,10 @@ def remembered_language() -> str | None:
     """The language last asked for, if any (a damaged preferences file counts as none)."""
     try:
         chosen = json.loads(_preferences_path().read_text(encoding="utf-8")).get("language")
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):  # RecursionError: nesting too deep for json
         return None
-    return chosen if chosen in LANGUAGES else None
+    # A language that is no string (a list, an object) is damage too: looking it up in LANGUAGES raised TypeError.
+    return chosen if isinstance(chosen, str) and chosen in LANGUAGES else None
 
 
 def remember_language(code: str) -> None:
@@ -52,7 +53,7 @@ def remember_language(code: str) -> None:
     try:
         preferences = json.loads(path.read_text(encoding="utf-8"))
         preferences = preferences if isinstance(preferences, dict) else {}
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         preferences = {}
     preferences["language"] = code
     atomic_write_text(path, json.dumps(preferences, indent=1) + "\n")

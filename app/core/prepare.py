@@ -40,7 +40,8 @@ def category_strings(column: pd.Series) -> np.ndarray:
     """Column as stripped strings, missing as ``""``; integral floats lose their ``.0``."""
     if pd.api.types.is_float_dtype(column):
         as_int = column.dropna()
-        if (as_int == np.round(as_int)).all():
+        # Only finite values within int64 become integers: inf or 1e20 raised in astype("Int64") before.
+        if (as_int == np.round(as_int)).all() and (as_int.abs() < 2.0**63).all():
             column = column.astype("Int64")
     text = column.astype(NULLABLE_TEXT).str.strip().fillna(MISSING_CATEGORY)
     return np.asarray(text.to_numpy(dtype=object), dtype=object)

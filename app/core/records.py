@@ -72,7 +72,9 @@ def record_cut(buffer: str, limit: int) -> int:
     end with an even number of quotes before it (0: none). The parser checks the guess; a block that ends
     inside quotes is retried larger."""
     limit = min(limit, len(buffer))
-    end = max(buffer.rfind("\n", 0, limit), buffer.rfind("\r", 0, limit - 1)) + 1  # a CR at the edge may be CRLF
+    # A CR at the edge may be CRLF. The end is kept at 0 or more: rfind reads -1 as "up to the last character",
+    # so a limit of 0 cut after a CR beyond the limit, between the halves of a CRLF.
+    end = max(buffer.rfind("\n", 0, limit), buffer.rfind("\r", 0, max(limit - 1, 0))) + 1
     quotes = buffer.count('"', 0, end)
     while quotes % 2 and end > 0:
         start = _line_start(buffer, end)
@@ -263,7 +265,9 @@ def joined_extras(extras: pd.DataFrame, dialect: Dialect) -> np.ndarray:
     tails = np.full(len(extras), "", dtype=object)
     if extras.empty:
         return tails
-    values = extras.to_numpy(dtype=object)
+    # A copy: a frame of one block (one column, or object columns) hands out a read-only view under pandas 3's
+    # copy-on-write, and the assignment below raised. Several string columns are copied anyway, at no extra cost.
+    values = extras.to_numpy(dtype=object, copy=True)
     values[pd.isna(values)] = ""
     rows = np.flatnonzero((values != "").any(axis=1))
     if not rows.size:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.core.bundle import GOLDEN_TOLERANCE, Bundle, check_golden_rows
+from app.core.bundle import GOLDEN_TOLERANCE, Bundle, BundleError, check_golden_rows
+from app.core.dialects import InputError
 from app.core.i18n import N_, Figure, Message, Nn_, general
 from app.core.paths import samples_dir
 from app.core.scoring import scan
@@ -93,7 +94,13 @@ def run_self_test(bundle: Bundle, samples: Path | None = None) -> SelfTestResult
     folder = samples if samples is not None else samples_dir()
     sample = folder / f"{card.name}_to_score.csv"
     if sample.is_file():
-        report = scan(sample, bundle)
+        # A sample that cannot be read (no data rows, damaged) or a model that returns no probabilities fails this
+        # check: they raised out of the self-test before, so the checks already made were never shown.
+        try:
+            report = scan(sample, bundle)
+        except (InputError, BundleError) as error:
+            result.add(Message.of(_SAMPLE), False, Message.of("{error}", error=error))
+            return result
         invalid = report.status_counts["invalid"]
         result.add(
             Message.of(_SAMPLE),
