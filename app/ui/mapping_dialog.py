@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 
 from app.core.bundle import Bundle
 from app.core.i18n import LocalizedError, integer, shown
-from app.core.mapping_draft import FileSample, model_columns, preview, suggest_columns, suggest_values
+from app.core.mapping_draft import FileSample, Preview, model_columns, preview, suggest_columns, suggest_values
 from app.core.mapping_file import MappingFile, save_mapping
+from app.ui.background import Background
 from app.ui.errors import show_error
 from app.ui.i18n import QT_TR_NOOP, tr
 from app.ui.table_model import SHOWN_CHARS, shortened
@@ -166,6 +167,7 @@ class MappingDialog(QDialog):
         self._values: dict[str, dict[str, str]] = {k: dict(v) for k, v in (current.values if current else {}).items()}
         self.file_columns = FileColumns(sample, self)
         self._previewed: MappingFile | None = None  # the mapping the preview shows
+        self.previews = Background(self)  # the preview's count, made off the GUI thread
         self._picker_style = _ListPopup()
         self._picker_style.setParent(self)
         self.setWindowTitle(tr("Map the columns of {name}").format(name=sample.path.name))
@@ -323,12 +325,21 @@ class MappingDialog(QDialog):
         return self.picker(name).currentData()
 
     def _refresh_preview(self) -> None:
-        # A pick changes the selected row and its value table too: each asked again, ~0.1 s each on the GUI thread.
+        # A pick changes the selected row and its value table too: each asked again, ~0.1 s each.
         mapping = self.mapping()
         if mapping == self._previewed:
             return
         self._previewed = mapping
-        found = preview(self.sample, self.bundle, mapping)
+        sample, bundle = self.sample, self.bundle
+        self.use_button.setEnabled(False)  # until the count says some row would be scored
+        # Scoring the 2,000-row sample takes ~0.1 s: off the GUI thread, the latest pick's only.
+        self.previews.run(lambda: preview(sample, bundle, mapping), self._show_preview)
+
+    def preview_ready(self) -> bool:
+        """True once the preview shows the mapping as it is now (tests wait for it)."""
+        return not self.previews.busy
+
+    def _show_preview(self, found: Preview) -> None:
         if found.missing:
             names = ", ".join(repr(name) for name in found.missing)
             text = (

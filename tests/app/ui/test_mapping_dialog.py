@@ -29,6 +29,7 @@ def test_a_file_lacking_model_columns_opens_the_mapping_dialog(qtbot, window: Ma
     # Matched by name already: MonthlyCharges -> monthly_charges; not matched: gender for female.
     assert dialog.picker("monthly_charges").currentData() == "MonthlyCharges"
     assert dialog.picker("female").currentData() is None
+    qtbot.waitUntil(dialog.preview_ready)  # the count is made off the GUI thread
     assert "no row can be scored" in dialog.preview_label.text()
     # Pick the column with the keyboard, as a user tabbing through the table would.
     picker = dialog.picker("female")
@@ -38,6 +39,7 @@ def test_a_file_lacking_model_columns_opens_the_mapping_dialog(qtbot, window: Ma
     assert "Values of 'gender'" in dialog.values_label.text()
     dialog.value_choice("Female").setCurrentIndex(dialog.value_choice("Female").findData("1"))
     dialog.value_choice("Male").setCurrentIndex(dialog.value_choice("Male").findData("0"))
+    qtbot.waitUntil(dialog.preview_ready)
     assert "200 would be scored and 0 invalid" in dialog.preview_label.text()
     saved = tmp_path / "ibm.mapping.toml"
     dialog._ask_path = lambda: str(saved)  # the save dialog's answer
@@ -166,6 +168,7 @@ def test_the_mapping_dialog_names_the_missing_column_and_offers_no_use_of_a_mapp
     export = tmp_path / "ibm.csv"
     _ibm_export(SAMPLE, export)
     dialog = _open_needing_a_mapping(qtbot, window, export)
+    qtbot.waitUntil(dialog.preview_ready)  # the count is made off the GUI thread
     assert "The model's 'female' has no file column yet" in dialog.preview_label.text()
     names = [dialog.columns_table.item(r, 0).text() for r in range(dialog.columns_table.rowCount())]
     marked = [n for r, n in enumerate(names) if dialog.columns_table.item(r, 0).background().style() != Qt.NoBrush]
@@ -175,6 +178,7 @@ def test_the_mapping_dialog_names_the_missing_column_and_offers_no_use_of_a_mapp
     picker.setCurrentIndex(picker.findData("gender"))
     dialog.value_choice("Female").setCurrentIndex(dialog.value_choice("Female").findData("1"))
     dialog.value_choice("Male").setCurrentIndex(dialog.value_choice("Male").findData("0"))
+    qtbot.waitUntil(dialog.preview_ready)
     assert dialog.use_button.isEnabled()
     assert [n for r, n in enumerate(names) if dialog.columns_table.item(r, 0).background().style() != Qt.NoBrush] == []
     assert dialog.columns_table.item(names.index("female"), 1).text() == "binary"
@@ -197,4 +201,25 @@ def test_saving_a_mapping_where_it_cannot_be_written_says_so_and_keeps_the_dialo
     assert "cannot be written" in dialog.save_error.text()
     assert dialog.save_error.icon().name == "Warning"  # the user's problem, not a bug
     assert not (isolated_user_data / "errors.log").exists()
+    dialog.reject()
+
+
+def test_the_preview_is_counted_off_the_gui_thread(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:
+    import threading
+
+    from app.ui import mapping_dialog
+
+    threads: list[str] = []
+    real = mapping_dialog.preview
+    monkeypatch.setattr(
+        mapping_dialog, "preview", lambda *args: (threads.append(threading.current_thread().name), real(*args))[1]
+    )
+    export = tmp_path / "ibm.csv"
+    _ibm_export(SAMPLE, export)
+    dialog = _open_needing_a_mapping(qtbot, window, export)
+    picker = dialog.picker("female")
+    picker.setCurrentIndex(picker.findData("gender"))
+    qtbot.waitUntil(dialog.preview_ready)
+    assert threads
+    assert threading.main_thread().name not in threads
     dialog.reject()

@@ -145,7 +145,7 @@ def labels_computed(monkeypatch) -> list[str]:
 
 @pytest.fixture
 def previews(monkeypatch) -> list[object]:
-    """The mappings the dialog previewed (each preview scores the sample on the GUI thread)."""
+    """The mappings the dialog previewed (each preview scores the sample, now off the GUI thread)."""
     asked: list[object] = []
     real = mapping_dialog.preview
 
@@ -182,12 +182,14 @@ def test_the_mapping_dialog_looks_up_examples_only_for_columns_shown(
     assert len(labels_computed) - before < 40
     picker.hidePopup()
     assert dialog.picker("tenure").currentData() == "tenure"  # still matched by name
+    qtbot.waitUntil(dialog.preview_ready)  # the count is made off the GUI thread
     assert "no row can be scored" in dialog.preview_label.text()
     # Typing a column's first letter picks it, as before (one key: a slow machine's keystrokes would each
     # start a new search); the mapping and its preview follow.
     picker.setFocus()
     previews.clear()
     qtbot.keyClicks(picker, "f")
+    qtbot.waitUntil(dialog.preview_ready)
     assert len(previews) == 1  # a pick previewed the same mapping three times before
     assert picker.currentData() == "female_in_file"
     assert dialog.mapping().columns == {"female": "female_in_file"}
