@@ -142,16 +142,7 @@ def main(argv: Sequence[str]) -> int:
         print("error: " + _("model bundle: {error}").format(error=shown(error)), file=sys.stderr)
         return EXIT_BUNDLE
     except Exception as error:  # a bundle no check foresaw is still a bundle that cannot be used
-        from app.crashlog import log_exception
-
-        where = log_exception(error)
-        print(
-            "error: "
-            + _("model bundle: cannot be loaded ({error}; details in {where})").format(
-                error=f"{type(error).__name__}: {error}", where=where
-            ),
-            file=sys.stderr,
-        )
+        _unforeseen(error, _("model bundle: cannot be loaded ({error}; details in {where})"))
         return EXIT_BUNDLE
     return _run(lambda: _HANDLERS[args.command](args, bundle))
 
@@ -186,14 +177,13 @@ def _run(command: Callable[[], int]) -> int:
         )
         return EXIT_SIGNAL + stop.signum
     except Exception as error:  # the last line of defence: log the details, show one line
-        from app.crashlog import log_exception
-
-        where = log_exception(error)
-        print(
-            "error: "
-            + _("unexpected {error} (details in {where})").format(
-                error=f"{type(error).__name__}: {error}", where=where
-            ),
-            file=sys.stderr,
-        )
+        _unforeseen(error, _("unexpected {error} (details in {where})"))
         return EXIT_UNEXPECTED
+
+
+def _unforeseen(error: Exception, message: str) -> None:
+    """An error no check foresaw: its details to the crash log, one line naming it and the log on stderr."""
+    from app.crashlog import log_exception
+
+    where = log_exception(error)
+    print("error: " + message.format(error=f"{type(error).__name__}: {error}", where=where), file=sys.stderr)

@@ -53,19 +53,15 @@ class ReportRequest:
         """The model card as JSON."""
         return dict(self.bundle.card.raw)
 
-    @cached_property
+    @property
     def card_ranked(self) -> RankedScores | None:
-        """The card's test-set predictions, sorted (as the window's)."""
-        from app.core.views import card_ranked
+        """The card's test-set predictions, sorted (the test set's quality view's, as the window's)."""
+        return self.card_quality.ranked
 
-        return card_ranked(self.bundle.card)
-
-    @cached_property
+    @property
     def file_ranked(self) -> RankedScores | None:
-        """The file's labelled, scored rows, sorted; None without labels (as the window's)."""
-        from app.core.views import file_ranked
-
-        return file_ranked(self.table)
+        """The file's labelled, scored rows, sorted; None without labels (its quality view's, as the window's)."""
+        return self.file_quality.ranked if self.file_quality is not None else None
 
     @property
     def scored_rows(self) -> int:

@@ -123,14 +123,14 @@ class MainWindow(QMainWindow):
         self.message = QLabel(objectName="statusMessage")
         self.progress = QProgressBar(objectName="progress", maximum=1000, textVisible=False)
         self.progress.setFixedWidth(220)
-        self.cancel_button = QPushButton(tr("Cancel"), objectName="cancel")
+        self.cancel_button = QPushButton(objectName="cancel")
         self.cancel_button.clicked.connect(self.jobs.cancel)
         # The threshold decides every prediction shown and written: it is always on screen, with the way back to
         # the model's own when it differs (it is remembered across restarts per model).
         self.threshold_label = QLabel(objectName="thresholdStatus")
-        self.reset_threshold = QPushButton(tr("Use the model's"), objectName="resetThreshold")
-        self.reset_threshold.setToolTip(tr("Back to the threshold the model card chose"))
+        self.reset_threshold = QPushButton(objectName="resetThreshold")
         self.reset_threshold.clicked.connect(self._use_model_threshold)
+        self._name_status_bar()
         bar = self.statusBar()
         bar.addWidget(self.message, 1)
         bar.addPermanentWidget(self.threshold_label)
@@ -142,6 +142,12 @@ class MainWindow(QMainWindow):
         self.reset_threshold.hide()
         self.state.thresholdChanged.connect(self._show_threshold)
         self.state.bundleChanged.connect(lambda: self._show_threshold(self.state.threshold))
+
+    def _name_status_bar(self) -> None:
+        """The status bar's buttons in the current language (at start and when the language changes)."""
+        self.cancel_button.setText(tr("Cancel"))
+        self.reset_threshold.setText(tr("Use the model's"))
+        self.reset_threshold.setToolTip(tr("Back to the threshold the model card chose"))
 
     def _show_threshold(self, threshold: float) -> None:
         bundle = self.state.bundle
@@ -925,9 +931,7 @@ class MainWindow(QMainWindow):
         self._menu_actions.clear()
         self.menuBar().clear()
         self._build_menus()
-        self.cancel_button.setText(tr("Cancel"))
-        self.reset_threshold.setText(tr("Use the model's"))
-        self.reset_threshold.setToolTip(tr("Back to the threshold the model card chose"))
+        self._name_status_bar()
         self._show_threshold(self.state.threshold)
         if self.panels:
             current = self.tabs.currentIndex()

@@ -71,7 +71,6 @@ class AppState(QObject):
     def set_table(self, table: ScoredTable | None, quality: QualityView | None = None) -> None:
         """Show a newly scored file (or none); ``quality``: its quality view, when a worker computed it already."""
         self.table = table
-        self._cache.pop("file_ranked", None)
         self._cache.pop("file_quality", None)
         if quality is not None:
             self._cache["file_quality"] = quality
@@ -120,19 +119,11 @@ class AppState(QObject):
         return view
 
     def card_ranked(self) -> RankedScores | None:
-        """The card's test-set predictions, sorted once for threshold queries."""
-        if "card_ranked" not in self._cache and self.bundle is not None:
-            from app.core.views import card_ranked
-
-            self._cache["card_ranked"] = card_ranked(self.bundle.card)
-        return self._cache.get("card_ranked")
+        """The card's test-set predictions, sorted once for threshold queries (the test set's quality view's)."""
+        view = self.card_quality()
+        return view.ranked if view is not None else None
 
     def file_ranked(self) -> RankedScores | None:
-        """The loaded file's labelled, scored rows, sorted once; None without labels."""
-        if self.table is None:
-            return None
-        if "file_ranked" not in self._cache:
-            from app.core.views import file_ranked
-
-            self._cache["file_ranked"] = file_ranked(self.table)
-        return self._cache["file_ranked"]
+        """The loaded file's labelled, scored rows, sorted once; None without labels (its quality view's)."""
+        view = self.file_quality()
+        return view.ranked if view is not None else None
