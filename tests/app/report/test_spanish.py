@@ -54,10 +54,14 @@ def spanish_cli_report(tmp_path_factory: pytest.TempPathFactory) -> str:
     out = tmp_path_factory.mktemp("spanish") / "informe.html"
     from app.cli import main
 
-    try:
-        assert main(["report", str(LABELLED), "-o", str(out), "--lang", "es"]) == 0
-    finally:
-        i18n.set_language("en")
+    # A module fixture runs before the per-test isolated data folder: `--lang es` remembers its choice, so it gets a
+    # folder of its own (it wrote the real user's preferences.json, and the app then started in Spanish).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SCOREDESK_DATA_DIR", str(tmp_path_factory.mktemp("spanish-data")))
+        try:
+            assert main(["report", str(LABELLED), "-o", str(out), "--lang", "es"]) == 0
+        finally:
+            i18n.set_language("en")
     return out.read_text(encoding="utf-8")
 
 
